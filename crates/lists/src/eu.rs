@@ -11,11 +11,21 @@ use chokepoint_model::{
 /// Parses an EU FSF XML file.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
     let mut r = XmlReader::new(file, bytes)?;
-    let mut entities = Vec::new();
+    let mut entities: Vec<chokepoint_model::Entity> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut records = 0usize;
     let mut err = None;
     let root = r.for_each(&["sanctionEntity"], |n| {
+        records += 1;
         match entity(&n) {
-            Ok(e) => entities.push(e),
+            // The file repeats a party under each regime that lists it, with the same logicalId.
+            Ok(e) => match index.get(&e.id) {
+                Some(&i) => entities[i].merge(e),
+                None => {
+                    index.insert(e.id.clone(), entities.len());
+                    entities.push(e);
+                }
+            },
             Err(m) if err.is_none() => {
                 err = Some(ParseError::at_byte(
                     file,

@@ -126,7 +126,14 @@ fn bis_dpl() {
 #[test]
 fn eu_fsf() {
     let eu = load("eu/20240513-FULL-1_1(xsd).xml.gz");
-    assert_eq!(eu.entities.len(), 4_811);
+    assert_eq!(eu.records, 4_811);
+    // Three logicalIds (547, 593, 120128) occur twice, once per regime listing the party.
+    assert_eq!(unique_ids(&eu), 4_808);
+    assert_eq!(eu.entities.len(), 4_808);
+    let asem = eu.entities.iter().find(|e| e.id == "eu:547").unwrap();
+    assert!(
+        asem.programs.contains(&"AFG".to_string()) && asem.programs.contains(&"TAQA".to_string())
+    );
     assert_eq!(eu.list_date.as_deref(), Some("2024-05-13"));
     let saddam = eu.entities.iter().find(|e| e.id == "eu:13").unwrap();
     assert_eq!(saddam.name, "Saddam Hussein Al-Tikriti");

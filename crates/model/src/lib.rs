@@ -403,6 +403,67 @@ impl Entity {
         self.identifiers.push(id);
     }
 
+    /// Folds another record of the same party into this one (lists sometimes publish one party
+    /// as several records, e.g. the EU file repeats an entity under each regime).
+    pub fn merge(&mut self, other: Entity) {
+        for n in other.names {
+            let mut n = n;
+            if n.quality == NameQuality::Primary {
+                n.quality = NameQuality::Strong;
+            }
+            self.add_alias(n);
+        }
+        if self.kind == Kind::Unknown {
+            self.kind = other.kind;
+        }
+        self.gender = self.gender.take().or(other.gender);
+        for d in other.birth_dates {
+            if !self.birth_dates.contains(&d) {
+                self.birth_dates.push(d);
+            }
+        }
+        for v in other.birth_places {
+            push_unique(&mut self.birth_places, v);
+        }
+        for v in other.nationalities {
+            push_unique(&mut self.nationalities, v);
+        }
+        for v in other.citizenships {
+            push_unique(&mut self.citizenships, v);
+        }
+        for a in other.addresses {
+            if !self.addresses.contains(&a) {
+                self.addresses.push(a);
+            }
+        }
+        for i in other.identifiers {
+            self.add_identifier(i);
+        }
+        for v in other.programs {
+            push_unique(&mut self.programs, v);
+        }
+        for v in other.remarks {
+            push_unique(&mut self.remarks, v);
+        }
+        for v in other.references {
+            push_unique(&mut self.references, v);
+        }
+        for l in other.links {
+            if !self.links.contains(&l) {
+                self.links.push(l);
+            }
+        }
+        if let Some(d) = other.listed_on {
+            if self.listed_on.as_ref().is_none_or(|cur| &d < cur) {
+                self.listed_on = Some(d);
+            }
+        }
+        self.source_url = self.source_url.take().or(other.source_url);
+        for (k, v) in other.extra {
+            self.extra.entry(k).or_insert(v);
+        }
+    }
+
     /// The source prefix of the id (`ofac`, `eu`, `un`, `uk`, `csl`, `bis-dpl`, `ftm`).
     pub fn id_prefix(&self) -> &str {
         self.id.split(':').next().unwrap_or("")

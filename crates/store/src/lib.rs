@@ -1,1 +1,670 @@
-//! placeholder
+//! The embedded snapshot store: every imported list file is one immutable, dated snapshot.
+//!
+//! Entity bodies are content-addressed (SHA-256 of their canonical JSON), so an entity that does
+//! not change between two snapshots is stored once. A snapshot is the set of (entity id, version)
+//! pairs it holds; its delta against the previous snapshot of its source is computed at import and
+//! kept. Point-in-time questions ("was X listed on D?") pick, per source, the snapshot in force on
+//! D: the one with the latest effective date on or before D. Every import runs in one SQLite
+//! transaction, so a failed import leaves the store exactly as it was.
+#![deny(missing_docs)]
+
+use chokepoint_lists::ParsedList;
+use chokepoint_model::Entity;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Store errors.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A stored body could not be decoded.
+    #[error("corrupt stored entity: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The request cannot be met.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Result alias.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// One imported list file (or OFAC CSV file set).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Snapshot {
+    /// Row id.
+    pub id: i64,
+    /// List stream: `ofac-sdn`, `ofac-cons`, `csl`, `bis-dpl`, `eu`, `un`, `uk`, `ftm`.
+    pub source: String,
+    /// Format it was read from.
+    pub format: String,
+    /// Publication date read from the file (or stated on import); `None` if neither.
+    pub list_date: Option<String>,
+    /// Where `list_date` came from: `file`, `stated`, or `none`.
+    pub date_basis: String,
+    /// The date from which this snapshot is taken to be in force: the list date, or the import
+    /// date when the file has none.
+    pub effective_date: String,
+    /// RFC 3339 import time.
+    pub imported_at: String,
+    /// SHA-256 of the file bytes (for a file set: of the files' hashes in order).
+    pub sha256: String,
+    /// Input file names.
+    pub files: Vec<String>,
+    /// Entities held.
+    pub entities: i64,
+    /// Records in the file (rows for row-per-name formats).
+    pub records: i64,
+}
+
+/// How an entity differs between two snapshots.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// Entity id.
+    pub entity_id: String,
+    /// `added`, `removed` or `changed`.
+    pub change: String,
+    /// For `changed`: the top-level fields that differ.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// The entity's primary name (from the newer version, or the removed one).
+    pub name: String,
+}
+
+/// The delta between two snapshots of one source.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Delta {
+    /// The older snapshot (`None`: the newer is the first of its source).
+    pub from: Option<i64>,
+    /// The newer snapshot.
+    pub to: i64,
+    /// Every change, ordered by entity id.
+    pub changes: Vec<Change>,
+}
+
+impl Delta {
+    /// Counts of (added, removed, changed).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let c = |k: &str| self.changes.iter().filter(|c| c.change == k).count();
+        (c("added"), c("removed"), c("changed"))
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub enum ImportOutcome {
+    /// A new snapshot was stored, with its delta against the previous one of its source.
+    Imported {
+        /// The snapshot.
+        snapshot: Snapshot,
+        /// (added, removed, changed) against the previous snapshot of the source.
+        delta: (usize, usize, usize),
+    },
+    /// These exact bytes were imported before; nothing changed.
+    AlreadyImported(Snapshot),
+}
+
+/// The SQLite store.
+pub struct Store {
+    conn: Connection,
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS snapshot (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    list_date TEXT,
+    date_basis TEXT NOT NULL,
+    effective_date TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    files TEXT NOT NULL,
+    entity_count INTEGER NOT NULL,
+    record_count INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshot_source ON snapshot(source, effective_date, id);
+CREATE TABLE IF NOT EXISTS entity_version (
+    hash TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshot_entity (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+    entity_id TEXT NOT NULL,
+    hash TEXT NOT NULL REFERENCES entity_version(hash),
+    PRIMARY KEY (snapshot_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS snapshot_entity_by_id ON snapshot_entity(entity_id);
+CREATE TABLE IF NOT EXISTS snapshot_delta (
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+    base_snapshot_id INTEGER,
+    entity_id TEXT NOT NULL,
+    change TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, entity_id)
+) WITHOUT ROWID;
+"#;
+
+fn row_snapshot(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
+    let files: String = r.get(8)?;
+    Ok(Snapshot {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        format: r.get(2)?,
+        list_date: r.get(3)?,
+        date_basis: r.get(4)?,
+        effective_date: r.get(5)?,
+        imported_at: r.get(6)?,
+        sha256: r.get(7)?,
+        files: serde_json::from_str(&files).unwrap_or_default(),
+        entities: r.get(9)?,
+        records: r.get(10)?,
+    })
+}
+
+const SNAP_COLS: &str = "id, source, format, list_date, date_basis, effective_date, imported_at, sha256, files, entity_count, record_count";
+
+/// SHA-256 of bytes, hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Store {
+    /// Opens (creating if needed) a store file.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Invalid(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    /// An in-memory store (tests, benchmarks).
+    pub fn in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store { conn })
+    }
+
+    /// Number of snapshots stored.
+    pub fn snapshot_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM snapshot", [], |r| r.get(0))?)
+    }
+
+    /// Imports a parsed list as one snapshot, atomically. `sha256` identifies the bytes;
+    /// `stated_date` supplies a list date for files that carry none.
+    pub fn import(
+        &mut self,
+        parsed: &ParsedList,
+        sha256: &str,
+        files: &[String],
+        stated_date: Option<&str>,
+        now: &str,
+    ) -> Result<ImportOutcome> {
+        let item = ImportItem {
+            parsed,
+            sha256,
+            files,
+            stated_date,
+        };
+        Ok(self.import_all(&[item], now)?.remove(0))
+    }
+
+    /// Imports several lists in one transaction: either all are stored or none is.
+    pub fn import_all(
+        &mut self,
+        items: &[ImportItem<'_>],
+        now: &str,
+    ) -> Result<Vec<ImportOutcome>> {
+        let tx = self.conn.transaction()?;
+        let mut done = Vec::new();
+        for it in items {
+            done.push(import_one(&tx, it, now)?);
+        }
+        tx.commit()?;
+        let mut out = Vec::new();
+        for d in done {
+            out.push(match d {
+                Done::Existing(id) => ImportOutcome::AlreadyImported(
+                    self.snapshot(id)?
+                        .ok_or_else(|| Error::Invalid("snapshot vanished".into()))?,
+                ),
+                Done::New(id, counts) => ImportOutcome::Imported {
+                    snapshot: self
+                        .snapshot(id)?
+                        .ok_or_else(|| Error::Invalid("snapshot vanished".into()))?,
+                    delta: counts,
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// A snapshot by id.
+    pub fn snapshot(&self, id: i64) -> Result<Option<Snapshot>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {SNAP_COLS} FROM snapshot WHERE id = ?1"),
+                [id],
+                row_snapshot,
+            )
+            .optional()?)
+    }
+
+    /// Every snapshot, by source then effective date.
+    pub fn snapshots(&self) -> Result<Vec<Snapshot>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {SNAP_COLS} FROM snapshot ORDER BY source, effective_date, id"
+        ))?;
+        let rows = st
+            .query_map([], row_snapshot)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The sources present.
+    pub fn sources(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT source FROM snapshot ORDER BY source")?;
+        let rows = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// The snapshot of `source` in force on `date` (ISO date), or the newest when `date` is `None`.
+    pub fn in_force(&self, source: &str, date: Option<&str>) -> Result<Option<Snapshot>> {
+        let sql = format!(
+            "SELECT {SNAP_COLS} FROM snapshot WHERE source = ?1 AND effective_date <= ?2 ORDER BY effective_date DESC, id DESC LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(
+                &sql,
+                params![source, date.unwrap_or("9999-12-31")],
+                row_snapshot,
+            )
+            .optional()?)
+    }
+
+    /// The snapshots in force on `date` for every source (newest per source without a date).
+    pub fn in_force_all(&self, date: Option<&str>) -> Result<Vec<Snapshot>> {
+        let mut out = Vec::new();
+        for s in self.sources()? {
+            out.extend(self.in_force(&s, date)?);
+        }
+        Ok(out)
+    }
+
+    /// An entity as held by one snapshot.
+    pub fn entity_in(&self, snapshot: i64, entity_id: &str) -> Result<Option<Entity>> {
+        let body: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT v.body FROM snapshot_entity s JOIN entity_version v ON v.hash = s.hash WHERE s.snapshot_id = ?1 AND s.entity_id = ?2",
+                params![snapshot, entity_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match body {
+            Some(b) => Some(serde_json::from_str(&b)?),
+            None => None,
+        })
+    }
+
+    /// The entity as listed on `date` (newest lists without a date): searched in every source's
+    /// snapshot in force then. `None` means it was not listed on that date.
+    pub fn entity_as_of(
+        &self,
+        entity_id: &str,
+        date: Option<&str>,
+    ) -> Result<Option<(Snapshot, Entity)>> {
+        for snap in self.in_force_all(date)? {
+            if let Some(e) = self.entity_in(snap.id, entity_id)? {
+                return Ok(Some((snap, e)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// All entities of one snapshot, in id order.
+    pub fn entities(&self, snapshot: i64) -> Result<Vec<Entity>> {
+        let mut st = self.conn.prepare(
+            "SELECT v.body FROM snapshot_entity s JOIN entity_version v ON v.hash = s.hash WHERE s.snapshot_id = ?1 ORDER BY s.entity_id",
+        )?;
+        let rows = st.query_map([snapshot], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for b in rows {
+            out.push(serde_json::from_str(&b?)?);
+        }
+        Ok(out)
+    }
+
+    /// The delta stored with a snapshot at import (against the previous snapshot of its source).
+    pub fn stored_delta(&self, snapshot: i64) -> Result<Delta> {
+        let mut st = self.conn.prepare(
+            "SELECT d.base_snapshot_id, d.entity_id, d.change, d.fields, v.body FROM snapshot_delta d
+             LEFT JOIN snapshot_entity s ON s.snapshot_id = COALESCE(CASE WHEN d.change = 'removed' THEN d.base_snapshot_id END, d.snapshot_id) AND s.entity_id = d.entity_id
+             LEFT JOIN entity_version v ON v.hash = s.hash
+             WHERE d.snapshot_id = ?1 ORDER BY d.entity_id",
+        )?;
+        let mut delta = Delta {
+            from: None,
+            to: snapshot,
+            changes: vec![],
+        };
+        let rows = st.query_map([snapshot], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (base, id, change, fields, body) = row?;
+            delta.from = base;
+            let name = body
+                .and_then(|b| serde_json::from_str::<Entity>(&b).ok())
+                .map(|e| e.name)
+                .unwrap_or_default();
+            delta.changes.push(Change {
+                entity_id: id,
+                change,
+                fields: serde_json::from_str(&fields)?,
+                name,
+            });
+        }
+        if delta.from.is_none() {
+            let snap = self
+                .snapshot(snapshot)?
+                .ok_or_else(|| Error::Invalid(format!("no snapshot {snapshot}")))?;
+            delta.from = prev_snapshot(&self.conn, &snap.source, &snap.effective_date, snap.id)?;
+        }
+        Ok(delta)
+    }
+
+    /// The delta between any two snapshots (`from = None`: everything in `to` is added).
+    pub fn diff(&self, from: Option<i64>, to: i64) -> Result<Delta> {
+        compute_delta(&self.conn, from, to)
+    }
+}
+
+/// One list to import: the parsed file, the SHA-256 of its bytes, its file names and, for files
+/// that carry no date, the list date the user states.
+pub struct ImportItem<'a> {
+    /// The parsed list.
+    pub parsed: &'a ParsedList,
+    /// SHA-256 of the input bytes.
+    pub sha256: &'a str,
+    /// Input file names.
+    pub files: &'a [String],
+    /// List date to use when the file has none.
+    pub stated_date: Option<&'a str>,
+}
+
+enum Done {
+    Existing(i64),
+    New(i64, (usize, usize, usize)),
+}
+
+fn import_one(tx: &Connection, it: &ImportItem<'_>, now: &str) -> Result<Done> {
+    let parsed = it.parsed;
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM snapshot WHERE sha256 = ?1",
+            [it.sha256],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(Done::Existing(id));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for e in &parsed.entities {
+        if !seen.insert(e.id.as_str()) {
+            return Err(Error::Invalid(format!(
+                "{}: entity id {} occurs twice",
+                it.files.join(", "),
+                e.id
+            )));
+        }
+    }
+    let (list_date, basis) = match (&parsed.list_date, it.stated_date) {
+        (Some(d), _) => (Some(d.clone()), "file"),
+        (None, Some(d)) => (Some(d.to_string()), "stated"),
+        (None, None) => (None, "none"),
+    };
+    let effective = list_date.clone().unwrap_or_else(|| now[..10].to_string());
+    tx.execute(
+        "INSERT INTO snapshot (source, format, list_date, date_basis, effective_date, imported_at, sha256, files, entity_count, record_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            parsed.source,
+            parsed.format.as_str(),
+            list_date,
+            basis,
+            effective,
+            now,
+            it.sha256,
+            serde_json::to_string(it.files)?,
+            parsed.entities.len() as i64,
+            parsed.records as i64
+        ],
+    )?;
+    let sid = tx.last_insert_rowid();
+    {
+        let mut ins_v = tx.prepare_cached(
+            "INSERT OR IGNORE INTO entity_version (hash, entity_id, body) VALUES (?1, ?2, ?3)",
+        )?;
+        let mut ins_s = tx.prepare_cached(
+            "INSERT INTO snapshot_entity (snapshot_id, entity_id, hash) VALUES (?1, ?2, ?3)",
+        )?;
+        for e in &parsed.entities {
+            let body = serde_json::to_string(e)?;
+            let h = sha256_hex(body.as_bytes());
+            ins_v.execute(params![h, e.id, body])?;
+            ins_s.execute(params![sid, e.id, h])?;
+        }
+    }
+    // The delta of this snapshot, and of the one after it when this import was out of order.
+    let prev = prev_snapshot(tx, &parsed.source, &effective, sid)?;
+    let delta = store_delta(tx, prev, sid)?;
+    if let Some(next) = next_snapshot(tx, &parsed.source, &effective, sid)? {
+        tx.execute("DELETE FROM snapshot_delta WHERE snapshot_id = ?1", [next])?;
+        store_delta(tx, Some(sid), next)?;
+    }
+    Ok(Done::New(sid, delta.counts()))
+}
+
+fn prev_snapshot(conn: &Connection, source: &str, effective: &str, id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM snapshot WHERE source = ?1 AND id != ?3 AND (effective_date < ?2 OR (effective_date = ?2 AND id < ?3))
+             ORDER BY effective_date DESC, id DESC LIMIT 1",
+            params![source, effective, id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn next_snapshot(conn: &Connection, source: &str, effective: &str, id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM snapshot WHERE source = ?1 AND id != ?3 AND (effective_date > ?2 OR (effective_date = ?2 AND id > ?3))
+             ORDER BY effective_date ASC, id ASC LIMIT 1",
+            params![source, effective, id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn versions(conn: &Connection, snapshot: i64) -> Result<HashMap<String, String>> {
+    let mut st =
+        conn.prepare_cached("SELECT entity_id, hash FROM snapshot_entity WHERE snapshot_id = ?1")?;
+    let rows = st
+        .query_map([snapshot], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<HashMap<String, String>>>()?;
+    Ok(rows)
+}
+
+fn body(conn: &Connection, hash: &str) -> Result<serde_json::Value> {
+    let b: String = conn.query_row(
+        "SELECT body FROM entity_version WHERE hash = ?1",
+        [hash],
+        |r| r.get(0),
+    )?;
+    Ok(serde_json::from_str(&b)?)
+}
+
+fn name_of(v: &serde_json::Value) -> String {
+    v.get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn compute_delta(conn: &Connection, from: Option<i64>, to: i64) -> Result<Delta> {
+    let new = versions(conn, to)?;
+    let old = match from {
+        Some(f) => versions(conn, f)?,
+        None => HashMap::new(),
+    };
+    let mut changes = Vec::new();
+    for (id, h) in &new {
+        match old.get(id) {
+            None => changes.push(Change {
+                entity_id: id.clone(),
+                change: "added".into(),
+                fields: vec![],
+                name: name_of(&body(conn, h)?),
+            }),
+            Some(oh) if oh != h => {
+                let (a, b) = (body(conn, oh)?, body(conn, h)?);
+                let empty = serde_json::Map::new();
+                let (ao, bo) = (
+                    a.as_object().unwrap_or(&empty),
+                    b.as_object().unwrap_or(&empty),
+                );
+                let keys: std::collections::BTreeSet<&String> =
+                    ao.keys().chain(bo.keys()).collect();
+                let fields = keys
+                    .into_iter()
+                    .filter(|k| ao.get(*k) != bo.get(*k))
+                    .cloned()
+                    .collect();
+                changes.push(Change {
+                    entity_id: id.clone(),
+                    change: "changed".into(),
+                    fields,
+                    name: name_of(&b),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, h) in &old {
+        if !new.contains_key(id) {
+            changes.push(Change {
+                entity_id: id.clone(),
+                change: "removed".into(),
+                fields: vec![],
+                name: name_of(&body(conn, h)?),
+            });
+        }
+    }
+    changes.sort();
+    Ok(Delta { from, to, changes })
+}
+
+fn store_delta(conn: &Connection, base: Option<i64>, sid: i64) -> Result<Delta> {
+    let d = compute_delta(conn, base, sid)?;
+    let mut ins = conn.prepare_cached(
+        "INSERT INTO snapshot_delta (snapshot_id, base_snapshot_id, entity_id, change, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for c in &d.changes {
+        ins.execute(params![
+            sid,
+            base,
+            c.entity_id,
+            c.change,
+            serde_json::to_string(&c.fields)?
+        ])?;
+    }
+    Ok(d)
+}
+
+/// Per-source summary for `lists status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceStatus {
+    /// Source name.
+    pub source: String,
+    /// List date of the newest snapshot.
+    pub list_date: Option<String>,
+    /// Import time of the newest snapshot.
+    pub imported_at: String,
+    /// SHA-256 of the newest snapshot's bytes.
+    pub sha256: String,
+    /// Entities in the newest snapshot.
+    pub entities: i64,
+    /// Snapshots kept for this source.
+    pub snapshots: i64,
+    /// Days between the list date (or import date) and today.
+    pub age_days: i64,
+    /// True when older than the staleness threshold.
+    pub stale: bool,
+    /// Format of the newest snapshot.
+    pub format: String,
+}
+
+impl Store {
+    /// Status of every source, judged against `today` (ISO date) and a staleness threshold.
+    pub fn status(&self, today: &str, stale_after_days: i64) -> Result<Vec<SourceStatus>> {
+        let all = self.snapshots()?;
+        let mut per: BTreeMap<String, Vec<&Snapshot>> = BTreeMap::new();
+        for s in &all {
+            per.entry(s.source.clone()).or_default().push(s);
+        }
+        let today = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d")
+            .map_err(|e| Error::Invalid(format!("bad date {today}: {e}")))?;
+        let mut out = Vec::new();
+        for (source, snaps) in per {
+            let newest = snaps.last().expect("non-empty");
+            let d = chrono::NaiveDate::parse_from_str(&newest.effective_date, "%Y-%m-%d")
+                .unwrap_or(today);
+            let age = (today - d).num_days();
+            out.push(SourceStatus {
+                source,
+                list_date: newest.list_date.clone(),
+                imported_at: newest.imported_at.clone(),
+                sha256: newest.sha256.clone(),
+                entities: newest.entities,
+                snapshots: snaps.len() as i64,
+                age_days: age,
+                stale: age > stale_after_days,
+                format: newest.format.clone(),
+            });
+        }
+        Ok(out)
+    }
+}

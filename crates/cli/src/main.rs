@@ -240,10 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&st)?);
             } else {
                 println!("store: {}", db.display());
-                println!(
-                    "{:<10} {:<11} {:>6} {:>9} {:>5}  {:<14} {}",
-                    "SOURCE", "LIST DATE", "AGE", "ENTITIES", "SNAPS", "FORMAT", "SHA-256"
-                );
+                println!("SOURCE     LIST DATE      AGE  ENTITIES SNAPS  FORMAT         SHA-256");
                 for s in &st {
                     println!(
                         "{:<10} {:<11} {:>5}d {:>9} {:>5}  {:<14} {}",

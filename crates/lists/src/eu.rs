@@ -48,7 +48,6 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
     let list_date = root
         .attr("generationDate")
         .map(|d| d.split('T').next().unwrap_or(d).to_string());
-    let records = entities.len();
     Ok(ParsedList {
         source: "eu".into(),
         format: Format::EuXml,

@@ -279,19 +279,18 @@ impl<'a> XmlReader<'a> {
                         break;
                     }
                 }
-                Event::GeneralRef(r) => {
+                Event::GeneralRef(r)
                     if r.resolve_char_ref().ok().flatten().is_none()
-                        && !matches!(&*r, "amp" | "lt" | "gt" | "quot" | "apos")
-                    {
-                        return Err(self.err(
-                            pos,
-                            None,
-                            format!(
-                                "reference to undeclared entity &{}; (custom entities are refused)",
-                                &*r
-                            ),
-                        ));
-                    }
+                        && !matches!(&*r, "amp" | "lt" | "gt" | "quot" | "apos") =>
+                {
+                    return Err(self.err(
+                        pos,
+                        None,
+                        format!(
+                            "reference to undeclared entity &{}; (custom entities are refused)",
+                            &*r
+                        ),
+                    ));
                 }
                 Event::Eof => {
                     return Err(self.err(

@@ -99,8 +99,9 @@ pub fn to_iso2(text: &str) -> Option<&'static str> {
         return None;
     }
     let tab = table();
-    if (t.len() == 2 || t.len() == 3) && t.chars().all(|c| c.is_ascii_uppercase()) {
-        if let Some(c) = tab.codes.get(t) {
+    // Codes: FtM writes them lower-case ("cd"), the lists upper-case.
+    if (t.len() == 2 || t.len() == 3) && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        if let Some(c) = tab.codes.get(&t.to_ascii_uppercase()) {
             return Some(c);
         }
     }

@@ -226,7 +226,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 bar.inc(1);
             }
             bar.finish_and_clear();
-            let outcomes = store_all(&mut store, &loaded, list_date.as_deref())?;
+            let outcomes = store_all(
+                &mut store,
+                &loaded,
+                &vec![list_date.as_deref(); loaded.len()],
+            )?;
             report_imports(&loaded, &outcomes, json)?;
         }
         ListsCmd::LoadBundled => {
@@ -519,10 +523,11 @@ fn unit_sha(inputs: &[InputFile]) -> String {
     sha256_hex(joined.as_bytes())
 }
 
+/// Stores parsed units in one transaction; `stated[k]` is the list date stated for unit `k`.
 fn store_all(
     store: &mut Store,
     loaded: &[(Vec<InputFile>, ParsedList)],
-    stated: Option<&str>,
+    stated: &[Option<&str>],
 ) -> Result<Vec<ImportOutcome>> {
     let shas: Vec<String> = loaded.iter().map(|(i, _)| unit_sha(i)).collect();
     let names: Vec<Vec<String>> = loaded
@@ -536,7 +541,7 @@ fn store_all(
             parsed: p,
             sha256: &shas[k],
             files: &names[k],
-            stated_date: stated,
+            stated_date: stated[k],
         })
         .collect();
     Ok(store.import_all(&items, &now())?)
@@ -606,22 +611,7 @@ fn load_bundled(store: &mut Store, quiet: bool) -> Result<()> {
         b.inc(1);
     }
     b.finish_and_clear();
-    let shas: Vec<String> = loaded.iter().map(|(i, _)| unit_sha(i)).collect();
-    let names: Vec<Vec<String>> = loaded
-        .iter()
-        .map(|(i, _)| vec![i[0].name.clone()])
-        .collect();
-    let items: Vec<ImportItem> = loaded
-        .iter()
-        .enumerate()
-        .map(|(k, (_, p))| ImportItem {
-            parsed: p,
-            sha256: &shas[k],
-            files: &names[k],
-            stated_date: stated[k],
-        })
-        .collect();
-    let outcomes = store.import_all(&items, &now())?;
+    let outcomes = store_all(store, &loaded, &stated)?;
     if !quiet {
         report_imports(&loaded, &outcomes, false)?;
     }

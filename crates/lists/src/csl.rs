@@ -9,7 +9,7 @@ use crate::tabular::{multi, utf8, Table};
 use crate::{clean, Format, ParsedList};
 use chokepoint_model::{
     country, id_type, normalise_gender, push_unique, Address, DateSpec, Entity, Identifier, Kind,
-    Link, Name, NameParts, NameQuality, PartialDate,
+    Link, Name, NameQuality, PartialDate,
 };
 use std::collections::HashMap;
 
@@ -53,25 +53,6 @@ pub fn source_code(source: &str) -> String {
     }
 }
 
-fn person_name(raw: &str, kind: Kind) -> (String, NameParts) {
-    if kind == Kind::Person {
-        if let Some((last, first)) = raw.split_once(", ") {
-            let (l, f) = (last.trim(), first.trim());
-            if !l.is_empty() && !f.is_empty() {
-                return (
-                    format!("{f} {l}"),
-                    NameParts {
-                        first: Some(f.into()),
-                        middle: None,
-                        last: Some(l.into()),
-                    },
-                );
-            }
-        }
-    }
-    (raw.trim().to_string(), NameParts::default())
-}
-
 /// Parses the CSL CSV.
 pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
     let text = utf8(file, bytes)?;
@@ -104,7 +85,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
         let idx = match by_id.get(id) {
             Some(&i) => i,
             None => {
-                let (full, parts) = person_name(raw_name, kind);
+                let (full, parts) = crate::last_first(raw_name, kind);
                 let mut e = Entity::new(format!("csl:{id}"), kind, clean(&full));
                 e.names[0].parts = parts;
                 by_id.insert(id.to_string(), entities.len());
@@ -159,7 +140,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
             }
         }
         for a in multi(g("alt_names")) {
-            let (full, parts) = person_name(a, kind);
+            let (full, parts) = crate::last_first(a, kind);
             let mut n = Name::new(clean(&full), NameQuality::Unknown);
             n.parts = parts;
             e.add_alias(n);

@@ -421,3 +421,28 @@ pub(crate) fn opt(s: &str) -> Option<String> {
     let c = clean(s);
     (!c.is_empty()).then_some(c)
 }
+
+/// OFAC and the CSL write individuals as "LAST, First Middle"; returns natural order and parts.
+/// Other kinds, and names without that comma, are kept as written.
+pub(crate) fn last_first(
+    raw: &str,
+    kind: chokepoint_model::Kind,
+) -> (String, chokepoint_model::NameParts) {
+    if kind == chokepoint_model::Kind::Person {
+        if let Some((last, first)) = raw.split_once(", ") {
+            let (last, first) = (last.trim(), first.trim());
+            if !first.is_empty() && !last.is_empty() {
+                let parts = chokepoint_model::NameParts {
+                    first: Some(first.to_string()),
+                    middle: None,
+                    last: Some(last.to_string()),
+                };
+                return (format!("{first} {last}"), parts);
+            }
+        }
+    }
+    (
+        raw.trim().to_string(),
+        chokepoint_model::NameParts::default(),
+    )
+}

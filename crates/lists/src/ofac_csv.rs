@@ -5,7 +5,7 @@
 use crate::error::{ParseError, Result};
 use crate::ofac_common::{apply_id, kind, links_from_remarks};
 use crate::{clean, Format, OfacCsvPart, Opened, ParsedList};
-use chokepoint_model::{push_unique, Address, DateSpec, Entity, Name, NameParts, NameQuality};
+use chokepoint_model::{push_unique, Address, DateSpec, Entity, Name, NameQuality};
 use std::collections::HashMap;
 
 fn cell(s: &str) -> Option<String> {
@@ -118,7 +118,7 @@ pub fn parse(files: &[Opened]) -> Result<ParsedList> {
             None => chokepoint_model::Kind::Organization,
             Some(t) => kind(&t),
         };
-        let (full, parts) = split_last_first(&raw_name, k);
+        let (full, parts) = crate::last_first(&raw_name, k);
         let mut e = Entity::new(format!("ofac:{ent}"), k, full);
         e.names[0].parts = parts;
         if let Some(p) = cell(&r[3]) {
@@ -195,7 +195,7 @@ pub fn parse(files: &[Opened]) -> Result<ParsedList> {
                 }
                 OfacCsvPart::Aliases => {
                     if let Some(n) = cell(&r[3]) {
-                        let (full, parts) = split_last_first(&n, e.kind);
+                        let (full, parts) = crate::last_first(&n, e.kind);
                         let mut name = Name::new(full, NameQuality::Strong);
                         name.parts = parts;
                         name.alias_type = cell(&r[2]).map(|t| t.replace('.', ""));
@@ -233,26 +233,6 @@ pub fn parse(files: &[Opened]) -> Result<ParsedList> {
         records,
         warnings,
     })
-}
-
-/// OFAC writes individuals as "LAST, First Middle"; returns natural order and parts.
-fn split_last_first(raw: &str, k: chokepoint_model::Kind) -> (String, NameParts) {
-    if k == chokepoint_model::Kind::Person {
-        if let Some((last, first)) = raw.split_once(", ") {
-            let (last, first) = (last.trim(), first.trim());
-            if !first.is_empty() && !last.is_empty() {
-                return (
-                    format!("{first} {last}"),
-                    NameParts {
-                        first: Some(first.to_string()),
-                        middle: None,
-                        last: Some(last.to_string()),
-                    },
-                );
-            }
-        }
-    }
-    (raw.to_string(), NameParts::default())
 }
 
 /// Reads the structured facts OFAC packs into the legacy CSV's remarks column.

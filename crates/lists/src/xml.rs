@@ -86,16 +86,7 @@ pub struct XmlReader<'a> {
 impl<'a> XmlReader<'a> {
     /// Checks the bytes are UTF-8 and prepares to read.
     pub fn new(file: &'a str, bytes: &'a [u8]) -> Result<XmlReader<'a>> {
-        let src = std::str::from_utf8(bytes).map_err(|e| {
-            ParseError::at_byte(
-                file,
-                bytes,
-                e.valid_up_to() as u64,
-                None,
-                "invalid UTF-8: the file is not in the encoding the format requires (UTF-8)",
-            )
-        })?;
-        let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+        let src = crate::tabular::utf8(file, bytes)?;
         let mut reader = Reader::from_str(src);
         reader.config_mut().check_end_names = true;
         Ok(XmlReader { reader, src, file })

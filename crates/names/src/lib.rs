@@ -1,0 +1,496 @@
+//! Name analysis for screening: Unicode normalisation, transliteration to Latin, tokenisation,
+//! and the token-level similarity that scoring is built on.
+//!
+//! Every name, on the list side and the query side, goes through [`analyze`], which returns one
+//! or more [`NameForm`]s: a name in a Han script yields a Chinese (pinyin) reading and a Korean
+//! reading, because the script alone does not say which it is. Scripts written without short
+//! vowels (Arabic, Persian, Hebrew, Thai) are marked so that comparison falls back on the
+//! consonant skeleton, which is what survives transliteration in both directions.
+#![deny(missing_docs)]
+
+use chokepoint_model::Kind;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// What role a token plays in a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// An ordinary name word.
+    Word,
+    /// A single letter standing for a word ("J." in "J. Smith").
+    Initial,
+    /// A particle or stop-word ("al", "bin", "van", "of").
+    Particle,
+    /// A canonical legal form ("llc", "jsc", "gmbh").
+    LegalForm,
+    /// A number ("2" in "Sovcomflot 2").
+    Number,
+}
+
+/// One token of an analysed name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Token {
+    /// Lower-case ASCII form.
+    pub text: String,
+    /// Its role.
+    pub class: Class,
+    /// True when the token came from a script written without short vowels; such tokens are
+    /// compared on their consonant skeleton.
+    pub abjad: bool,
+}
+
+impl Token {
+    fn new(text: String, class: Class, abjad: bool) -> Token {
+        Token { text, class, abjad }
+    }
+}
+
+/// One reading of a name as a sequence of tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameForm {
+    /// Tokens in order.
+    pub tokens: Vec<Token>,
+}
+
+struct Tables {
+    legal: Vec<(Vec<String>, Vec<String>)>,
+    honorifics: HashSet<String>,
+    particles: HashSet<String>,
+    korean_surnames: HashMap<char, Vec<String>>,
+    hanja_readings: HashMap<char, Vec<char>>,
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let lines = |s: &'static str| s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
+        let mut legal: Vec<(Vec<String>, Vec<String>)> = lines(include_str!("../data/legal_forms.tsv"))
+            .filter_map(|l| {
+                let (a, b) = l.split_once('\t')?;
+                Some((a.split(' ').map(String::from).collect(), b.split(' ').map(String::from).collect()))
+            })
+            .collect();
+        // Longest phrases first, so "public joint stock company" wins over "joint stock company".
+        legal.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        let korean_surnames = lines(include_str!("../data/korean_surnames.tsv"))
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let c = f.next()?.chars().next()?;
+                Some((c, f.map(String::from).collect()))
+            })
+            .collect();
+        // The hanja crate maps a Hangul syllable to the Han characters read that way; inverted,
+        // it gives each Han character its Korean readings, most frequent first.
+        let mut hanja_readings: HashMap<char, Vec<char>> = HashMap::new();
+        for cp in 0xAC00u32..=0xD7A3 {
+            let Some(h) = char::from_u32(cp) else { continue };
+            if let Some(list) = hanja::get(h) {
+                for (han, _) in list {
+                    let v = hanja_readings.entry(*han).or_default();
+                    if !v.contains(&h) {
+                        v.push(h);
+                    }
+                }
+            }
+        }
+        Tables {
+            legal,
+            honorifics: lines(include_str!("../data/honorifics.txt")).map(String::from).collect(),
+            particles: lines(include_str!("../data/particles.txt")).map(String::from).collect(),
+            korean_surnames,
+            hanja_readings,
+        }
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latinish,
+    Abjad,
+    Hangul,
+    Han,
+    Kana,
+}
+
+fn script_of(c: char) -> Option<Script> {
+    let cp = c as u32;
+    Some(match cp {
+        0x0590..=0x05FF | 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x0E00..=0x0E7F | 0x0700..=0x074F => {
+            Script::Abjad
+        }
+        0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => Script::Hangul,
+        0x3040..=0x30FF => Script::Kana,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF => Script::Han,
+        _ if c.is_alphanumeric() => Script::Latinish,
+        _ => return None,
+    })
+}
+
+/// Lower-case ASCII words of a text: transliterated, accents folded, punctuation removed.
+/// This is the normal form used for exact comparisons (identifiers aside).
+pub fn fold(text: &str) -> String {
+    let t: String = text.nfkc().collect();
+    let ascii = any_ascii::any_ascii(&t).to_lowercase();
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c == '\'' || c == '`' {
+            continue;
+        } else if !out.ends_with(' ') && !out.is_empty() {
+            out.push(' ');
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Splits "LAST, First Middle" into "First Middle LAST" when it has that shape.
+fn reorder(name: &str, kind: Kind) -> String {
+    if kind == Kind::Organization || kind == Kind::Vessel || kind == Kind::Aircraft {
+        return name.to_string();
+    }
+    let mut parts = name.split(',');
+    let (Some(last), Some(first), None) = (parts.next(), parts.next(), parts.next()) else {
+        return name.to_string();
+    };
+    let (lw, fw) = (last.split_whitespace().count(), first.split_whitespace().count());
+    if (1..=4).contains(&lw) && (1..=4).contains(&fw) {
+        format!("{} {}", first.trim(), last.trim())
+    } else {
+        name.to_string()
+    }
+}
+
+/// Romanises one run of Han characters as a name: pinyin, and the Korean reading.
+fn han_readings(run: &str) -> Vec<Vec<String>> {
+    let chars: Vec<char> = run.chars().collect();
+    let syllables: Vec<String> = chars.iter().map(|c| any_ascii::any_ascii(&c.to_string()).to_lowercase()).collect();
+    let mut out = Vec::new();
+    // Chinese order: surname (first character), then the given name as one word.
+    let mut zh = vec![syllables[0].clone()];
+    if syllables.len() > 1 {
+        zh.push(syllables[1..].concat());
+    }
+    out.push(zh);
+    // Korean reading when every character has one. A character has several readings
+    // (金: 금 "gold", 김 the surname); in first position the surname readings come first.
+    let t = tables();
+    let rest: Option<String> = chars[1..].iter().map(|c| t.hanja_readings.get(c).and_then(|r| r.first().copied())).collect();
+    if let (Some(first), Some(rest)) = (t.hanja_readings.get(&chars[0]), rest) {
+        let mut firsts: Vec<char> = first.iter().copied().filter(|c| t.korean_surnames.contains_key(c)).collect();
+        if firsts.is_empty() {
+            firsts.push(first[0]);
+        }
+        for f in firsts.into_iter().take(2) {
+            out.extend(hangul_readings(&format!("{f}{rest}")));
+        }
+    }
+    out
+}
+
+/// Romanises a Hangul word. A 2–4 syllable word is read as a personal name: the first syllable
+/// is the surname (with its usual Latin spellings), the rest the given name, also in the
+/// McCune–Reischauer-like spelling common on lists ("eo" → "o", "eu" → "u").
+fn hangul_readings(word: &str) -> Vec<Vec<String>> {
+    let chars: Vec<char> = word.chars().collect();
+    let rr = |s: &[char]| any_ascii::any_ascii(&s.iter().collect::<String>()).to_lowercase();
+    if !(2..=4).contains(&chars.len()) {
+        return vec![vec![rr(&chars)]];
+    }
+    let given = rr(&chars[1..]);
+    let given_mr = given.replace("eo", "o").replace("eu", "u");
+    let mut surnames = vec![rr(&chars[..1])];
+    if let Some(list) = tables().korean_surnames.get(&chars[0]) {
+        surnames.extend(list.iter().cloned());
+    }
+    let mut out = Vec::new();
+    for s in surnames.iter().take(3) {
+        out.push(vec![s.clone(), given.clone()]);
+        if given_mr != given {
+            out.push(vec![s.clone(), given_mr.clone()]);
+        }
+    }
+    out
+}
+
+/// Analyses a name into its readings (usually one).
+pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
+    let norm: String = name.nfkc().collect();
+    let norm = reorder(norm.trim(), kind);
+    // Words: runs of characters of one script, separated by anything else.
+    let mut words: Vec<(String, Script)> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_script = Script::Latinish;
+    for c in norm.chars() {
+        match script_of(c) {
+            Some(s) if cur.is_empty() || s == cur_script => {
+                cur_script = s;
+                cur.push(c);
+            }
+            Some(s) => {
+                words.push((std::mem::take(&mut cur), cur_script));
+                cur_script = s;
+                cur.push(c);
+            }
+            None => {
+                // Apostrophes join ("O'Brien" → "obrien"); everything else separates.
+                if matches!(c, '\'' | '’' | '`' | 'ʼ' | 'ʻ') {
+                    continue;
+                }
+                if !cur.is_empty() {
+                    words.push((std::mem::take(&mut cur), cur_script));
+                }
+            }
+        }
+    }
+    if !cur.is_empty() {
+        words.push((cur, cur_script));
+    }
+    // Each word becomes one or more alternative token lists; forms are their product (capped).
+    let mut forms: Vec<Vec<Token>> = vec![Vec::new()];
+    for (w, s) in words {
+        let alts: Vec<Vec<Token>> = match s {
+            Script::Han => han_readings(&w).into_iter().map(|ws| ws.into_iter().map(|t| Token::new(t, Class::Word, false)).collect()).collect(),
+            Script::Hangul => hangul_readings(&w).into_iter().map(|ws| ws.into_iter().map(|t| Token::new(t, Class::Word, false)).collect()).collect(),
+            Script::Abjad | Script::Latinish | Script::Kana => {
+                let abjad = s == Script::Abjad;
+                let folded = fold(&w);
+                vec![folded.split(' ').filter(|t| !t.is_empty()).map(|t| Token::new(t.to_string(), Class::Word, abjad)).collect()]
+            }
+        };
+        let mut next = Vec::new();
+        for f in &forms {
+            for a in &alts {
+                let mut g = f.clone();
+                g.extend(a.iter().cloned());
+                next.push(g);
+                if next.len() >= 16 {
+                    break;
+                }
+            }
+        }
+        forms = next;
+    }
+    let mut out: Vec<NameForm> = Vec::new();
+    for f in forms {
+        let nf = NameForm { tokens: classify(f) };
+        if !nf.tokens.is_empty() && !out.contains(&nf) {
+            out.push(nf);
+        }
+    }
+    out
+}
+
+/// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
+fn classify(tokens: Vec<Token>) -> Vec<Token> {
+    let t = tables();
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    'outer: while i < tokens.len() {
+        for (phrase, canon) in &t.legal {
+            if i + phrase.len() <= tokens.len() && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text) {
+                for c in canon {
+                    out.push(Token::new(c.clone(), Class::LegalForm, false));
+                }
+                i += phrase.len();
+                continue 'outer;
+            }
+        }
+        let tok = &tokens[i];
+        i += 1;
+        // Titles go, except when they are all there is.
+        if t.honorifics.contains(&tok.text) && tokens.len() > 1 {
+            continue;
+        }
+        let class = if tok.text.chars().all(|c| c.is_ascii_digit()) {
+            Class::Number
+        } else if tok.text.len() == 1 {
+            Class::Initial
+        } else if t.particles.contains(&tok.text) {
+            Class::Particle
+        } else {
+            Class::Word
+        };
+        out.push(Token { class, ..tok.clone() });
+    }
+    // A name of nothing but legal forms and particles keeps them as words ("Holding", "The Group").
+    if !out.is_empty() && out.iter().all(|t| matches!(t.class, Class::LegalForm | Class::Particle)) {
+        for t in &mut out {
+            t.class = Class::Word;
+        }
+    }
+    out
+}
+
+/// The consonant skeleton of an ASCII token: what a vowel-less script keeps.
+pub fn skeleton(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let c = match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'h' | '\'' | '`' => continue,
+            'v' => 'b',
+            'q' => 'k',
+            'c' => 'k',
+            'z' => 's',
+            other => other,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A coarse phonetic key for candidate lookup: first letter plus consonant skeleton.
+pub fn phonetic_key(s: &str) -> String {
+    let first = s.chars().next().map(|c| match c {
+        'a' | 'e' | 'i' | 'o' | 'u' | 'y' => 'a',
+        'c' | 'k' | 'q' => 'k',
+        'z' | 's' => 's',
+        'v' | 'w' | 'b' => 'b',
+        'j' | 'g' => 'g',
+        other => other,
+    });
+    let mut k = String::new();
+    if let Some(f) = first {
+        k.push(f);
+    }
+    k.push_str(&skeleton(s));
+    k
+}
+
+/// How two tokens were found to match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// Identical.
+    Exact,
+    /// Within edit distance (typo, spelling variant).
+    Fuzzy,
+    /// Same consonant skeleton (transliteration from a vowel-less script).
+    Skeleton,
+    /// An initial matching a word's first letter.
+    Initial,
+    /// No match.
+    None,
+}
+
+impl How {
+    /// Lower-case name for explanations.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            How::Exact => "exact",
+            How::Fuzzy => "fuzzy",
+            How::Skeleton => "consonant_skeleton",
+            How::Initial => "initial",
+            How::None => "none",
+        }
+    }
+}
+
+/// Similarity of two tokens in [0, 1] and how it was reached. Below the point where a pair is
+/// more likely a different word than a misspelling, the similarity is 0 (no partial credit for
+/// "Ivan" vs "Ivana Petrova"'s "petrova").
+pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
+    if a.text == b.text {
+        return (1.0, How::Exact);
+    }
+    if a.class == Class::Initial || b.class == Class::Initial {
+        let (i, w) = if a.class == Class::Initial { (a, b) } else { (b, a) };
+        if w.text.starts_with(&i.text) {
+            return (0.9, How::Initial);
+        }
+        return (0.0, How::None);
+    }
+    if a.class == Class::Number || b.class == Class::Number {
+        return (0.0, How::None);
+    }
+    let (la, lb) = (a.text.len(), b.text.len());
+    let max = la.max(lb);
+    let dist = strsim::damerau_levenshtein(&a.text, &b.text);
+    // The typo budget grows slowly with length: 0 for ≤3 letters, 1 up to 5, 2 up to 9, then 3.
+    let budget = match max {
+        0..=3 => 0,
+        4..=5 => 1,
+        6..=9 => 2,
+        _ => 3,
+    };
+    let mut best = (0.0f32, How::None);
+    if dist <= budget && dist < max {
+        let s = 1.0 - dist as f32 / max as f32;
+        // Same first letter is the usual case for a misspelling; penalise otherwise.
+        let s = if a.text.as_bytes()[0] == b.text.as_bytes()[0] { s } else { s * 0.9 };
+        best = (s.max(0.6), How::Fuzzy);
+    }
+    if a.abjad || b.abjad {
+        let (sa, sb) = (skeleton(&a.text), skeleton(&b.text));
+        if !sa.is_empty() && !sb.is_empty() {
+            let d = strsim::levenshtein(&sa, &sb);
+            let s = if d == 0 {
+                0.92
+            } else if d == 1 && sa.len().max(sb.len()) >= 3 {
+                0.8
+            } else {
+                0.0
+            };
+            if s > best.0 {
+                best = (s, How::Skeleton);
+            }
+        }
+    } else if best.0 < 0.85 && max >= 4 && skeleton(&a.text) == skeleton(&b.text) && a.text.as_bytes()[0] == b.text.as_bytes()[0] {
+        // Vowel-only differences between Latin spellings ("Mohamed"/"Muhammad" aside,
+        // "Hussein"/"Husain") are transliteration variants.
+        best = (0.85, How::Skeleton);
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str, k: Kind) -> Vec<Vec<String>> {
+        analyze(s, k).into_iter().map(|f| f.tokens.into_iter().map(|t| t.text).collect()).collect()
+    }
+
+    #[test]
+    fn transliterates_and_reorders() {
+        assert_eq!(words("PUTIN, Vladimir Vladimirovich", Kind::Person), vec![vec!["vladimir", "vladimirovich", "putin"]]);
+        assert_eq!(words("Владимир Путин", Kind::Person), vec![vec!["vladimir", "putin"]]);
+        assert_eq!(words("Recep Tayyip Erdoğan", Kind::Person), vec![vec!["recep", "tayyip", "erdogan"]]);
+        assert_eq!(words("Mr. Recep Tayyip Erdoğan", Kind::Person), vec![vec!["recep", "tayyip", "erdogan"]]);
+    }
+
+    #[test]
+    fn legal_forms_meet_across_languages() {
+        let a = words("ООО Ромашка", Kind::Organization);
+        let b = words("Romashka, Limited Liability Company", Kind::Organization);
+        let c = words("Obshchestvo s ogranichennoy otvetstvennostyu Romashka", Kind::Organization);
+        assert!(a[0].contains(&"llc".to_string()) && b[0].contains(&"llc".to_string()) && c[0].contains(&"llc".to_string()));
+    }
+
+    #[test]
+    fn cjk_readings() {
+        assert!(words("김정은", Kind::Person).contains(&vec!["kim".to_string(), "jongun".to_string()]));
+        assert!(words("王伟", Kind::Person).contains(&vec!["wang".to_string(), "wei".to_string()]));
+        assert!(words("金正恩", Kind::Person).iter().any(|f| f == &vec!["kim".to_string(), "jongun".to_string()]));
+    }
+
+    #[test]
+    fn abjad_skeletons_match() {
+        let q = &analyze("محمد علي", Kind::Person)[0].tokens;
+        let l = &analyze("Mohamed Ali", Kind::Person)[0].tokens;
+        assert!(token_similarity(&q[0], &l[0]).0 > 0.8);
+        assert!(token_similarity(&q[1], &l[1]).0 > 0.8);
+    }
+
+    #[test]
+    fn typos_and_initials() {
+        let t = |s: &str| analyze(s, Kind::Person).remove(0).tokens;
+        assert!(token_similarity(&t("Asasd")[0], &t("Assad")[0]).0 >= 0.6);
+        assert_eq!(token_similarity(&t("Ivan")[0], &t("Petrova")[0]).0, 0.0);
+        let i = t("A. Khamenei");
+        assert_eq!(i[0].class, Class::Initial);
+        assert_eq!(token_similarity(&i[0], &t("Ali")[0]).1, How::Initial);
+    }
+}

@@ -64,13 +64,21 @@ struct Tables {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let lines = |s: &'static str| s.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'));
-        let mut legal: Vec<(Vec<String>, Vec<String>)> = lines(include_str!("../data/legal_forms.tsv"))
-            .filter_map(|l| {
-                let (a, b) = l.split_once('\t')?;
-                Some((a.split(' ').map(String::from).collect(), b.split(' ').map(String::from).collect()))
-            })
-            .collect();
+        let lines = |s: &'static str| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        };
+        let mut legal: Vec<(Vec<String>, Vec<String>)> =
+            lines(include_str!("../data/legal_forms.tsv"))
+                .filter_map(|l| {
+                    let (a, b) = l.split_once('\t')?;
+                    Some((
+                        a.split(' ').map(String::from).collect(),
+                        b.split(' ').map(String::from).collect(),
+                    ))
+                })
+                .collect();
         // Longest phrases first, so "public joint stock company" wins over "joint stock company".
         legal.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         let korean_surnames = lines(include_str!("../data/korean_surnames.tsv"))
@@ -84,7 +92,9 @@ fn tables() -> &'static Tables {
         // it gives each Han character its Korean readings, most frequent first.
         let mut hanja_readings: HashMap<char, Vec<char>> = HashMap::new();
         for cp in 0xAC00u32..=0xD7A3 {
-            let Some(h) = char::from_u32(cp) else { continue };
+            let Some(h) = char::from_u32(cp) else {
+                continue;
+            };
             if let Some(list) = hanja::get(h) {
                 for (han, _) in list {
                     let v = hanja_readings.entry(*han).or_default();
@@ -96,8 +106,12 @@ fn tables() -> &'static Tables {
         }
         Tables {
             legal,
-            honorifics: lines(include_str!("../data/honorifics.txt")).map(String::from).collect(),
-            particles: lines(include_str!("../data/particles.txt")).map(String::from).collect(),
+            honorifics: lines(include_str!("../data/honorifics.txt"))
+                .map(String::from)
+                .collect(),
+            particles: lines(include_str!("../data/particles.txt"))
+                .map(String::from)
+                .collect(),
             korean_surnames,
             hanja_readings,
         }
@@ -116,9 +130,14 @@ enum Script {
 fn script_of(c: char) -> Option<Script> {
     let cp = c as u32;
     Some(match cp {
-        0x0590..=0x05FF | 0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF | 0x0E00..=0x0E7F | 0x0700..=0x074F => {
-            Script::Abjad
-        }
+        0x0590..=0x05FF
+        | 0x0600..=0x06FF
+        | 0x0750..=0x077F
+        | 0x08A0..=0x08FF
+        | 0xFB1D..=0xFDFF
+        | 0xFE70..=0xFEFF
+        | 0x0E00..=0x0E7F
+        | 0x0700..=0x074F => Script::Abjad,
         0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => Script::Hangul,
         0x3040..=0x30FF => Script::Kana,
         0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF => Script::Han,
@@ -154,7 +173,10 @@ fn reorder(name: &str, kind: Kind) -> String {
     let (Some(last), Some(first), None) = (parts.next(), parts.next(), parts.next()) else {
         return name.to_string();
     };
-    let (lw, fw) = (last.split_whitespace().count(), first.split_whitespace().count());
+    let (lw, fw) = (
+        last.split_whitespace().count(),
+        first.split_whitespace().count(),
+    );
     if (1..=4).contains(&lw) && (1..=4).contains(&fw) {
         format!("{} {}", first.trim(), last.trim())
     } else {
@@ -165,7 +187,10 @@ fn reorder(name: &str, kind: Kind) -> String {
 /// Romanises one run of Han characters as a name: pinyin, and the Korean reading.
 fn han_readings(run: &str) -> Vec<Vec<String>> {
     let chars: Vec<char> = run.chars().collect();
-    let syllables: Vec<String> = chars.iter().map(|c| any_ascii::any_ascii(&c.to_string()).to_lowercase()).collect();
+    let syllables: Vec<String> = chars
+        .iter()
+        .map(|c| any_ascii::any_ascii(&c.to_string()).to_lowercase())
+        .collect();
     let mut out = Vec::new();
     // Chinese order: surname (first character), then the given name as one word.
     let mut zh = vec![syllables[0].clone()];
@@ -176,9 +201,16 @@ fn han_readings(run: &str) -> Vec<Vec<String>> {
     // Korean reading when every character has one. A character has several readings
     // (金: 금 "gold", 김 the surname); in first position the surname readings come first.
     let t = tables();
-    let rest: Option<String> = chars[1..].iter().map(|c| t.hanja_readings.get(c).and_then(|r| r.first().copied())).collect();
+    let rest: Option<String> = chars[1..]
+        .iter()
+        .map(|c| t.hanja_readings.get(c).and_then(|r| r.first().copied()))
+        .collect();
     if let (Some(first), Some(rest)) = (t.hanja_readings.get(&chars[0]), rest) {
-        let mut firsts: Vec<char> = first.iter().copied().filter(|c| t.korean_surnames.contains_key(c)).collect();
+        let mut firsts: Vec<char> = first
+            .iter()
+            .copied()
+            .filter(|c| t.korean_surnames.contains_key(c))
+            .collect();
         if firsts.is_empty() {
             firsts.push(first[0]);
         }
@@ -251,12 +283,30 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
     let mut forms: Vec<Vec<Token>> = vec![Vec::new()];
     for (w, s) in words {
         let alts: Vec<Vec<Token>> = match s {
-            Script::Han => han_readings(&w).into_iter().map(|ws| ws.into_iter().map(|t| Token::new(t, Class::Word, false)).collect()).collect(),
-            Script::Hangul => hangul_readings(&w).into_iter().map(|ws| ws.into_iter().map(|t| Token::new(t, Class::Word, false)).collect()).collect(),
+            Script::Han => han_readings(&w)
+                .into_iter()
+                .map(|ws| {
+                    ws.into_iter()
+                        .map(|t| Token::new(t, Class::Word, false))
+                        .collect()
+                })
+                .collect(),
+            Script::Hangul => hangul_readings(&w)
+                .into_iter()
+                .map(|ws| {
+                    ws.into_iter()
+                        .map(|t| Token::new(t, Class::Word, false))
+                        .collect()
+                })
+                .collect(),
             Script::Abjad | Script::Latinish | Script::Kana => {
                 let abjad = s == Script::Abjad;
                 let folded = fold(&w);
-                vec![folded.split(' ').filter(|t| !t.is_empty()).map(|t| Token::new(t.to_string(), Class::Word, abjad)).collect()]
+                vec![folded
+                    .split(' ')
+                    .filter(|t| !t.is_empty())
+                    .map(|t| Token::new(t.to_string(), Class::Word, abjad))
+                    .collect()]
             }
         };
         let mut next = Vec::new();
@@ -274,7 +324,9 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
     }
     let mut out: Vec<NameForm> = Vec::new();
     for f in forms {
-        let nf = NameForm { tokens: classify(f) };
+        let nf = NameForm {
+            tokens: classify(f),
+        };
         if !nf.tokens.is_empty() && !out.contains(&nf) {
             out.push(nf);
         }
@@ -289,7 +341,9 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
     let mut i = 0;
     'outer: while i < tokens.len() {
         for (phrase, canon) in &t.legal {
-            if i + phrase.len() <= tokens.len() && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text) {
+            if i + phrase.len() <= tokens.len()
+                && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text)
+            {
                 for c in canon {
                     out.push(Token::new(c.clone(), Class::LegalForm, false));
                 }
@@ -312,10 +366,17 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
         } else {
             Class::Word
         };
-        out.push(Token { class, ..tok.clone() });
+        out.push(Token {
+            class,
+            ..tok.clone()
+        });
     }
     // A name of nothing but legal forms and particles keeps them as words ("Holding", "The Group").
-    if !out.is_empty() && out.iter().all(|t| matches!(t.class, Class::LegalForm | Class::Particle)) {
+    if !out.is_empty()
+        && out
+            .iter()
+            .all(|t| matches!(t.class, Class::LegalForm | Class::Particle))
+    {
         for t in &mut out {
             t.class = Class::Word;
         }
@@ -396,7 +457,11 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
         return (1.0, How::Exact);
     }
     if a.class == Class::Initial || b.class == Class::Initial {
-        let (i, w) = if a.class == Class::Initial { (a, b) } else { (b, a) };
+        let (i, w) = if a.class == Class::Initial {
+            (a, b)
+        } else {
+            (b, a)
+        };
         if w.text.starts_with(&i.text) {
             return (0.9, How::Initial);
         }
@@ -407,7 +472,6 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
     }
     let (la, lb) = (a.text.len(), b.text.len());
     let max = la.max(lb);
-    let dist = strsim::damerau_levenshtein(&a.text, &b.text);
     // The typo budget grows slowly with length: 0 for ≤3 letters, 1 up to 5, 2 up to 9, then 3.
     let budget = match max {
         0..=3 => 0,
@@ -416,10 +480,19 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
         _ => 3,
     };
     let mut best = (0.0f32, How::None);
+    let dist = if la.abs_diff(lb) > budget {
+        usize::MAX
+    } else {
+        strsim::osa_distance(&a.text, &b.text)
+    };
     if dist <= budget && dist < max {
         let s = 1.0 - dist as f32 / max as f32;
         // Same first letter is the usual case for a misspelling; penalise otherwise.
-        let s = if a.text.as_bytes()[0] == b.text.as_bytes()[0] { s } else { s * 0.9 };
+        let s = if a.text.as_bytes()[0] == b.text.as_bytes()[0] {
+            s
+        } else {
+            s * 0.9
+        };
         best = (s.max(0.6), How::Fuzzy);
     }
     if a.abjad || b.abjad {
@@ -437,7 +510,11 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
                 best = (s, How::Skeleton);
             }
         }
-    } else if best.0 < 0.85 && max >= 4 && skeleton(&a.text) == skeleton(&b.text) && a.text.as_bytes()[0] == b.text.as_bytes()[0] {
+    } else if best.0 < 0.85
+        && max >= 4
+        && skeleton(&a.text) == skeleton(&b.text)
+        && a.text.as_bytes()[0] == b.text.as_bytes()[0]
+    {
         // Vowel-only differences between Latin spellings ("Mohamed"/"Muhammad" aside,
         // "Hussein"/"Husain") are transliteration variants.
         best = (0.85, How::Skeleton);
@@ -450,30 +527,56 @@ mod tests {
     use super::*;
 
     fn words(s: &str, k: Kind) -> Vec<Vec<String>> {
-        analyze(s, k).into_iter().map(|f| f.tokens.into_iter().map(|t| t.text).collect()).collect()
+        analyze(s, k)
+            .into_iter()
+            .map(|f| f.tokens.into_iter().map(|t| t.text).collect())
+            .collect()
     }
 
     #[test]
     fn transliterates_and_reorders() {
-        assert_eq!(words("PUTIN, Vladimir Vladimirovich", Kind::Person), vec![vec!["vladimir", "vladimirovich", "putin"]]);
-        assert_eq!(words("Владимир Путин", Kind::Person), vec![vec!["vladimir", "putin"]]);
-        assert_eq!(words("Recep Tayyip Erdoğan", Kind::Person), vec![vec!["recep", "tayyip", "erdogan"]]);
-        assert_eq!(words("Mr. Recep Tayyip Erdoğan", Kind::Person), vec![vec!["recep", "tayyip", "erdogan"]]);
+        assert_eq!(
+            words("PUTIN, Vladimir Vladimirovich", Kind::Person),
+            vec![vec!["vladimir", "vladimirovich", "putin"]]
+        );
+        assert_eq!(
+            words("Владимир Путин", Kind::Person),
+            vec![vec!["vladimir", "putin"]]
+        );
+        assert_eq!(
+            words("Recep Tayyip Erdoğan", Kind::Person),
+            vec![vec!["recep", "tayyip", "erdogan"]]
+        );
+        assert_eq!(
+            words("Mr. Recep Tayyip Erdoğan", Kind::Person),
+            vec![vec!["recep", "tayyip", "erdogan"]]
+        );
     }
 
     #[test]
     fn legal_forms_meet_across_languages() {
         let a = words("ООО Ромашка", Kind::Organization);
         let b = words("Romashka, Limited Liability Company", Kind::Organization);
-        let c = words("Obshchestvo s ogranichennoy otvetstvennostyu Romashka", Kind::Organization);
-        assert!(a[0].contains(&"llc".to_string()) && b[0].contains(&"llc".to_string()) && c[0].contains(&"llc".to_string()));
+        let c = words(
+            "Obshchestvo s ogranichennoy otvetstvennostyu Romashka",
+            Kind::Organization,
+        );
+        assert!(
+            a[0].contains(&"llc".to_string())
+                && b[0].contains(&"llc".to_string())
+                && c[0].contains(&"llc".to_string())
+        );
     }
 
     #[test]
     fn cjk_readings() {
-        assert!(words("김정은", Kind::Person).contains(&vec!["kim".to_string(), "jongun".to_string()]));
+        assert!(
+            words("김정은", Kind::Person).contains(&vec!["kim".to_string(), "jongun".to_string()])
+        );
         assert!(words("王伟", Kind::Person).contains(&vec!["wang".to_string(), "wei".to_string()]));
-        assert!(words("金正恩", Kind::Person).iter().any(|f| f == &vec!["kim".to_string(), "jongun".to_string()]));
+        assert!(words("金正恩", Kind::Person)
+            .iter()
+            .any(|f| f == &vec!["kim".to_string(), "jongun".to_string()]));
     }
 
     #[test]

@@ -51,6 +51,10 @@ impl Token {
 pub struct NameForm {
     /// Tokens in order.
     pub tokens: Vec<Token>,
+    /// True for the form that keeps Han, Hangul or Kana words as written. Two names that both
+    /// have one are compared in that form only: a different character is a different name,
+    /// even where the romanisations happen to agree.
+    pub native: bool,
 }
 
 struct Tables {
@@ -249,7 +253,7 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
 /// Analyses a name into its readings (usually one).
 pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
     let norm: String = name.nfkc().collect();
-    let norm = reorder(norm.trim(), kind);
+    let norm = collapse_dotted(&reorder(norm.trim(), kind));
     // Words: runs of characters of one script, separated by anything else.
     let mut words: Vec<(String, Script)> = Vec::new();
     let mut cur = String::new();
@@ -279,9 +283,26 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
     if !cur.is_empty() {
         words.push((cur, cur_script));
     }
+    let has_cjk = words
+        .iter()
+        .any(|(_, s)| matches!(s, Script::Han | Script::Hangul | Script::Kana));
+    let mut native: Vec<Token> = Vec::new();
     // Each word becomes one or more alternative token lists; forms are their product (capped).
     let mut forms: Vec<Vec<Token>> = vec![Vec::new()];
     for (w, s) in words {
+        if has_cjk {
+            match s {
+                Script::Han | Script::Hangul | Script::Kana => {
+                    native.push(Token::new(w.clone(), Class::Word, false))
+                }
+                _ => native.extend(
+                    fold(&w)
+                        .split(' ')
+                        .filter(|t| !t.is_empty())
+                        .map(|t| Token::new(t.to_string(), Class::Word, false)),
+                ),
+            }
+        }
         let alts: Vec<Vec<Token>> = match s {
             Script::Han => han_readings(&w)
                 .into_iter()
@@ -305,7 +326,7 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
                 vec![folded
                     .split(' ')
                     .filter(|t| !t.is_empty())
-                    .map(|t| Token::new(t.to_string(), Class::Word, abjad))
+                    .map(|t| Token::new(unleet(t), Class::Word, abjad))
                     .collect()]
             }
         };
@@ -323,15 +344,65 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
         forms = next;
     }
     let mut out: Vec<NameForm> = Vec::new();
+    if has_cjk && !native.is_empty() {
+        out.push(NameForm {
+            tokens: native,
+            native: true,
+        });
+    }
     for f in forms {
         let nf = NameForm {
             tokens: classify(f),
+            native: false,
         };
         if !nf.tokens.is_empty() && !out.contains(&nf) {
             out.push(nf);
         }
     }
     out
+}
+
+/// "A.B.C." → "ABC", "G.m.b.H." → "GmbH": dotted single letters are one word.
+fn collapse_dotted(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            let chars: Vec<char> = w.chars().collect();
+            let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+            let dotted = letters >= 2
+                && chars.iter().all(|c| c.is_alphabetic() || *c == '.')
+                && chars
+                    .windows(2)
+                    .all(|p| !(p[0].is_alphabetic() && p[1].is_alphabetic()));
+            if dotted {
+                chars.into_iter().filter(|c| *c != '.').collect()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Digits standing in for letters inside a word ("Ig0r Sech1n") are read as the letters.
+fn unleet(t: &str) -> String {
+    let letters = t.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    if digits == 0 || letters < 2 || digits > letters {
+        return t.to_string();
+    }
+    t.chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'i',
+            '3' => 'e',
+            '4' => 'a',
+            '5' => 's',
+            '7' => 't',
+            '8' => 'b',
+            '9' => 'g',
+            other => other,
+        })
+        .collect()
 }
 
 /// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
@@ -341,9 +412,18 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
     let mut i = 0;
     'outer: while i < tokens.len() {
         for (phrase, canon) in &t.legal {
-            if i + phrase.len() <= tokens.len()
-                && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text)
-            {
+            let fits = i + phrase.len() <= tokens.len()
+                && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text);
+            // Long single-word forms survive a typo ("Aktiengeselschaft") or truncation at the
+            // end of a field ("JOINT STOCK COMPAN").
+            let near = phrase.len() == 1 && phrase[0].len() >= 7 && {
+                let tok = &tokens[i].text;
+                let p = &phrase[0];
+                let budget = if p.len() >= 12 { 2 } else { 1 };
+                strsim::osa_distance(tok, p) <= budget
+                    || (i + 1 == tokens.len() && tok.len() >= 5 && p.starts_with(tok.as_str()))
+            };
+            if fits || near {
                 for c in canon {
                     out.push(Token::new(c.clone(), Class::LegalForm, false));
                 }
@@ -470,11 +550,18 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
     if a.class == Class::Number || b.class == Class::Number {
         return (0.0, How::None);
     }
+    // Han, Hangul and Kana words are compared as written: each character carries meaning.
+    if !a.text.is_ascii() || !b.text.is_ascii() {
+        return (0.0, How::None);
+    }
     let (la, lb) = (a.text.len(), b.text.len());
     let max = la.max(lb);
-    // The typo budget grows slowly with length: 0 for ≤3 letters, 1 up to 5, 2 up to 9, then 3.
+    // The typo budget grows slowly with length: none for 2 letters, 1 up to 5 (for 3 letters only
+    // with the same first letter), 2 up to 9, then 3.
     let budget = match max {
-        0..=3 => 0,
+        0..=2 => 0,
+        3 if a.text.as_bytes()[0] == b.text.as_bytes()[0] => 1,
+        3 => 0,
         4..=5 => 1,
         6..=9 => 2,
         _ => 3,

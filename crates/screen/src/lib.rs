@@ -14,7 +14,7 @@
 #![deny(missing_docs)]
 
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
-use chokepoint_names::{analyze, token_similarity, Class, How, NameForm, Token};
+use chokepoint_names::{analyze, token_similarity, Class, NameForm, Token};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -24,8 +24,12 @@ use std::collections::HashMap;
 pub struct Config {
     /// Score at or above which a match is an alert.
     pub alert_threshold: f32,
-    /// Weight of list-name tokens that the query did not match, relative to query tokens.
+    /// Weight of query tokens left unmatched (a name the list omits), relative to matched ones.
+    pub unmatched_query_weight: f32,
+    /// Weight of list tokens left unmatched (a name the query omits).
     pub unmatched_list_weight: f32,
+    /// Extra weight when both sides have unmatched tokens: a conflicting name, not an omission.
+    pub conflict_weight: f32,
     /// Factor applied to a match on a weak or low-quality alias.
     pub weak_alias_factor: f32,
     /// Candidates fully scored per query.
@@ -36,7 +40,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             alert_threshold: DEFAULT_ALERT_THRESHOLD,
-            unmatched_list_weight: 0.3,
+            unmatched_query_weight: 0.35,
+            unmatched_list_weight: 0.25,
+            conflict_weight: 0.8,
             weak_alias_factor: 0.9,
             candidates: 200,
         }
@@ -65,7 +71,8 @@ pub struct Query {
 
 struct IndexedName {
     name_idx: usize,
-    forms: Vec<Vec<u32>>,
+    /// (native?, token ids) per reading of the name.
+    forms: Vec<(bool, Vec<u32>)>,
 }
 
 struct IndexedEntity {
@@ -128,11 +135,16 @@ impl Index {
             let mut names = Vec::new();
             let mut seen_tokens: Vec<u32> = Vec::new();
             for (ni, n) in e.names.iter().enumerate() {
-                let forms: Vec<Vec<u32>> = analyze(&n.full, e.kind)
+                let forms: Vec<(bool, Vec<u32>)> = analyze(&n.full, e.kind)
                     .into_iter()
-                    .map(|f| f.tokens.into_iter().map(|t| ix.intern(t)).collect())
+                    .map(|f| {
+                        (
+                            f.native,
+                            f.tokens.into_iter().map(|t| ix.intern(t)).collect(),
+                        )
+                    })
                     .collect();
-                for f in &forms {
+                for (_, f) in &forms {
                     seen_tokens.extend(f.iter().copied());
                 }
                 names.push(IndexedName {
@@ -389,7 +401,7 @@ impl Index {
 
     fn score(&self, forms: &[NameForm], q: &Query, ei: usize) -> Option<Match> {
         let ie = &self.entities[ei];
-        let names: Vec<(usize, Vec<Vec<&Token>>)> = ie
+        let names: Vec<(usize, Vec<(bool, Vec<&Token>)>)> = ie
             .names
             .iter()
             .map(|n| {
@@ -397,7 +409,9 @@ impl Index {
                     n.name_idx,
                     n.forms
                         .iter()
-                        .map(|f| f.iter().map(|&t| &self.tokens[t as usize]).collect())
+                        .map(|(nat, f)| {
+                            (*nat, f.iter().map(|&t| &self.tokens[t as usize]).collect())
+                        })
                         .collect(),
                 )
             })
@@ -417,23 +431,22 @@ impl Index {
     /// this index's frequencies). Used to evaluate name pairs.
     pub fn compare(&self, q: &Query, e: &Entity) -> Option<Match> {
         let forms = analyze(&q.name, q.kind.unwrap_or(Kind::Unknown));
-        let owned: Vec<(usize, Vec<Vec<Token>>)> = e
+        let owned: Vec<(usize, Vec<NameForm>)> = e
             .names
             .iter()
             .enumerate()
-            .map(|(i, n)| {
+            .map(|(i, n)| (i, analyze(&n.full, e.kind)))
+            .collect();
+        let names: Vec<(usize, Vec<(bool, Vec<&Token>)>)> = owned
+            .iter()
+            .map(|(i, fs)| {
                 (
-                    i,
-                    analyze(&n.full, e.kind)
-                        .into_iter()
-                        .map(|f| f.tokens)
+                    *i,
+                    fs.iter()
+                        .map(|f| (f.native, f.tokens.iter().collect()))
                         .collect(),
                 )
             })
-            .collect();
-        let names: Vec<(usize, Vec<Vec<&Token>>)> = owned
-            .iter()
-            .map(|(i, fs)| (*i, fs.iter().map(|f| f.iter().collect()).collect()))
             .collect();
         let mut countries: Vec<String> = e
             .nationalities
@@ -459,14 +472,20 @@ impl Index {
         source: &str,
         countries: &[String],
         ids: &[(String, String)],
-        names: &[(usize, Vec<Vec<&Token>>)],
+        names: &[(usize, Vec<(bool, Vec<&Token>)>)],
     ) -> Option<Match> {
         let mut best: Option<(f32, NameExplanation, usize)> = None;
+        let q_native = forms.iter().any(|f| f.native);
         for (ni, lforms) in names {
             let quality = e.names[*ni].quality;
-            for list in lforms {
+            // Both written in Han/Hangul/Kana: compare as written, not through romanisations.
+            let native_only = q_native && lforms.iter().any(|(n, _)| *n);
+            for (l_nat, list) in lforms {
                 for qf in forms {
-                    let (mut s, mut ex) = self.name_score(&qf.tokens, list);
+                    if qf.native != *l_nat || (*l_nat != native_only) {
+                        continue;
+                    }
+                    let (mut s, mut ex) = self.name_score(&qf.tokens, list, e.kind);
                     if matches!(quality, NameQuality::Weak | NameQuality::Low) {
                         s *= self.config.weak_alias_factor;
                         ex.weak_alias_factor = Some(self.config.weak_alias_factor);
@@ -575,44 +594,81 @@ impl Index {
     }
 
     /// Scores a query name against a list name (token sequences).
-    fn name_score(&self, q: &[Token], l: &[&Token]) -> (f32, NameExplanation) {
+    fn name_score(&self, q: &[Token], l: &[&Token], kind: Kind) -> (f32, NameExplanation) {
         let mut ex = NameExplanation::default();
         if q.is_empty() || l.is_empty() {
             return (0.0, ex);
         }
         // Candidate pairs: (similarity, query indices, list indices, how).
-        let mut pairs: Vec<(f32, Vec<usize>, Vec<usize>, How)> = Vec::new();
+        let mut pairs: Vec<(f32, Vec<usize>, Vec<usize>, &'static str)> = Vec::new();
         for (i, qt) in q.iter().enumerate() {
             for (j, lt) in l.iter().enumerate() {
                 let (s, how) = token_similarity(qt, lt);
                 if s > 0.0 {
-                    pairs.push((s, vec![i], vec![j], how));
+                    pairs.push((s, vec![i], vec![j], how.as_str()));
                 }
             }
         }
-        // Joined words, either way round.
+        let joined = |a: &Token, b: &Token| Token {
+            text: format!("{}{}", a.text, b.text),
+            class: Class::Word,
+            abjad: a.abjad || b.abjad,
+        };
+        // Joined words, either way round ("AlisherUsmanov", "vanderbilt").
         for i in 0..q.len() {
             for j in 0..l.len() {
                 if j + 1 < l.len() {
-                    let joined = Token {
-                        text: format!("{}{}", l[j].text, l[j + 1].text),
-                        class: Class::Word,
-                        abjad: l[j].abjad,
-                    };
-                    let (s, how) = token_similarity(&q[i], &joined);
+                    let (s, how) = token_similarity(&q[i], &joined(l[j], l[j + 1]));
                     if s >= 0.8 {
-                        pairs.push((s * 0.98, vec![i], vec![j, j + 1], how));
+                        pairs.push((s * 0.98, vec![i], vec![j, j + 1], how.as_str()));
+                    }
+                    if j + 2 < l.len() {
+                        let three = joined(&joined(l[j], l[j + 1]), l[j + 2]);
+                        let (s, how) = token_similarity(&q[i], &three);
+                        if s >= 0.8 {
+                            pairs.push((s * 0.98, vec![i], vec![j, j + 1, j + 2], how.as_str()));
+                        }
                     }
                 }
                 if i + 1 < q.len() {
-                    let joined = Token {
-                        text: format!("{}{}", q[i].text, q[i + 1].text),
-                        class: Class::Word,
-                        abjad: q[i].abjad,
-                    };
-                    let (s, how) = token_similarity(&joined, l[j]);
+                    let (s, how) = token_similarity(&joined(&q[i], &q[i + 1]), l[j]);
                     if s >= 0.8 {
-                        pairs.push((s * 0.98, vec![i, i + 1], vec![j], how));
+                        pairs.push((s * 0.98, vec![i, i + 1], vec![j], how.as_str()));
+                    }
+                }
+            }
+        }
+        // Acronyms: a short token spelling the initials of consecutive words ("JC" for "Jean
+        // Claude", "PLA" for "People's Liberation Army"), either way round.
+        let acronym = |t: &Token, words: &[&Token]| -> bool {
+            t.class == Class::Word
+                && t.text.len() == words.len()
+                && words.len() >= 2
+                && words
+                    .iter()
+                    .all(|w| matches!(w.class, Class::Word | Class::Initial))
+                && words
+                    .iter()
+                    .zip(t.text.chars())
+                    .all(|(w, c)| w.text.starts_with(c))
+        };
+        for i in 0..q.len() {
+            let n = q[i].text.len();
+            if (2..=6).contains(&n) {
+                for j in 0..l.len().saturating_sub(n - 1) {
+                    if acronym(&q[i], &l[j..j + n]) {
+                        pairs.push((0.85, vec![i], (j..j + n).collect(), "acronym"));
+                    }
+                }
+            }
+        }
+        for j in 0..l.len() {
+            let n = l[j].text.len();
+            if (2..=6).contains(&n) && q.len() >= n {
+                for i in 0..=q.len() - n {
+                    let words: Vec<&Token> = q[i..i + n].iter().collect();
+                    if acronym(l[j], &words) {
+                        pairs.push((0.85, (i..i + n).collect(), vec![j], "acronym"));
                     }
                 }
             }
@@ -623,7 +679,10 @@ impl Index {
         let wq: Vec<f32> = q.iter().map(|t| self.token_weight(t)).collect();
         let wl: Vec<f32> = l.iter().map(|t| self.token_weight(t)).collect();
         let mut matched = 0.0f32;
-        let mut matched_content = false;
+        let mut matched_weight = 0.0f32;
+        let mut content = 0usize;
+        let mut only_abbrev = true;
+        let mut order: Vec<(usize, usize)> = Vec::new();
         for (s, qi, li, how) in pairs {
             if qi.iter().any(|&i| q_used[i]) || li.iter().any(|&j| l_used[j]) {
                 continue;
@@ -634,20 +693,25 @@ impl Index {
             for &j in &li {
                 l_used[j] = true;
             }
-            // A pair weighs as the rarer of its sides: a rare list token matched by a common
-            // query spelling is still strong evidence.
+            // A pair weighs at least half its list side: a rare list token matched through a
+            // common query spelling is still evidence.
             let w = qi
                 .iter()
                 .map(|&i| wq[i])
                 .sum::<f32>()
                 .max(li.iter().map(|&j| wl[j]).sum::<f32>() * 0.5);
             matched += w * s;
+            matched_weight += w;
             if qi
                 .iter()
-                .any(|&i| matches!(q[i].class, Class::Word | Class::Number | Class::Initial))
+                .any(|&i| matches!(q[i].class, Class::Word | Class::Number))
             {
-                matched_content = true;
+                content += 1;
+                if how != "acronym" {
+                    only_abbrev = false;
+                }
             }
+            order.push((qi[0], li[0]));
             ex.tokens.push(TokenMatch {
                 query: qi
                     .iter()
@@ -659,56 +723,55 @@ impl Index {
                     .map(|&j| l[j].text.as_str())
                     .collect::<Vec<_>>()
                     .join(" "),
-                how: how.as_str().into(),
+                how: how.into(),
                 similarity: (s * 1000.0).round() / 1000.0,
                 weight: (w * 1000.0).round() / 1000.0,
             });
         }
-        let mut total = 0.0;
+        if content == 0 {
+            // Only particles, initials or legal forms in common: no evidence of the same party.
+            return (0.0, ex);
+        }
+        let (mut uq, mut ul) = (0.0f32, 0.0f32);
         for (i, t) in q.iter().enumerate() {
             if !q_used[i] {
                 ex.unmatched_query.push(t.text.clone());
-                // A query token unmatched counts fully, except initials/particles/legal forms.
-                total += wq[i];
+                uq += wq[i];
             }
         }
-        total += ex.tokens.iter().map(|t| t.weight).sum::<f32>();
-        let mut extra = 0.0;
         for (j, t) in l.iter().enumerate() {
             if !l_used[j] {
                 ex.unmatched_list.push(t.text.clone());
-                extra += wl[j];
+                ul += wl[j];
             }
         }
-        if !matched_content {
-            // Only particles or legal forms in common: no evidence of the same party. An
-            // acronym is the one exception ("PLA" for "People's Liberation Army").
-            let words: Vec<&Token> = l
-                .iter()
-                .copied()
-                .filter(|t| t.class == Class::Word)
-                .collect();
-            if q.len() == 1 && words.len() >= 2 && q[0].text.len() == words.len() {
-                let initials: String = words.iter().filter_map(|t| t.text.chars().next()).collect();
-                if initials == q[0].text {
-                    ex.tokens.push(TokenMatch {
-                        query: q[0].text.clone(),
-                        list: words
-                            .iter()
-                            .map(|t| t.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        how: "acronym".into(),
-                        similarity: 0.85,
-                        weight: 1.0,
-                    });
-                    ex.unmatched_list.clear();
-                    return (0.85, ex);
-                }
-            }
-            return (0.0, ex);
+        // A token missing on one side is an omitted name (a middle name, a patronymic); tokens
+        // left over on both sides are a conflict: "Ben Ali" where the list says "Ben Mohamed".
+        let conflict = uq.min(ul);
+        let denom = matched_weight
+            + self.config.unmatched_query_weight * uq
+            + self.config.unmatched_list_weight * ul
+            + self.config.conflict_weight * conflict;
+        let mut s = matched / denom;
+        // Aligned tokens in a different order. Around "bin"/"ibn" the order says who is whose
+        // son ("Salman bin Muhammad" is not "Muhammad bin Salman"), so there it weighs more.
+        order.sort();
+        let crossed = order.windows(2).any(|w| w[1].1 < w[0].1);
+        if crossed {
+            let patronymic =
+                |t: &Token| matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti");
+            let factor = if q.iter().any(patronymic) && l.iter().any(|t| patronymic(t)) {
+                0.7
+            } else {
+                0.95
+            };
+            s *= factor;
+            ex.order_factor = Some(factor);
         }
-        let s = matched / (total + self.config.unmatched_list_weight * extra);
+        // Initials and acronyms alone do not identify a person ("N.N.").
+        if only_abbrev && kind == Kind::Person {
+            s *= 0.6;
+        }
         (s.clamp(0.0, 1.0), ex)
     }
 }
@@ -758,6 +821,9 @@ pub struct NameExplanation {
     /// Set when the match is on a weak/low-quality alias.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weak_alias_factor: Option<f32>,
+    /// Set when the aligned tokens come in a different order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_factor: Option<f32>,
 }
 
 /// One attribute's effect on the score.

@@ -405,8 +405,106 @@ fn unleet(t: &str) -> String {
         .collect()
 }
 
+fn number_word(w: &str) -> Option<u32> {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = UNITS.iter().position(|u| *u == w) {
+        return Some(i as u32);
+    }
+    if w == "fourty" {
+        return Some(40);
+    }
+    TENS.iter()
+        .position(|t| *t == w)
+        .map(|i| 20 + 10 * i as u32)
+}
+
+fn ordinal_word(w: &str) -> Option<&'static str> {
+    const ORD: [(&str, &str); 10] = [
+        ("first", "1st"),
+        ("second", "2nd"),
+        ("third", "3rd"),
+        ("fourth", "4th"),
+        ("fifth", "5th"),
+        ("sixth", "6th"),
+        ("seventh", "7th"),
+        ("eighth", "8th"),
+        ("ninth", "9th"),
+        ("tenth", "10th"),
+    ];
+    ORD.iter().find(|(a, _)| *a == w).map(|(_, b)| *b)
+}
+
+/// Number words become digits ("Forty-Four" → "44", "Three" → "3", "First" → "1st"), so that
+/// spelled-out and written numbers meet.
+fn numbers(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if let Some(o) = ordinal_word(&t.text) {
+            out.push(Token {
+                text: o.to_string(),
+                ..t.clone()
+            });
+            i += 1;
+            continue;
+        }
+        if let Some(n) = number_word(&t.text) {
+            let mut value = n;
+            if n >= 20 && n % 10 == 0 {
+                if let Some(next) = tokens.get(i + 1) {
+                    let unit = number_word(&next.text).filter(|u| *u < 10).or_else(|| {
+                        next.text
+                            .parse::<u32>()
+                            .ok()
+                            .filter(|u| (1..10).contains(u))
+                    });
+                    if let Some(u) = unit {
+                        value += u;
+                        i += 1;
+                    }
+                }
+            }
+            out.push(Token {
+                text: value.to_string(),
+                ..t.clone()
+            });
+            i += 1;
+            continue;
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    out
+}
+
 /// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
 fn classify(tokens: Vec<Token>) -> Vec<Token> {
+    let tokens = numbers(tokens);
     let t = tables();
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut i = 0;

@@ -41,8 +41,8 @@ impl Default for Config {
         Config {
             alert_threshold: DEFAULT_ALERT_THRESHOLD,
             unmatched_query_weight: 0.35,
-            unmatched_list_weight: 0.25,
-            conflict_weight: 0.8,
+            unmatched_list_weight: 0.1,
+            conflict_weight: 2.0,
             weak_alias_factor: 0.9,
             candidates: 200,
         }
@@ -50,7 +50,7 @@ impl Default for Config {
 }
 
 /// The documented default alert threshold.
-pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.80;
+pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.75;
 
 /// A screening request.
 #[derive(Debug, Clone, Default)]
@@ -233,6 +233,11 @@ impl Index {
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Replaces the scoring configuration (the index itself does not depend on it).
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
     }
 
     fn weight_of_df(&self, df: u32) -> f32 {
@@ -755,16 +760,19 @@ impl Index {
         let mut s = matched / denom;
         // Aligned tokens in a different order. Around "bin"/"ibn" the order says who is whose
         // son ("Salman bin Muhammad" is not "Muhammad bin Salman"), so there it weighs more.
+        // A name after "bin"/"ibn" is the father's: if a name that follows it on one side does
+        // not follow it on the other, the two names describe different people.
+        let patronymic =
+            |t: &Token| matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti");
+        let after_bin_q = |i: usize| i > 0 && patronymic(&q[i - 1]);
+        let after_bin_l = |j: usize| j > 0 && patronymic(l[j - 1]);
+        let lineage_conflict = q.iter().any(patronymic)
+            && l.iter().any(|t| patronymic(t))
+            && order.iter().any(|&(i, j)| after_bin_q(i) != after_bin_l(j));
         order.sort();
         let crossed = order.windows(2).any(|w| w[1].1 < w[0].1);
-        if crossed {
-            let patronymic =
-                |t: &Token| matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti");
-            let factor = if q.iter().any(patronymic) && l.iter().any(|t| patronymic(t)) {
-                0.7
-            } else {
-                0.95
-            };
+        if lineage_conflict || crossed {
+            let factor = if lineage_conflict { 0.7 } else { 0.95 };
             s *= factor;
             ex.order_factor = Some(factor);
         }

@@ -28,7 +28,11 @@ fn main() {
         .and_then(|t| t.parse().ok())
         .unwrap_or(DEFAULT_ALERT_THRESHOLD);
     let verbose = args.iter().any(|a| a == "--errors");
-    let index = Index::build(current_lists(), Config::default());
+    let mut index = Index::build(current_lists(), Config::default());
+    if args.iter().any(|a| a == "--sweep") {
+        sweep(&mut index);
+        return;
+    }
     let mut rdr = csv::Reader::from_path(data_dir().join("eval/nomenklatura_name_bench_cases.csv"))
         .expect("cases file");
     let mut rows: Vec<(String, String, String, String, bool, String, f32)> = Vec::new();
@@ -115,4 +119,54 @@ fn main() {
             }
         }
     }
+}
+
+/// Grid search over the scoring weights: F1 at the best threshold with precision ≥ 0.85.
+fn sweep(index: &mut Index) {
+    let mut rdr = csv::Reader::from_path(data_dir().join("eval/nomenklatura_name_bench_cases.csv"))
+        .expect("cases file");
+    let cases: Vec<(Query, Entity, bool)> = rdr
+        .records()
+        .map(|r| {
+            let r = r.expect("row");
+            let k = kind(&r[1]);
+            (
+                Query {
+                    name: r[2].to_string(),
+                    kind: Some(k),
+                    ..Default::default()
+                },
+                Entity::new("case", k, r[3].to_string()),
+                &r[4] == "true",
+            )
+        })
+        .collect();
+    let mut best = (0.0, String::new());
+    for cw in [1.0f32, 1.5, 2.0, 2.5] {
+        for uq in [0.2f32, 0.35, 0.5, 0.7] {
+            for ul in [0.05f32, 0.1, 0.15, 0.25] {
+                let cfg = Config {
+                    conflict_weight: cw,
+                    unmatched_query_weight: uq,
+                    unmatched_list_weight: ul,
+                    ..Config::default()
+                };
+                index.set_config(cfg);
+                let scores: Vec<(f32, bool)> = cases
+                    .iter()
+                    .map(|(q, e, m)| (index.compare(q, e).map(|x| x.score).unwrap_or(0.0), *m))
+                    .collect();
+                for t in (60..=90).step_by(2).map(|t| t as f32 / 100.0) {
+                    let tp = scores.iter().filter(|(s, m)| *m && *s >= t).count();
+                    let fp = scores.iter().filter(|(s, m)| !*m && *s >= t).count();
+                    let fn_ = scores.iter().filter(|(s, m)| *m && *s < t).count();
+                    let (p, r, f) = prf(tp, fp, fn_);
+                    if p >= 0.85 && f > best.0 {
+                        best = (f, format!("conflict {cw} unmatched_query {uq} unmatched_list {ul} threshold {t:.2}: P {p:.3} R {r:.3} F1 {f:.3}"));
+                    }
+                }
+            }
+        }
+    }
+    println!("best: {}", best.1);
 }

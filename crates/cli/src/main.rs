@@ -3,6 +3,7 @@
 //! JSON.
 
 mod bundled;
+mod screen;
 mod update;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -43,6 +44,8 @@ enum Cmd {
         #[command(subcommand)]
         cmd: ListsCmd,
     },
+    /// Screen a party (or a CSV of parties) against the lists
+    Screen(screen::ScreenArgs),
 }
 
 #[derive(Subcommand)]
@@ -189,7 +192,13 @@ fn check_date(d: &Option<String>, what: &str) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let db = cli.db.unwrap_or_else(default_db);
     let mut store = Store::open(&db).with_context(|| format!("opening store {}", db.display()))?;
-    let Cmd::Lists { cmd } = cli.cmd;
+    let cmd = match cli.cmd {
+        Cmd::Lists { cmd } => cmd,
+        Cmd::Screen(args) => {
+            ensure_loaded(&mut store)?;
+            return screen::run(&store, args);
+        }
+    };
     match cmd {
         ListsCmd::Import {
             files,

@@ -96,9 +96,14 @@ fn entity(n: &Node) -> std::result::Result<Entity, String> {
         }
         names.push(nm);
     }
-    // The FSF marks no primary name; the first English-regulation alias without a language
-    // tag is the one the regulation lists first.
-    let pi = names.iter().position(|x| x.lang.is_none()).unwrap_or(0);
+    // The FSF marks no primary name. The first alias in Latin script without a language tag is
+    // the one the English regulation lists first; failing that, the first in Latin script.
+    let latin = |x: &Name| x.script.as_deref().is_none_or(|s| s == "Latin");
+    let pi = names
+        .iter()
+        .position(|x| x.lang.is_none() && latin(x))
+        .or_else(|| names.iter().position(latin))
+        .unwrap_or(0);
     if names.is_empty() {
         return Err("entity has no nameAlias with a wholeName".into());
     }

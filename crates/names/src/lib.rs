@@ -684,9 +684,11 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
         let (sa, sb) = (skeleton(&a.text), skeleton(&b.text));
         if !sa.is_empty() && !sb.is_empty() {
             let d = strsim::levenshtein(&sa, &sb);
+            // A one-consonant difference is a transliteration variant only in longer skeletons;
+            // in short ones it is another name.
             let s = if d == 0 {
                 0.92
-            } else if d == 1 && sa.len().max(sb.len()) >= 3 {
+            } else if d == 1 && sa.len().min(sb.len()) >= 4 {
                 0.8
             } else {
                 0.0
@@ -697,12 +699,15 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
         }
     } else if best.0 < 0.85
         && max >= 4
-        && skeleton(&a.text) == skeleton(&b.text)
+        && la.abs_diff(lb) <= 2
         && a.text.as_bytes()[0] == b.text.as_bytes()[0]
     {
-        // Vowel-only differences between Latin spellings ("Mohamed"/"Muhammad" aside,
-        // "Hussein"/"Husain") are transliteration variants.
-        best = (0.85, How::Skeleton);
+        // Vowel-only differences between Latin spellings ("Hussein"/"Husain") are
+        // transliteration variants, when enough consonants remain to tell names apart.
+        let sk = skeleton(&a.text);
+        if sk.len() >= 3 && sk == skeleton(&b.text) {
+            best = (0.85, How::Skeleton);
+        }
     }
     best
 }

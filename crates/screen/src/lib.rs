@@ -13,10 +13,10 @@
 //!    an identical identifier makes a match, a different kind of party counts against.
 #![deny(missing_docs)]
 
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
-use chokepoint_names::{analyze, token_similarity, Class, NameForm, Token};
+use chokepoint_names::{analyze, token_similarity, Class, How, NameForm, Token};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Scoring constants. The defaults were set on the name benchmark and are documented in
 /// BENCHMARKS.md; change them per request, not per process.
@@ -44,7 +44,7 @@ impl Default for Config {
             unmatched_list_weight: 0.1,
             conflict_weight: 2.0,
             weak_alias_factor: 0.9,
-            candidates: 200,
+            candidates: 32,
         }
     }
 }
@@ -81,6 +81,8 @@ struct IndexedEntity {
     names: Vec<IndexedName>,
     countries: Vec<String>,
     ids: Vec<(String, String)>,
+    /// Token weight of the entity's lightest name: how much a partial match leaves unmatched.
+    min_name_weight: f32,
 }
 
 /// An immutable index over entities. Build a new one when the lists change and swap it in
@@ -93,8 +95,55 @@ pub struct Index {
     postings: Vec<Vec<u32>>,
     by_key: HashMap<String, Vec<u32>>,
     trigrams: HashMap<[u8; 3], Vec<u32>>,
+    tri_len: Vec<u16>,
+    neighbours: Vec<std::sync::OnceLock<Neighbours>>,
+    weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
     config: Config,
+}
+
+/// Verified neighbours of a vocabulary token: (token id, similarity, how).
+type Neighbours = Box<[(u32, f32, How)]>;
+/// One query token's verified matches: vocabulary id → (similarity, how).
+type TokenMatches = HashMap<u32, (f32, How)>;
+/// A list name's readings: (native?, tokens, token ids — empty outside the index).
+type ListForms<'a> = Vec<(bool, Vec<&'a Token>, &'a [u32])>;
+/// The names of an entity: (index in `Entity::names`, its readings).
+type ListNames<'a> = Vec<(usize, ListForms<'a>)>;
+
+/// A query's verified token matches: per query form and token, vocabulary id → similarity; and
+/// every vocabulary id that can take part in a match (for skipping names quickly).
+struct Memo {
+    tokens: Vec<Vec<HashMap<u32, (f32, How)>>>,
+    shared: HashSet<u32>,
+    /// The query may be an acronym of a list name, which then shares no token with it.
+    acronym: bool,
+}
+
+/// `%skeleton` and, for skeletons of four or more consonants, each one-deletion of it.
+fn skeleton_keys(sk: &str) -> Vec<String> {
+    let mut out = vec![format!("%{sk}")];
+    if sk.len() >= 4 {
+        for i in 0..sk.len() {
+            out.push(format!("%{}{}", &sk[..i], &sk[i + 1..]));
+        }
+    }
+    out
+}
+
+/// Per-thread buffers reused across queries, so a query allocates little.
+#[derive(Default)]
+struct Scratch {
+    tri_counts: Vec<u16>,
+    tri_touched: Vec<u32>,
+    acc: Vec<f32>,
+    acc_touched: Vec<u32>,
+    cur: Vec<f32>,
+    cur_touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Normalises an identifier for comparison: letters and digits only, upper-case.
@@ -127,6 +176,9 @@ impl Index {
             postings: Vec::new(),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
+            tri_len: Vec::new(),
+            neighbours: Vec::new(),
+            weights: Vec::new(),
             id_index: HashMap::new(),
             config,
         };
@@ -178,12 +230,61 @@ impl Index {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
             ix.entities.push(IndexedEntity {
+                min_name_weight: 0.0,
                 entity: e,
                 source,
                 names,
                 countries,
                 ids,
             });
+        }
+        ix.neighbours = (0..ix.tokens.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
+        // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
+        // Liberation Army" (the reverse direction looks up the query's initials as a token).
+        for ei in 0..ix.entities.len() {
+            let mut keys: Vec<String> = Vec::new();
+            for n in &ix.entities[ei].names {
+                for (nat, f) in &n.forms {
+                    if *nat {
+                        continue;
+                    }
+                    let ini: String = f
+                        .iter()
+                        .map(|&t| &ix.tokens[t as usize])
+                        .filter(|t| matches!(t.class, Class::Word | Class::Initial))
+                        .filter_map(|t| t.text.chars().next())
+                        .collect();
+                    if (2..=6).contains(&ini.len()) {
+                        keys.push(format!("^{ini}"));
+                    }
+                }
+            }
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                ix.by_key.entry(k).or_default().push(ei as u32);
+            }
+        }
+        // Skeletons of tokens from vowel-less scripts, and each with one consonant deleted: a
+        // one-consonant difference is found by a shared deletion.
+        for (i, t) in ix.tokens.iter().enumerate() {
+            if t.abjad {
+                for k in skeleton_keys(&chokepoint_names::skeleton(&t.text)) {
+                    ix.by_key.entry(k).or_default().push(i as u32);
+                }
+            }
+        }
+        for ei in 0..ix.entities.len() {
+            let w = ix.entities[ei]
+                .names
+                .iter()
+                .flat_map(|n| n.forms.iter().filter(|(nat, _)| !nat))
+                .map(|(_, f)| f.iter().map(|&t| ix.weights[t as usize]).sum::<f32>())
+                .fold(f32::INFINITY, f32::min);
+            ix.entities[ei].min_name_weight = if w.is_finite() { w } else { 0.0 };
         }
         for (i, t) in ix.tokens.iter().enumerate() {
             ix.by_key
@@ -194,10 +295,14 @@ impl Index {
                 .entry(format!("#{}", chokepoint_names::skeleton(&t.text)))
                 .or_default()
                 .push(i as u32);
-            if t.text.len() >= 3 {
-                for g in trigrams(&t.text) {
-                    ix.trigrams.entry(g).or_default().push(i as u32);
-                }
+            let grams = if t.text.len() >= 3 && t.text.is_ascii() {
+                trigrams(&t.text)
+            } else {
+                Vec::new()
+            };
+            ix.tri_len.push(grams.len() as u16);
+            for g in grams {
+                ix.trigrams.entry(g).or_default().push(i as u32);
             }
         }
         ix
@@ -265,56 +370,100 @@ impl Index {
         self.weight_of_df(df).clamp(0.2, 2.0) * Self::class_factor(t.class)
     }
 
-    /// Vocabulary tokens that a query token may match: itself, same phonetic key or skeleton,
-    /// shared trigrams, or the two halves of a joined word.
-    fn expand(&self, t: &Token, out: &mut Vec<u32>) {
+    /// Every vocabulary token that a query token matches (similarity > 0), with its similarity.
+    /// The phonetic, skeleton and trigram indexes find a superset cheaply; each member is then
+    /// verified with the same similarity function the scorer uses, so candidates are exactly the
+    /// entities that can score.
+    fn expand(&self, t: &Token, scratch: &mut Scratch) -> HashMap<u32, (f32, How)> {
+        let mut out: HashMap<u32, (f32, How)> = HashMap::new();
         if let Some(&i) = self.vocab.get(&t.text) {
-            out.push(i);
+            out.insert(i, (1.0, How::Exact));
         }
-        if t.class == Class::Initial || t.class == Class::Number {
-            return;
+        if t.class == Class::Initial
+            || t.class == Class::Number
+            || t.text.len() <= 2
+            || !t.text.is_ascii()
+        {
+            return out;
         }
-        for key in [
-            chokepoint_names::phonetic_key(&t.text),
-            format!("#{}", chokepoint_names::skeleton(&t.text)),
-        ] {
+        let mut cands: Vec<u32> = Vec::new();
+        let sk = chokepoint_names::skeleton(&t.text);
+        let mut keys = vec![chokepoint_names::phonetic_key(&t.text), format!("#{sk}")];
+        keys.extend(skeleton_keys(&sk));
+        for key in keys {
             if let Some(v) = self.by_key.get(&key) {
-                if key.starts_with('#') && !t.abjad && v.len() > 64 {
-                    continue;
-                }
-                out.extend(v.iter().copied().take(256));
+                cands.extend(v.iter().copied());
             }
         }
-        if t.text.len() >= 4 {
-            let grams = trigrams(&t.text);
-            let mut counts: HashMap<u32, u16> = HashMap::new();
-            for g in &grams {
-                if let Some(v) = self.trigrams.get(g) {
-                    if v.len() > 4000 {
-                        continue;
+        let grams = trigrams(&t.text);
+        scratch.tri_counts.resize(self.tokens.len(), 0);
+        for g in &grams {
+            if let Some(v) = self.trigrams.get(g) {
+                for &ti in v {
+                    let c = &mut scratch.tri_counts[ti as usize];
+                    if *c == 0 {
+                        scratch.tri_touched.push(ti);
                     }
-                    for &ti in v {
-                        *counts.entry(ti).or_default() += 1;
-                    }
-                }
-            }
-            for (ti, c) in counts {
-                let other = trigrams(&self.tokens[ti as usize].text).len();
-                let dice = 2.0 * c as f32 / (grams.len() + other) as f32;
-                if dice >= 0.45 {
-                    out.push(ti);
+                    *c += 1;
                 }
             }
         }
-        if t.text.len() >= 5 {
-            for cut in 2..t.text.len() - 1 {
-                let (a, b) = t.text.split_at(cut);
+        let n = grams.len() as f32;
+        for &ti in &scratch.tri_touched {
+            let c = scratch.tri_counts[ti as usize] as f32;
+            let other = self.tri_len[ti as usize] as f32;
+            if 2.0 * c / (n + other) >= 0.3 {
+                cands.push(ti);
+            }
+            scratch.tri_counts[ti as usize] = 0;
+        }
+        scratch.tri_touched.clear();
+        for c in cands {
+            if out.contains_key(&c) {
+                continue;
+            }
+            let other = &self.tokens[c as usize];
+            if other.text.len().abs_diff(t.text.len()) > 3 && !(t.abjad || other.abjad) {
+                continue;
+            }
+            let (s, how) = token_similarity(t, other);
+            if s > 0.0 {
+                out.insert(c, (s, how));
+            }
+        }
+        out
+    }
+
+    /// Vocabulary pairs that a word splits into ("alisherusmanov" → "alisher" + "usmanov").
+    fn split_halves(&self, text: &str) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        if text.len() >= 5 && text.is_ascii() {
+            for cut in 2..text.len() - 1 {
+                let (a, b) = text.split_at(cut);
                 if let (Some(&x), Some(&y)) = (self.vocab.get(a), self.vocab.get(b)) {
-                    out.push(x);
-                    out.push(y);
+                    out.push((x, y));
                 }
             }
         }
+        out
+    }
+
+    /// [`Self::expand`], remembered per vocabulary token: names recur across queries, and their
+    /// neighbourhoods do not change while the index lives.
+    fn expand_cached(&self, t: &Token, scratch: &mut Scratch) -> HashMap<u32, (f32, How)> {
+        if let Some(&i) = self.vocab.get(&t.text) {
+            let v = &self.tokens[i as usize];
+            if v.class == t.class && v.abjad == t.abjad {
+                let n = self.neighbours[i as usize].get_or_init(|| {
+                    self.expand(t, scratch)
+                        .into_iter()
+                        .map(|(k, (s, h))| (k, s, h))
+                        .collect()
+                });
+                return n.iter().map(|&(k, s, h)| (k, (s, h))).collect();
+            }
+        }
+        self.expand(t, scratch)
     }
 
     fn source_ok(&self, e: &IndexedEntity, q: &Query) -> bool {
@@ -340,16 +489,74 @@ impl Index {
         if forms.is_empty() && q.identifiers.is_empty() {
             return vec![];
         }
-        let cands: Vec<u32> = if exhaustive {
-            (0..self.entities.len() as u32).collect()
-        } else {
-            self.candidates(&forms, q)
-        };
-        let mut out: Vec<Match> = cands
-            .into_iter()
-            .filter(|&i| self.source_ok(&self.entities[i as usize], q))
-            .filter_map(|i| self.score(&forms, q, i as usize))
-            .collect();
+        let mut out: Vec<Match> = SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            if exhaustive {
+                (0..self.entities.len())
+                    .filter(|&i| self.source_ok(&self.entities[i], q))
+                    .filter_map(|i| self.score(&forms, q, i, None))
+                    .collect()
+            } else {
+                let tokens: Vec<Vec<HashMap<u32, (f32, How)>>> = forms
+                    .iter()
+                    .map(|f| {
+                        f.tokens
+                            .iter()
+                            .map(|t| self.expand_cached(t, &mut scratch))
+                            .collect()
+                    })
+                    .collect();
+                let mut shared: HashSet<u32> = tokens
+                    .iter()
+                    .flatten()
+                    .flat_map(|m| m.keys().copied())
+                    .collect();
+                for f in &forms {
+                    for t in &f.tokens {
+                        shared.extend(
+                            self.split_halves(&t.text)
+                                .into_iter()
+                                .flat_map(|(a, b)| [a, b]),
+                        );
+                    }
+                    for p in f.tokens.windows(2) {
+                        shared.extend(
+                            self.vocab
+                                .get(&format!("{}{}", p[0].text, p[1].text))
+                                .copied(),
+                        );
+                    }
+                    let ini: String = f
+                        .tokens
+                        .iter()
+                        .filter(|t| matches!(t.class, Class::Word | Class::Initial))
+                        .filter_map(|t| t.text.chars().next())
+                        .collect();
+                    shared.extend(self.vocab.get(&ini).copied());
+                }
+                let acronym = forms.iter().any(|f| {
+                    f.tokens
+                        .iter()
+                        .filter(|t| matches!(t.class, Class::Word | Class::Number))
+                        .count()
+                        <= 2
+                        && f.tokens
+                            .iter()
+                            .any(|t| t.class == Class::Word && (2..=6).contains(&t.text.len()))
+                });
+                let memo = Memo {
+                    tokens,
+                    shared,
+                    acronym,
+                };
+                let cands = self.candidates(&forms, &memo.tokens, q, &mut scratch);
+                cands
+                    .into_iter()
+                    .filter(|&i| self.source_ok(&self.entities[i as usize], q))
+                    .filter_map(|i| self.score(&forms, q, i as usize, Some(&memo)))
+                    .collect()
+            }
+        });
         out.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -359,54 +566,166 @@ impl Index {
         out
     }
 
-    fn candidates(&self, forms: &[NameForm], q: &Query) -> Vec<u32> {
-        let mut acc: HashMap<u32, f32> = HashMap::new();
-        let mut expanded = Vec::new();
-        for f in forms {
-            for t in &f.tokens {
-                expanded.clear();
-                self.expand(t, &mut expanded);
-                expanded.sort_unstable();
-                expanded.dedup();
+    fn candidates(
+        &self,
+        forms: &[NameForm],
+        memo: &[Vec<HashMap<u32, (f32, How)>>],
+        q: &Query,
+        sc: &mut Scratch,
+    ) -> Vec<u32> {
+        let n = self.entities.len();
+        sc.acc.resize(n, 0.0);
+        sc.cur.resize(n, 0.0);
+        let credit = |sc: &mut Scratch, ti: u32, w: f32| {
+            for &e in &self.postings[ti as usize] {
+                let c = &mut sc.cur[e as usize];
+                if *c == 0.0 {
+                    sc.cur_touched.push(e);
+                }
+                if w > *c {
+                    *c = w;
+                }
+            }
+        };
+        let flush = |sc: &mut Scratch| {
+            for k in 0..sc.cur_touched.len() {
+                let e = sc.cur_touched[k] as usize;
+                if sc.acc[e] == 0.0 {
+                    sc.acc_touched.push(e as u32);
+                }
+                sc.acc[e] += sc.cur[e];
+                sc.cur[e] = 0.0;
+            }
+            sc.cur_touched.clear();
+        };
+        for (f, fm) in forms.iter().zip(memo) {
+            for (t, m) in f.tokens.iter().zip(fm) {
                 let w = self.token_weight(t);
-                for &ti in &expanded {
-                    let post = &self.postings[ti as usize];
-                    let tw = w.max(self.weight_of_df(self.df[ti as usize]));
-                    for &e in post {
-                        let slot = acc.entry(e).or_insert(0.0);
-                        *slot += tw;
+                for (&ti, &(s, _)) in m {
+                    credit(sc, ti, w * s);
+                }
+                // The two halves of a word written as one on the query side ("AlisherUsmanov").
+                for (x, y) in self.split_halves(&t.text) {
+                    credit(sc, x, w * 0.5);
+                    credit(sc, y, w * 0.5);
+                }
+                flush(sc);
+            }
+            // Acronyms either way round.
+            for t in &f.tokens {
+                if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
+                    if let Some(v) = self.by_key.get(&format!("^{}", t.text)) {
+                        for &e in v {
+                            if sc.cur[e as usize] == 0.0 {
+                                sc.cur_touched.push(e);
+                            }
+                            sc.cur[e as usize] = sc.cur[e as usize].max(0.85);
+                        }
+                        flush(sc);
                     }
                 }
             }
-            // Adjacent query tokens written as one on the list ("Jong Un" → "jongun").
+            let ini: String = f
+                .tokens
+                .iter()
+                .filter(|t| matches!(t.class, Class::Word | Class::Initial))
+                .filter_map(|t| t.text.chars().next())
+                .collect();
+            if (2..=6).contains(&ini.len()) {
+                if let Some(&ti) = self.vocab.get(&ini) {
+                    credit(sc, ti, 0.85);
+                    flush(sc);
+                }
+            }
+            // Adjacent query words written as one on the list ("Jong Un" → "jongun").
             for pair in f.tokens.windows(2) {
-                let joined = format!("{}{}", pair[0].text, pair[1].text);
-                if let Some(&ti) = self.vocab.get(&joined) {
-                    for &e in &self.postings[ti as usize] {
-                        *acc.entry(e).or_insert(0.0) += 1.0;
-                    }
+                if let Some(&ti) = self.vocab.get(&format!("{}{}", pair[0].text, pair[1].text)) {
+                    credit(sc, ti, 1.0);
+                    flush(sc);
                 }
             }
         }
         for id in &q.identifiers {
             if let Some(v) = self.id_index.get(&normalise_id(id)) {
                 for &e in v {
-                    *acc.entry(e).or_insert(0.0) += 10.0;
+                    if sc.acc[e as usize] == 0.0 {
+                        sc.acc_touched.push(e);
+                    }
+                    sc.acc[e as usize] += 10.0;
                 }
             }
         }
-        let mut v: Vec<(u32, f32)> = acc.into_iter().collect();
-        let n = self.config.candidates;
-        if v.len() > n {
-            v.select_nth_unstable_by(n, |a, b| b.1.total_cmp(&a.1));
-            v.truncate(n);
+        let mut v: Vec<(u32, f32)> = sc
+            .acc_touched
+            .iter()
+            .map(|&e| (e, sc.acc[e as usize]))
+            .collect();
+        for &e in &sc.acc_touched {
+            sc.acc[e as usize] = 0.0;
         }
-        v.into_iter().map(|(e, _)| e).collect()
+        sc.acc_touched.clear();
+        let c = self.config.candidates;
+        // Stage 1: the best by matched weight, keeping every entity tied at the cut (a common
+        // given name ties hundreds of entities; which of them rank first is decided by what
+        // else they carry).
+        let pre = (4 * c).min(v.len());
+        if pre < v.len() {
+            v.select_nth_unstable_by(pre, |a, b| b.1.total_cmp(&a.1));
+            let cut = v[pre].1;
+            let mut keep: Vec<(u32, f32)> = v[..pre].to_vec();
+            keep.extend(v[pre..].iter().filter(|x| x.1 >= cut).take(2000));
+            v = keep;
+        }
+        // Stage 2: estimate the final score from the matched weight, the weight the entity's
+        // lightest name leaves unmatched, and the attributes; keep the best `candidates`.
+        let wq: f32 = forms
+            .first()
+            .map(|f| f.tokens.iter().map(|t| self.token_weight(t)).sum())
+            .unwrap_or(0.0);
+        let cfg = &self.config;
+        let mut est: Vec<(u32, f32)> = v
+            .into_iter()
+            .map(|(e, a)| {
+                let ie = &self.entities[e as usize];
+                if a >= 10.0 {
+                    return (e, f32::INFINITY);
+                }
+                let uq = (wq - a).max(0.0);
+                let ul = (ie.min_name_weight - a).max(0.0);
+                let mut x = a
+                    / (a + cfg.unmatched_query_weight * uq
+                        + cfg.unmatched_list_weight * ul
+                        + cfg.conflict_weight * uq.min(ul))
+                    .max(1e-6);
+                if let (Some(qc), false) = (&q.country, ie.countries.is_empty()) {
+                    x += if ie.countries.contains(qc) {
+                        0.03
+                    } else {
+                        -0.08
+                    };
+                }
+                if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
+                    x += date_evidence(qd, &ie.entity.birth_dates).1;
+                }
+                (e, x)
+            })
+            .collect();
+        if est.len() > c {
+            est.select_nth_unstable_by(c, |a, b| b.1.total_cmp(&a.1));
+            est.truncate(c);
+        }
+        est.into_iter().map(|(e, _)| e).collect()
     }
 
-    fn score(&self, forms: &[NameForm], q: &Query, ei: usize) -> Option<Match> {
+    fn score(
+        &self,
+        forms: &[NameForm],
+        q: &Query,
+        ei: usize,
+        memo: Option<&Memo>,
+    ) -> Option<Match> {
         let ie = &self.entities[ei];
-        let names: Vec<(usize, Vec<(bool, Vec<&Token>)>)> = ie
+        let names: ListNames = ie
             .names
             .iter()
             .map(|n| {
@@ -415,7 +734,11 @@ impl Index {
                     n.forms
                         .iter()
                         .map(|(nat, f)| {
-                            (*nat, f.iter().map(|&t| &self.tokens[t as usize]).collect())
+                            (
+                                *nat,
+                                f.iter().map(|&t| &self.tokens[t as usize]).collect(),
+                                f.as_slice(),
+                            )
                         })
                         .collect(),
                 )
@@ -429,6 +752,7 @@ impl Index {
             &ie.countries,
             &ie.ids,
             &names,
+            memo,
         )
     }
 
@@ -442,13 +766,13 @@ impl Index {
             .enumerate()
             .map(|(i, n)| (i, analyze(&n.full, e.kind)))
             .collect();
-        let names: Vec<(usize, Vec<(bool, Vec<&Token>)>)> = owned
+        let names: ListNames = owned
             .iter()
             .map(|(i, fs)| {
                 (
                     *i,
                     fs.iter()
-                        .map(|f| (f.native, f.tokens.iter().collect()))
+                        .map(|f| (f.native, f.tokens.iter().collect(), &[][..]))
                         .collect(),
                 )
             })
@@ -465,7 +789,7 @@ impl Index {
             .iter()
             .map(|i| (i.kind.clone(), normalise_id(&i.value)))
             .collect();
-        self.score_names(&forms, q, e, "", &countries, &ids, &names)
+        self.score_names(&forms, q, e, "", &countries, &ids, &names, None)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -477,30 +801,51 @@ impl Index {
         source: &str,
         countries: &[String],
         ids: &[(String, String)],
-        names: &[(usize, Vec<(bool, Vec<&Token>)>)],
+        names: &[(usize, ListForms)],
+        memo: Option<&Memo>,
     ) -> Option<Match> {
-        let mut best: Option<(f32, NameExplanation, usize)> = None;
+        // Best (score, name index, list form index, query form index).
+        let mut best: Option<(f32, usize, usize, usize)> = None;
         let q_native = forms.iter().any(|f| f.native);
         for (ni, lforms) in names {
             let quality = e.names[*ni].quality;
             // Both written in Han/Hangul/Kana: compare as written, not through romanisations.
-            let native_only = q_native && lforms.iter().any(|(n, _)| *n);
-            for (l_nat, list) in lforms {
-                for qf in forms {
+            let native_only = q_native && lforms.iter().any(|(n, _, _)| *n);
+            for (li, (l_nat, list, ids)) in lforms.iter().enumerate() {
+                if let (Some(m), false) = (memo, ids.is_empty()) {
+                    // Nothing in common with the query: this name cannot score.
+                    if !m.acronym && !ids.iter().any(|id| m.shared.contains(id)) {
+                        continue;
+                    }
+                }
+                for (fi, qf) in forms.iter().enumerate() {
                     if qf.native != *l_nat || (*l_nat != native_only) {
                         continue;
                     }
-                    let (mut s, mut ex) = self.name_score(&qf.tokens, list, e.kind);
+                    let fmemo = memo.map(|m| (&m.tokens[fi][..], *ids));
+                    let (mut s, _) = self.name_score(&qf.tokens, list, e.kind, fmemo, false);
                     if matches!(quality, NameQuality::Weak | NameQuality::Low) {
                         s *= self.config.weak_alias_factor;
-                        ex.weak_alias_factor = Some(self.config.weak_alias_factor);
                     }
-                    if best.as_ref().is_none_or(|b| s > b.0) {
-                        best = Some((s, ex, *ni));
+                    if best.is_none_or(|b| s > b.0) {
+                        best = Some((s, *ni, li, fi));
                     }
                 }
             }
         }
+        let best = best.map(|(s, ni, li, fi)| {
+            let (_, lforms) = names.iter().find(|(n, _)| *n == ni).expect("name index");
+            let (_, list, ids) = &lforms[li];
+            let fmemo = memo.map(|m| (&m.tokens[fi][..], *ids));
+            let mut ex = self
+                .name_score(&forms[fi].tokens, list, e.kind, fmemo, true)
+                .1
+                .unwrap_or_default();
+            if matches!(e.names[ni].quality, NameQuality::Weak | NameQuality::Low) {
+                ex.weak_alias_factor = Some(self.config.weak_alias_factor);
+            }
+            (s, ex, ni)
+        });
         let (name_score, name_ex, ni) = best.unwrap_or((0.0, NameExplanation::default(), 0));
         let mut attributes = Vec::new();
         let mut score = name_score;
@@ -598,19 +943,52 @@ impl Index {
         })
     }
 
-    /// Scores a query name against a list name (token sequences).
-    fn name_score(&self, q: &[Token], l: &[&Token], kind: Kind) -> (f32, NameExplanation) {
-        let mut ex = NameExplanation::default();
-        if q.is_empty() || l.is_empty() {
-            return (0.0, ex);
+    /// Scores a query name against a list name (token sequences); with `explain`, also says how.
+    /// `memo`, on the index path, holds each query token's verified similarities by vocabulary
+    /// id, with the list name's token ids; it spares recomputing a pair across candidates.
+    fn name_score(
+        &self,
+        q: &[Token],
+        l: &[&Token],
+        kind: Kind,
+        memo: Option<(&[TokenMatches], &[u32])>,
+        explain: bool,
+    ) -> (f32, Option<NameExplanation>) {
+        if q.is_empty() || l.is_empty() || q.len() > 64 || l.len() > 64 {
+            return (0.0, None);
         }
-        // Candidate pairs: (similarity, query indices, list indices, how).
-        let mut pairs: Vec<(f32, Vec<usize>, Vec<usize>, &'static str)> = Vec::new();
+        #[derive(Clone, Copy)]
+        struct Pair {
+            s: f32,
+            qa: u8,
+            qn: u8,
+            la: u8,
+            ln: u8,
+            how: &'static str,
+        }
+        let pair = |s: f32, qa: usize, qn: usize, la: usize, ln: usize, how: &'static str| Pair {
+            s,
+            qa: qa as u8,
+            qn: qn as u8,
+            la: la as u8,
+            ln: ln as u8,
+            how,
+        };
+        let mut pairs: Vec<Pair> = Vec::with_capacity(q.len() * 2);
         for (i, qt) in q.iter().enumerate() {
             for (j, lt) in l.iter().enumerate() {
-                let (s, how) = token_similarity(qt, lt);
+                let (s, how) = match memo {
+                    Some((m, ids))
+                        if ids.len() == l.len()
+                            && qt.class != Class::Initial
+                            && lt.class != Class::Initial =>
+                    {
+                        m[i].get(&ids[j]).copied().unwrap_or((0.0, How::None))
+                    }
+                    _ => token_similarity(qt, lt),
+                };
                 if s > 0.0 {
-                    pairs.push((s, vec![i], vec![j], how.as_str()));
+                    pairs.push(pair(s, i, 1, j, 1, how.as_str()));
                 }
             }
         }
@@ -621,164 +999,190 @@ impl Index {
         };
         // Joined words, either way round ("AlisherUsmanov", "vanderbilt").
         for i in 0..q.len() {
+            let qlen = q[i].text.len();
             for j in 0..l.len() {
-                if j + 1 < l.len() {
+                if j + 1 < l.len()
+                    && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
+                    && q[i].text.starts_with(&l[j].text[..1])
+                {
                     let (s, how) = token_similarity(&q[i], &joined(l[j], l[j + 1]));
                     if s >= 0.8 {
-                        pairs.push((s * 0.98, vec![i], vec![j, j + 1], how.as_str()));
-                    }
-                    if j + 2 < l.len() {
-                        let three = joined(&joined(l[j], l[j + 1]), l[j + 2]);
-                        let (s, how) = token_similarity(&q[i], &three);
-                        if s >= 0.8 {
-                            pairs.push((s * 0.98, vec![i], vec![j, j + 1, j + 2], how.as_str()));
-                        }
+                        pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
                 }
-                if i + 1 < q.len() {
+                if j + 2 < l.len()
+                    && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len() + l[j + 2].text.len())
+                        <= 2
+                    && q[i].text.starts_with(&l[j].text[..1])
+                {
+                    let three = joined(&joined(l[j], l[j + 1]), l[j + 2]);
+                    let (s, how) = token_similarity(&q[i], &three);
+                    if s >= 0.8 {
+                        pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
+                    }
+                }
+                if i + 1 < q.len()
+                    && l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
+                    && l[j].text.starts_with(&q[i].text[..1])
+                {
                     let (s, how) = token_similarity(&joined(&q[i], &q[i + 1]), l[j]);
                     if s >= 0.8 {
-                        pairs.push((s * 0.98, vec![i, i + 1], vec![j], how.as_str()));
+                        pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }
                 }
             }
         }
-        // Acronyms: a short token spelling the initials of consecutive words ("JC" for "Jean
-        // Claude", "PLA" for "People's Liberation Army"), either way round.
-        let acronym = |t: &Token, words: &[&Token]| -> bool {
-            t.class == Class::Word
-                && t.text.len() == words.len()
-                && words.len() >= 2
-                && words
-                    .iter()
-                    .all(|w| matches!(w.class, Class::Word | Class::Initial))
-                && words
-                    .iter()
-                    .zip(t.text.chars())
-                    .all(|(w, c)| w.text.starts_with(c))
+        // Acronyms: a short token spelling the initials of the other name's words ("PLA" for
+        // "People's Liberation Army"), either way round. The acronym must stand for most of its
+        // own name (at most one other word beside it, as in "PLA China"), and for all the words
+        // of the other name, particles and legal forms aside.
+        let content = |ts: &mut dyn Iterator<Item = &Token>| {
+            ts.filter(|t| matches!(t.class, Class::Word | Class::Number))
+                .count()
         };
-        for i in 0..q.len() {
-            let n = q[i].text.len();
-            if (2..=6).contains(&n) {
-                for j in 0..l.len().saturating_sub(n - 1) {
-                    if acronym(&q[i], &l[j..j + n]) {
-                        pairs.push((0.85, vec![i], (j..j + n).collect(), "acronym"));
+        let initials = |ts: &mut dyn Iterator<Item = (usize, &Token)>| -> (String, Vec<usize>) {
+            let mut s = String::new();
+            let mut at = Vec::new();
+            for (i, t) in ts {
+                if matches!(t.class, Class::Word | Class::Initial) {
+                    s.extend(t.text.chars().next());
+                    at.push(i);
+                }
+            }
+            (s, at)
+        };
+        if content(&mut q.iter()) <= 2 {
+            let (ini, at) = initials(&mut l.iter().copied().enumerate());
+            if (2..=6).contains(&ini.len()) {
+                for (i, t) in q.iter().enumerate() {
+                    if t.class == Class::Word && t.text == ini && at.len() >= 2 {
+                        let (a, b) = (at[0], *at.last().unwrap());
+                        pairs.push(pair(0.85, i, 1, a, b - a + 1, "acronym"));
                     }
                 }
             }
         }
-        for j in 0..l.len() {
-            let n = l[j].text.len();
-            if (2..=6).contains(&n) && q.len() >= n {
-                for i in 0..=q.len() - n {
-                    let words: Vec<&Token> = q[i..i + n].iter().collect();
-                    if acronym(l[j], &words) {
-                        pairs.push((0.85, (i..i + n).collect(), vec![j], "acronym"));
+        if content(&mut l.iter().copied()) <= 2 {
+            let (ini, at) = initials(&mut q.iter().enumerate());
+            if (2..=6).contains(&ini.len()) {
+                for (j, t) in l.iter().enumerate() {
+                    if t.class == Class::Word && t.text == ini && at.len() >= 2 {
+                        let (a, b) = (at[0], *at.last().unwrap());
+                        pairs.push(pair(0.85, a, b - a + 1, j, 1, "acronym"));
                     }
                 }
             }
         }
-        pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.len().cmp(&a.1.len())));
-        let mut q_used = vec![false; q.len()];
-        let mut l_used = vec![false; l.len()];
+        pairs.sort_by(|a, b| b.s.total_cmp(&a.s).then(b.qn.cmp(&a.qn)));
+        let mut q_used = [false; 64];
+        let mut l_used = [false; 64];
         let wq: Vec<f32> = q.iter().map(|t| self.token_weight(t)).collect();
-        let wl: Vec<f32> = l.iter().map(|t| self.token_weight(t)).collect();
-        let mut matched = 0.0f32;
-        let mut matched_weight = 0.0f32;
-        let mut content = 0usize;
+        let wl: Vec<f32> = match memo {
+            // Interned list tokens have their weight precomputed.
+            Some((_, ids)) if ids.len() == l.len() => {
+                ids.iter().map(|&i| self.weights[i as usize]).collect()
+            }
+            _ => l.iter().map(|t| self.token_weight(t)).collect(),
+        };
+        let (mut matched, mut matched_weight) = (0.0f32, 0.0f32);
+        let mut n_content = 0usize;
         let mut only_abbrev = true;
-        let mut order: Vec<(usize, usize)> = Vec::new();
-        for (s, qi, li, how) in pairs {
-            if qi.iter().any(|&i| q_used[i]) || li.iter().any(|&j| l_used[j]) {
+        let mut order: Vec<(usize, usize)> = Vec::with_capacity(q.len());
+        let mut ex = explain.then(NameExplanation::default);
+        for p in pairs {
+            let (qr, lr) = (
+                p.qa as usize..(p.qa + p.qn) as usize,
+                p.la as usize..(p.la + p.ln) as usize,
+            );
+            if qr.clone().any(|i| q_used[i]) || lr.clone().any(|j| l_used[j]) {
                 continue;
             }
-            for &i in &qi {
-                q_used[i] = true;
-            }
-            for &j in &li {
-                l_used[j] = true;
-            }
+            qr.clone().for_each(|i| q_used[i] = true);
+            lr.clone().for_each(|j| l_used[j] = true);
             // A pair weighs at least half its list side: a rare list token matched through a
             // common query spelling is still evidence.
-            let w = qi
-                .iter()
-                .map(|&i| wq[i])
+            let w = qr
+                .clone()
+                .map(|i| wq[i])
                 .sum::<f32>()
-                .max(li.iter().map(|&j| wl[j]).sum::<f32>() * 0.5);
-            matched += w * s;
+                .max(lr.clone().map(|j| wl[j]).sum::<f32>() * 0.5);
+            matched += w * p.s;
             matched_weight += w;
-            if qi
-                .iter()
-                .any(|&i| matches!(q[i].class, Class::Word | Class::Number))
+            // Evidence of the same name needs a word matched as a word: an initial standing for
+            // a word, or a word standing for an initial, alone proves nothing ("I. Ash" is not
+            // "Ikolaj Zabolotnev").
+            if p.how != "initial"
+                && qr
+                    .clone()
+                    .any(|i| matches!(q[i].class, Class::Word | Class::Number))
             {
-                content += 1;
-                if how != "acronym" {
+                n_content += 1;
+                if p.how != "acronym" {
                     only_abbrev = false;
                 }
             }
-            order.push((qi[0], li[0]));
-            ex.tokens.push(TokenMatch {
-                query: qi
-                    .iter()
-                    .map(|&i| q[i].text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                list: li
-                    .iter()
-                    .map(|&j| l[j].text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                how: how.into(),
-                similarity: (s * 1000.0).round() / 1000.0,
-                weight: (w * 1000.0).round() / 1000.0,
-            });
+            order.push((qr.start, lr.start));
+            if let Some(ex) = ex.as_mut() {
+                ex.tokens.push(TokenMatch {
+                    query: qr.map(|i| q[i].text.as_str()).collect::<Vec<_>>().join(" "),
+                    list: lr.map(|j| l[j].text.as_str()).collect::<Vec<_>>().join(" "),
+                    how: p.how.into(),
+                    similarity: (p.s * 1000.0).round() / 1000.0,
+                    weight: (w * 1000.0).round() / 1000.0,
+                });
+            }
         }
-        if content == 0 {
+        if n_content == 0 {
             // Only particles, initials or legal forms in common: no evidence of the same party.
             return (0.0, ex);
         }
         let (mut uq, mut ul) = (0.0f32, 0.0f32);
-        for (i, t) in q.iter().enumerate() {
+        for i in 0..q.len() {
             if !q_used[i] {
-                ex.unmatched_query.push(t.text.clone());
                 uq += wq[i];
+                if let Some(ex) = ex.as_mut() {
+                    ex.unmatched_query.push(q[i].text.clone());
+                }
             }
         }
-        for (j, t) in l.iter().enumerate() {
+        for j in 0..l.len() {
             if !l_used[j] {
-                ex.unmatched_list.push(t.text.clone());
                 ul += wl[j];
+                if let Some(ex) = ex.as_mut() {
+                    ex.unmatched_list.push(l[j].text.clone());
+                }
             }
         }
         // A token missing on one side is an omitted name (a middle name, a patronymic); tokens
         // left over on both sides are a conflict: "Ben Ali" where the list says "Ben Mohamed".
         let conflict = uq.min(ul);
-        let denom = matched_weight
-            + self.config.unmatched_query_weight * uq
-            + self.config.unmatched_list_weight * ul
-            + self.config.conflict_weight * conflict;
-        let mut s = matched / denom;
-        // Aligned tokens in a different order. Around "bin"/"ibn" the order says who is whose
-        // son ("Salman bin Muhammad" is not "Muhammad bin Salman"), so there it weighs more.
+        let c = &self.config;
+        let mut s = matched
+            / (matched_weight
+                + c.unmatched_query_weight * uq
+                + c.unmatched_list_weight * ul
+                + c.conflict_weight * conflict);
         // A name after "bin"/"ibn" is the father's: if a name that follows it on one side does
         // not follow it on the other, the two names describe different people.
         let patronymic =
             |t: &Token| matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti");
-        let after_bin_q = |i: usize| i > 0 && patronymic(&q[i - 1]);
-        let after_bin_l = |j: usize| j > 0 && patronymic(l[j - 1]);
         let lineage_conflict = q.iter().any(patronymic)
             && l.iter().any(|t| patronymic(t))
-            && order.iter().any(|&(i, j)| after_bin_q(i) != after_bin_l(j));
-        order.sort();
+            && order
+                .iter()
+                .any(|&(i, j)| (i > 0 && patronymic(&q[i - 1])) != (j > 0 && patronymic(l[j - 1])));
+        order.sort_unstable();
         let crossed = order.windows(2).any(|w| w[1].1 < w[0].1);
         if lineage_conflict || crossed {
             let factor = if lineage_conflict { 0.7 } else { 0.95 };
             s *= factor;
-            ex.order_factor = Some(factor);
+            if let Some(ex) = ex.as_mut() {
+                ex.order_factor = Some(factor);
+            }
         }
         // Initials and acronyms alone do not identify a person ("N.N.").
         if only_abbrev && kind == Kind::Person {
-            s *= 0.6;
+            return (0.0, ex);
         }
         (s.clamp(0.0, 1.0), ex)
     }

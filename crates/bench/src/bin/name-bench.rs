@@ -10,6 +10,9 @@ use chokepoint_model::{Entity, Kind};
 use chokepoint_screen::{Config, Index, Query, DEFAULT_ALERT_THRESHOLD};
 use std::collections::BTreeMap;
 
+/// (case group, schema, name1, name2, is_match, quality, score).
+type Row = (String, String, String, String, bool, String, f32);
+
 fn kind(schema: &str) -> Kind {
     match schema {
         "Person" => Kind::Person,
@@ -35,7 +38,7 @@ fn main() {
     }
     let mut rdr = csv::Reader::from_path(data_dir().join("eval/nomenklatura_name_bench_cases.csv"))
         .expect("cases file");
-    let mut rows: Vec<(String, String, String, String, bool, String, f32)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for r in rdr.records() {
         let r = r.expect("row");
         let (group, schema, n1, n2, is_match, quality) = (
@@ -56,7 +59,7 @@ fn main() {
         let score = index.compare(&q, &e).map(|m| m.score).unwrap_or(0.0);
         rows.push((group, schema, n1, n2, is_match, quality, score));
     }
-    let count = |rows: &[&(String, String, String, String, bool, String, f32)], t: f32| {
+    let count = |rows: &[&Row], t: f32| {
         let tp = rows.iter().filter(|r| r.4 && r.6 >= t).count();
         let fp = rows.iter().filter(|r| !r.4 && r.6 >= t).count();
         let fn_ = rows.iter().filter(|r| r.4 && r.6 < t).count();
@@ -73,8 +76,7 @@ fn main() {
         "overall: TP {tp} FP {fp} FN {fn_} TN {}  precision {p:.3} recall {r:.3} F1 {f:.3}",
         rows.len() - tp - fp - fn_
     );
-    let mut groups: BTreeMap<&str, Vec<&(String, String, String, String, bool, String, f32)>> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
     for r in &rows {
         groups.entry(r.0.as_str()).or_default().push(r);
     }

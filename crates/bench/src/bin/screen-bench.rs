@@ -1,0 +1,228 @@
+//! Screening speed: index build time and memory over all shipped lists, single-thread throughput
+//! and latency percentiles of person-name queries with attributes, batch scaling with threads,
+//! candidate-generation recall against exhaustive scoring, and a scale test on synthetic entities.
+//!
+//! Usage: cargo run --release -p chokepoint-bench --bin screen-bench [-- --queries N] [--scale N]
+
+use chokepoint_bench::current_lists;
+use chokepoint_model::{Entity, Kind, PartialDate};
+use chokepoint_screen::{Config, Index, Query};
+use rayon::prelude::*;
+use std::time::Instant;
+
+fn rss_mb() -> (f64, f64) {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| {
+        s.lines()
+            .find(|l| l.starts_with(k))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (get("VmRSS:"), get("VmHWM:"))
+}
+
+/// A small deterministic generator, so every run screens the same queries.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Person-name queries: half are listed names with a typo or reordering, half recombine given
+/// and family names of different listed people (names that are mostly on no list). Each has a
+/// birth year and a country, as a customer record would.
+fn queries(lists: &[(String, Entity)], n: usize, rng: &mut Rng) -> Vec<Query> {
+    let persons: Vec<&Entity> = lists
+        .iter()
+        .map(|(_, e)| e)
+        .filter(|e| e.kind == Kind::Person && e.name.split_whitespace().count() >= 2)
+        .collect();
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let e = persons[rng.below(persons.len())];
+        let mut words: Vec<String> = e.name.split_whitespace().map(String::from).collect();
+        if i % 2 == 0 {
+            let w = rng.below(words.len());
+            let mut chars: Vec<char> = words[w].chars().collect();
+            if chars.len() > 4 {
+                chars.remove(rng.below(chars.len()));
+            }
+            words[w] = chars.into_iter().collect();
+            if rng.below(3) == 0 {
+                words.rotate_left(1);
+            }
+        } else {
+            let other = persons[rng.below(persons.len())];
+            let last = other
+                .name
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .to_string();
+            let l = words.len() - 1;
+            words[l] = last;
+        }
+        out.push(Query {
+            name: words.join(" "),
+            kind: Some(Kind::Person),
+            birth_date: PartialDate::new(1940 + rng.below(60) as i32, None, None).ok(),
+            country: Some(
+                ["RU", "IR", "SY", "KP", "AF", "IQ", "CN", "US", "DE", "AE"][rng.below(10)]
+                    .to_string(),
+            ),
+            ..Default::default()
+        });
+    }
+    out
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn latency_run(index: &Index, qs: &[Query]) -> (f64, f64, f64, f64) {
+    let mut lat = Vec::with_capacity(qs.len());
+    let t0 = Instant::now();
+    for q in qs {
+        let t = Instant::now();
+        std::hint::black_box(index.screen(q, 10));
+        lat.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let total = t0.elapsed().as_secs_f64();
+    lat.sort_by(f64::total_cmp);
+    (
+        qs.len() as f64 / total,
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        *lat.last().unwrap(),
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |k: &str, d: usize| {
+        args.iter()
+            .position(|a| a == k)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let nq = arg("--queries", 20_000);
+    let scale = arg("--scale", 1_000_000);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    println!("machine: {cores} cores");
+
+    let lists = current_lists();
+    let mut rng = Rng(0x9E3779B97F4A7C15);
+    let qs = queries(&lists, nq, &mut rng);
+    let (rss0, _) = rss_mb();
+    let t = Instant::now();
+    let index = Index::build(lists.clone(), Config::default());
+    let build = t.elapsed().as_secs_f64();
+    let (rss1, _) = rss_mb();
+    println!("index: {} entities, built in {build:.2} s, resident memory {rss1:.0} MB (index itself ≈ {:.0} MB)", index.len(), rss1 - rss0);
+
+    // Warm-up, then single-thread latency.
+    latency_run(&index, &qs[..nq.min(500)]);
+    let (qps, p50, p99, max) = latency_run(&index, &qs);
+    println!("single thread: {nq} person queries with birth year and country: {qps:.0} queries/s, p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.2} ms");
+
+    for threads in [1usize, 2, 4, 8, 16].into_iter().filter(|t| *t <= cores) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let t = Instant::now();
+        pool.install(|| {
+            qs.par_iter().for_each(|q| {
+                std::hint::black_box(index.screen(q, 10));
+            })
+        });
+        let qps = qs.len() as f64 / t.elapsed().as_secs_f64();
+        println!("batch, {threads} thread(s): {qps:.0} queries/s");
+    }
+
+    // Candidate generation against exhaustive scoring: the index's top 10 must hold ≥ 99.5 % of
+    // the exhaustive top 10 (entities with a non-zero score).
+    let sample = &qs[..qs.len().min(arg("--recall", 1000))];
+    let (mut found, mut wanted) = (0usize, 0usize);
+    for q in sample {
+        let fast = index.screen(q, 10);
+        let full = index.screen_exhaustive(q, 10);
+        // An exhaustive top-10 match counts as found when the index returned it, or when the
+        // index's top 10 is full of matches scoring at least as high (an equal score is an
+        // equally good candidate: among tied entities "the" top 10 is arbitrary).
+        let floor = if fast.len() == 10 {
+            fast[9].score
+        } else {
+            f32::INFINITY
+        };
+        for m in &full {
+            wanted += 1;
+            if fast.iter().any(|f| f.entity_id == m.entity_id) || m.score <= floor {
+                found += 1;
+            } else if std::env::var("DEBUG_RECALL").is_ok() {
+                println!(
+                    "missed {:?} ({:?} {:?}): {} {:.3} {:?}; fast has {} (last {:?})",
+                    q.name,
+                    q.birth_date.map(|d| d.to_string()),
+                    q.country,
+                    m.entity_id,
+                    m.score,
+                    m.matched_name,
+                    fast.len(),
+                    fast.last()
+                        .map(|f| (f.score, f.entity_id.clone(), f.matched_name.clone()))
+                );
+            }
+        }
+    }
+    println!(
+        "candidate recall vs exhaustive top-10 on {} queries: {:.2} % ({found}/{wanted})",
+        sample.len(),
+        100.0 * found as f64 / wanted.max(1) as f64
+    );
+
+    if scale > 0 {
+        // Synthetic entities recombining real given and family names.
+        let persons: Vec<Vec<String>> = lists
+            .iter()
+            .filter(|(_, e)| e.kind == Kind::Person)
+            .map(|(_, e)| e.name.split_whitespace().map(String::from).collect())
+            .collect();
+        let mut synth = Vec::with_capacity(scale);
+        for i in 0..scale {
+            let a = &persons[rng.below(persons.len())];
+            let b = &persons[rng.below(persons.len())];
+            let name = format!("{} {}", a[0], b[b.len() - 1]);
+            let mut e = Entity::new(format!("synth:{i}"), Kind::Person, name);
+            e.birth_dates.push(chokepoint_model::DateSpec::single(
+                PartialDate::new(1930 + rng.below(70) as i32, None, None).unwrap(),
+            ));
+            synth.push(("synth".to_string(), e));
+        }
+        drop(lists);
+        let (r0, _) = rss_mb();
+        let t = Instant::now();
+        let big = Index::build(synth, Config::default());
+        let build = t.elapsed().as_secs_f64();
+        let (r1, hwm) = rss_mb();
+        let (qps, p50, p99, max) = latency_run(&big, &qs[..qs.len().min(5000)]);
+        println!(
+            "scale: {} synthetic entities, built in {build:.1} s, resident {r1:.0} MB (+{:.0} MB, peak {hwm:.0} MB); {qps:.0} queries/s, p50 {p50:.2} ms, p99 {p99:.2} ms, max {max:.1} ms",
+            big.len(),
+            r1 - r0
+        );
+    }
+}

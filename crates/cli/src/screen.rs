@@ -221,6 +221,9 @@ pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
     })
 }
 
+/// A batch row: (query id, query), or (query id, error message).
+type BatchRow = std::result::Result<(String, Query), (String, String)>;
+
 fn run_batch(
     index: &Index,
     path: &PathBuf,
@@ -268,7 +271,7 @@ fn run_batch(
         col("identifiers"),
     );
     // Rows are read first (cheap), then screened in parallel and written in input order.
-    let mut rows: Vec<(u64, std::result::Result<(String, Query), (String, String)>)> = Vec::new();
+    let mut rows: Vec<(u64, BatchRow)> = Vec::new();
     for (n, rec) in rdr.byte_records().enumerate() {
         let line = n as u64 + 2;
         let row = match rec {

@@ -15,7 +15,7 @@ const MAX_NAME_CHARS: usize = 1000;
 
 #[derive(Args)]
 #[command(
-    after_help = "Scores are in [0, 1]; a match at or above the alert threshold (default 0.75) is an alert.\n\
+    after_help = "Scores are in [0, 1]; a match at or above the alert threshold (default 0.70) is an alert.\n\
 Without --top-k only alerts are listed; with --top-k N the N best candidates whatever their score.\n\
 Exit status: 0 no alert, 4 at least one alert (single name), 1 error."
 )]

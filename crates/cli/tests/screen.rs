@@ -9,13 +9,20 @@ struct Env {
 
 impl Env {
     fn new() -> Env {
-        Env { dir: tempfile::tempdir().unwrap() }
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
     fn db(&self) -> PathBuf {
         self.dir.path().join("store.db")
     }
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_chokepoint")).arg("--db").arg(self.db()).args(args).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+            .arg("--db")
+            .arg(self.db())
+            .args(args)
+            .output()
+            .unwrap()
     }
 }
 
@@ -24,31 +31,79 @@ fn single_name_finds_explains_and_rejects_bad_input() {
     let env = Env::new();
     // Vladimir Vladimirovich PUTIN is on the OFAC SDN list (uid 35096) and the EU and UK lists,
     // born 7 October 1952.
-    let o = env.run(&["screen", "Putin, Vladimir", "--type", "person", "--birth-date", "1952-10-07", "--country", "RU", "--json"]);
-    assert_eq!(o.status.code(), Some(4), "an alert exits 4: {}", String::from_utf8_lossy(&o.stderr));
+    let o = env.run(&[
+        "screen",
+        "Putin, Vladimir",
+        "--type",
+        "person",
+        "--birth-date",
+        "1952-10-07",
+        "--country",
+        "RU",
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "an alert exits 4: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let m = &v["matches"].as_array().unwrap();
-    assert!(m.iter().any(|m| m["entity_id"] == "ofac:35096" && m["alert"] == true));
+    assert!(m
+        .iter()
+        .any(|m| m["entity_id"] == "ofac:35096" && m["alert"] == true));
     let top = &m[0];
-    assert!(top["name"].as_str().unwrap().to_uppercase().contains("PUTIN"));
+    assert!(top["name"]
+        .as_str()
+        .unwrap()
+        .to_uppercase()
+        .contains("PUTIN"));
     let ex = &top["explanation"];
-    assert!(ex["name"]["tokens"].as_array().unwrap().iter().any(|t| t["query"] == "putin" && t["list"] == "putin" && t["how"] == "exact"));
-    assert!(ex["attributes"].as_array().unwrap().iter().any(|a| a["attribute"] == "birth_date" && a["result"] == "exact"));
+    assert!(ex["name"]["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["query"] == "putin" && t["list"] == "putin" && t["how"] == "exact"));
+    assert!(ex["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["attribute"] == "birth_date" && a["result"] == "exact"));
 
     // Cyrillic and top-k: the N best whatever their score, restricted to one source.
-    let o = env.run(&["screen", "Владимир Путин", "--source", "ofac", "--top-k", "3", "--json"]);
+    let o = env.run(&[
+        "screen",
+        "Владимир Путин",
+        "--source",
+        "ofac",
+        "--top-k",
+        "3",
+        "--json",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let m = v["matches"].as_array().unwrap();
     assert_eq!(m.len(), 3);
     assert_eq!(m[0]["entity_id"], "ofac:35096");
-    assert!(m.iter().all(|m| m["source"].as_str().unwrap().starts_with("ofac")));
+    assert!(m
+        .iter()
+        .all(|m| m["source"].as_str().unwrap().starts_with("ofac")));
 
     for (args, expect) in [
         (vec!["screen", ""], "empty name"),
         (vec!["screen", "!!! ---"], "no letters or digits"),
-        (vec!["screen", "Ivan Petrov", "--country", "Atlantis"], "unknown country"),
-        (vec!["screen", "Ivan Petrov", "--birth-date", "1965-02-30"], "does not exist"),
-        (vec!["screen", "Ivan Petrov", "--type", "robot"], "unknown type"),
+        (
+            vec!["screen", "Ivan Petrov", "--country", "Atlantis"],
+            "unknown country",
+        ),
+        (
+            vec!["screen", "Ivan Petrov", "--birth-date", "1965-02-30"],
+            "does not exist",
+        ),
+        (
+            vec!["screen", "Ivan Petrov", "--type", "robot"],
+            "unknown type",
+        ),
     ] {
         let o = env.run(&args);
         let err = String::from_utf8_lossy(&o.stderr);
@@ -74,16 +129,46 @@ fn batch_keeps_order_and_reports_bad_rows() {
     let input = env.dir.path().join("in.csv");
     std::fs::write(&input, csv).unwrap();
     let out = env.dir.path().join("out.jsonl");
-    let o = env.run(&["screen", "--batch", input.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = env.run(&[
+        "screen",
+        "--batch",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let ids: Vec<&str> = lines.iter().map(|l| l["query_id"].as_str().unwrap()).collect();
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let ids: Vec<&str> = lines
+        .iter()
+        .map(|l| l["query_id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"]);
-    assert!(lines[0]["matches"].as_array().unwrap().iter().any(|m| m["entity_id"] == "ofac:35096"));
-    for (i, expect) in [(1, "empty name"), (2, "limit"), (3, "UTF-8"), (4, "fields"), (5, "unknown country"), (6, "month 13")] {
-        let e = lines[i]["error"].as_str().unwrap_or_else(|| panic!("row {} should be an error: {}", i + 1, lines[i]));
+    assert!(lines[0]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["entity_id"] == "ofac:35096"));
+    for (i, expect) in [
+        (1, "empty name"),
+        (2, "limit"),
+        (3, "UTF-8"),
+        (4, "fields"),
+        (5, "unknown country"),
+        (6, "month 13"),
+    ] {
+        let e = lines[i]["error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("row {} should be an error: {}", i + 1, lines[i]));
         assert!(e.contains(expect), "row {}: {e}", i + 1);
     }
     assert!(lines[7].get("error").is_none());
-    assert!(lines[7]["matches"].as_array().unwrap().iter().all(|m| m["alert"] == false));
+    assert!(lines[7]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["alert"] == false));
 }

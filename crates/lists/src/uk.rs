@@ -391,7 +391,7 @@ fn references(info: &str) -> Vec<String> {
         let mut from = 0;
         while let Some(p) = lower[from..].find(pat) {
             let start = from + p + pat.len();
-            let rest = info[start..].trim_start_matches([':', ' ']);
+            let rest = info[start..].trim_start_matches([':', ' ', ')']);
             let token: String = rest
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')

@@ -652,7 +652,13 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
     if !a.text.is_ascii() || !b.text.is_ascii() {
         return (0.0, How::None);
     }
-    let (la, lb) = (a.text.len(), b.text.len());
+    // "x" and "ks" are one sound spelled two ways across transliterations ("Aleksandr").
+    let (ta, tb) = if a.text.contains('x') != b.text.contains('x') {
+        (a.text.replace('x', "ks"), b.text.replace('x', "ks"))
+    } else {
+        (a.text.clone(), b.text.clone())
+    };
+    let (la, lb) = (ta.len(), tb.len());
     let max = la.max(lb);
     // The typo budget grows slowly with length: none for 2 letters, 1 up to 5 (for 3 letters only
     // with the same first letter), 2 up to 9, then 3.
@@ -668,7 +674,7 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
     let dist = if la.abs_diff(lb) > budget {
         usize::MAX
     } else {
-        strsim::osa_distance(&a.text, &b.text)
+        strsim::osa_distance(&ta, &tb)
     };
     if dist <= budget && dist < max {
         let s = 1.0 - dist as f32 / max as f32;

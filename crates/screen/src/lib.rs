@@ -50,7 +50,7 @@ impl Default for Config {
 }
 
 /// The documented default alert threshold.
-pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.75;
+pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.70;
 
 /// A screening request.
 #[derive(Debug, Clone, Default)]
@@ -381,7 +381,7 @@ impl Index {
         }
         if t.class == Class::Initial
             || t.class == Class::Number
-            || t.text.len() <= 2
+            || (t.text.len() <= 2 && !t.abjad)
             || !t.text.is_ascii()
         {
             return out;
@@ -429,6 +429,21 @@ impl Index {
             let (s, how) = token_similarity(t, other);
             if s > 0.0 {
                 out.insert(c, (s, how));
+            }
+        }
+        out
+    }
+
+    /// Vocabulary tokens that two adjacent query words written as one may be.
+    fn joined_ids(&self, a: &Token, b: &Token) -> Vec<u32> {
+        let joined = format!("{}{}", a.text, b.text);
+        let mut out: Vec<u32> = self.vocab.get(&joined).copied().into_iter().collect();
+        if a.abjad || b.abjad {
+            if let Some(v) = self
+                .by_key
+                .get(&format!("#{}", chokepoint_names::skeleton(&joined)))
+            {
+                out.extend(v.iter().copied().take(512));
             }
         }
         out
@@ -637,9 +652,10 @@ impl Index {
                     flush(sc);
                 }
             }
-            // Adjacent query words written as one on the list ("Jong Un" → "jongun").
+            // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
+            // vowel-less scripts by skeleton: "عبد الله" → "Abdullah").
             for pair in f.tokens.windows(2) {
-                if let Some(&ti) = self.vocab.get(&format!("{}{}", pair[0].text, pair[1].text)) {
+                for ti in self.joined_ids(&pair[0], &pair[1]) {
                     credit(sc, ti, 1.0);
                     flush(sc);
                 }
@@ -1021,9 +1037,12 @@ impl Index {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
                     }
                 }
+                // Vowel-less transliterations are shorter and may lack the initial vowel.
+                let abjad = i + 1 < q.len() && (q[i].abjad || q[i + 1].abjad);
                 if i + 1 < q.len()
-                    && l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
-                    && l[j].text.starts_with(&q[i].text[..1])
+                    && (abjad
+                        || (l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
+                            && l[j].text.starts_with(&q[i].text[..1])))
                 {
                     let (s, how) = token_similarity(&joined(&q[i], &q[i + 1]), l[j]);
                     if s >= 0.8 {
@@ -1400,5 +1419,31 @@ mod tests {
                 3
             )
             .is_empty());
+    }
+}
+#[cfg(test)]
+mod abjad_tests {
+    use super::*;
+
+    #[test]
+    fn vowel_less_scripts_match_by_skeleton_in_both_paths() {
+        let ix = Index::build(
+            vec![
+                ("t".into(), Entity::new("t:1", Kind::Person, "Mohamed Ali")),
+                ("t".into(), Entity::new("t:2", Kind::Person, "Abdullah")),
+            ],
+            Config::default(),
+        );
+        for (q, want) in [("محمد علي", "t:1"), ("عبد الله", "t:2")] {
+            let q = Query {
+                name: q.into(),
+                ..Default::default()
+            };
+            let fast = ix.screen(&q, 1);
+            let full = ix.screen_exhaustive(&q, 1);
+            assert_eq!(fast[0].entity_id, want);
+            assert!(fast[0].alert, "{:?}", fast[0].explanation);
+            assert_eq!(fast[0].score, full[0].score);
+        }
     }
 }

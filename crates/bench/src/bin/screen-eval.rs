@@ -1,0 +1,355 @@
+//! Screening quality beyond name pairs:
+//! 1. Watchman's 22 cross-script pairs: is each query's expected name ranked first among the 22?
+//! 2. The Senzing truth set: every watchlist↔customer match in its key found, false alerts counted.
+//! 3. A test set from the lists themselves: each person the UN lists, as spelled by the EU and
+//!    the UK (linked by the UN reference number), screened against the UN list: recall@1 and
+//!    @10; and the alert rate on names that are on no list.
+//!
+//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval
+
+use chokepoint_bench::{current_lists, data_dir, prf};
+use chokepoint_model::{DateSpec, Entity, Identifier, Kind, Name, NameQuality, PartialDate};
+use chokepoint_screen::{Config, Index, Query, DEFAULT_ALERT_THRESHOLD};
+use std::collections::{HashMap, HashSet};
+
+fn cross_script() {
+    let text = std::fs::read_to_string(data_dir().join("eval/watchman_cross_script_pairs.csv"))
+        .expect("pairs");
+    let pairs: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Some((f.first()?.to_string(), f.get(1)?.to_string()))
+        })
+        .collect();
+    let entities: Vec<(String, Entity)> = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, e))| {
+            (
+                "pairs".to_string(),
+                Entity::new(format!("p:{i}"), Kind::Person, e.clone()),
+            )
+        })
+        .collect();
+    let index = Index::build(entities, Config::default());
+    let mut first = 0;
+    println!("cross-script pairs (Watchman): query → expected, rank, score");
+    for (i, (q, e)) in pairs.iter().enumerate() {
+        let m = index.screen(
+            &Query {
+                name: q.clone(),
+                kind: Some(Kind::Person),
+                ..Default::default()
+            },
+            22,
+        );
+        // The pairs file lists "Kim Jong Un" twice; either entry is the expected name.
+        let rank = m
+            .iter()
+            .position(|x| x.entity_id == format!("p:{i}") || x.matched_name == *e);
+        let score = rank.map(|r| m[r].score).unwrap_or(0.0);
+        if rank == Some(0) {
+            first += 1;
+        }
+        println!(
+            "  {q} → {e}: rank {}, score {score:.2}",
+            rank.map(|r| (r + 1).to_string())
+                .unwrap_or_else(|| "-".into())
+        );
+    }
+    println!(
+        "cross-script: {first}/{} expected matches ranked first\n",
+        pairs.len()
+    );
+}
+
+fn mdy(s: &str) -> Option<PartialDate> {
+    let p: Vec<&str> = s.trim().split('/').collect();
+    if p.len() != 3 {
+        return PartialDate::parse_iso(s.trim()).ok();
+    }
+    let (m, d, mut y) = (
+        p[0].parse::<u8>().ok()?,
+        p[1].parse::<u8>().ok()?,
+        p[2].parse::<i32>().ok()?,
+    );
+    if y < 100 {
+        y += 1900;
+    }
+    PartialDate::new(y, Some(m), Some(d)).ok()
+}
+
+fn senzing_records(file: &str) -> Vec<(String, Query, Entity)> {
+    let mut rdr = csv::Reader::from_path(data_dir().join("eval/senzing_truthset").join(file))
+        .expect("senzing file");
+    let headers = rdr.headers().unwrap().clone();
+    let mut out = Vec::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let g = |k: &str| {
+            headers
+                .iter()
+                .position(|h| h == k)
+                .and_then(|i| r.get(i))
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        let id = format!(
+            "{}:{}",
+            g("DATA_SOURCE").unwrap_or(""),
+            g("RECORD_ID").unwrap_or("")
+        );
+        let org = g("PRIMARY_NAME_ORG");
+        let name = g("PRIMARY_NAME_FULL")
+            .map(String::from)
+            .or(org.map(String::from))
+            .unwrap_or_else(|| {
+                [
+                    g("PRIMARY_NAME_FIRST"),
+                    g("PRIMARY_NAME_MIDDLE"),
+                    g("PRIMARY_NAME_LAST"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ")
+            });
+        let kind = if g("RECORD_TYPE") == Some("ORGANIZATION") || org.is_some() {
+            Kind::Organization
+        } else {
+            Kind::Person
+        };
+        let dob = g("DATE_OF_BIRTH").and_then(mdy);
+        let ids: Vec<String> = [
+            "PASSPORT_NUMBER",
+            "SSN_NUMBER",
+            "DRIVERS_LICENSE_NUMBER",
+            "NATIONAL_ID_NUMBER",
+            "TAX_ID_NUMBER",
+        ]
+        .iter()
+        .filter_map(|k| g(k))
+        .map(String::from)
+        .collect();
+        let mut e = Entity::new(id.clone(), kind, name.clone());
+        if let Some(n) = g("NATIVE_NAME_FULL") {
+            e.add_alias(Name::new(n, NameQuality::Strong));
+        }
+        if let Some(d) = dob {
+            e.birth_dates.push(DateSpec::single(d));
+        }
+        for v in &ids {
+            e.identifiers.push(Identifier {
+                kind: "national_id".into(),
+                label: None,
+                value: v.clone(),
+                country: None,
+                note: None,
+            });
+        }
+        let q = Query {
+            name,
+            kind: Some(kind),
+            birth_date: dob,
+            identifiers: ids,
+            ..Default::default()
+        };
+        out.push((id, q, e));
+    }
+    out
+}
+
+fn senzing() {
+    let watch = senzing_records("watchlist.csv");
+    let customers = senzing_records("customers.csv");
+    let mut rdr =
+        csv::Reader::from_path(data_dir().join("eval/senzing_truthset/actual_truthset_key.csv"))
+            .unwrap();
+    let mut cluster: HashMap<String, String> = HashMap::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        cluster.insert(format!("{}:{}", &r[2], &r[3]), r[1].to_string());
+    }
+    let mut truth: HashSet<(String, String)> = HashSet::new();
+    for (c, _, _) in &customers {
+        for (w, _, _) in &watch {
+            if cluster.get(c).is_some() && cluster.get(c) == cluster.get(w) {
+                truth.insert((c.clone(), w.clone()));
+            }
+        }
+    }
+    let index = Index::build(
+        watch
+            .iter()
+            .map(|(_, _, e)| ("watchlist".to_string(), e.clone()))
+            .collect(),
+        Config::default(),
+    );
+    let mut alerts: HashSet<(String, String)> = HashSet::new();
+    for (c, q, _) in &customers {
+        for m in index.screen(q, 20).into_iter().filter(|m| m.alert) {
+            alerts.insert((c.clone(), m.entity_id));
+        }
+    }
+    let tp = alerts.intersection(&truth).count();
+    let fp = alerts.len() - tp;
+    let fn_ = truth.len() - tp;
+    let (p, r, f) = prf(tp, fp, fn_);
+    println!(
+        "Senzing truth set: {} watchlist records, {} customers, {} true watchlist↔customer matches",
+        watch.len(),
+        customers.len(),
+        truth.len()
+    );
+    println!("  found {tp}/{} true matches, {fp} false alerts, {fn_} missed: precision {p:.3} recall {r:.3} F1 {f:.3}", truth.len());
+    for (c, w) in truth.difference(&alerts) {
+        let q = &customers.iter().find(|x| &x.0 == c).unwrap().1;
+        let e = &watch.iter().find(|x| &x.0 == w).unwrap().2;
+        println!("  missed: {c} {:?} ↔ {w} {:?}", q.name, e.name);
+    }
+    println!();
+}
+
+/// "QDi.043" and "QDi.43" are the same UN reference.
+fn un_ref_key(r: &str) -> Option<String> {
+    let r = r.trim().trim_end_matches('.');
+    let (prefix, num) = r.rsplit_once('.')?;
+    let n: u32 = num.parse().ok()?;
+    if prefix.len() < 3
+        || !prefix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.')
+    {
+        return None;
+    }
+    Some(format!("{}.{n}", prefix.to_ascii_uppercase()))
+}
+
+fn own_set() {
+    let lists = current_lists();
+    let mut un_by_ref: HashMap<String, String> = HashMap::new();
+    for (s, e) in &lists {
+        if s == "un" {
+            for r in &e.references {
+                if let Some(k) = un_ref_key(r) {
+                    un_by_ref.insert(k, e.id.clone());
+                }
+            }
+        }
+    }
+    let mut cases: Vec<(Query, String, String)> = Vec::new();
+    for (s, e) in &lists {
+        if (s == "eu" || s == "uk") && e.kind == Kind::Person {
+            if let Some(target) = e
+                .references
+                .iter()
+                .filter_map(|r| un_ref_key(r))
+                .find_map(|k| un_by_ref.get(&k))
+            {
+                cases.push((
+                    Query {
+                        name: e.name.clone(),
+                        kind: Some(Kind::Person),
+                        sources: vec!["un".into()],
+                        ..Default::default()
+                    },
+                    target.clone(),
+                    s.clone(),
+                ));
+            }
+        }
+    }
+    let index = Index::build(lists.clone(), Config::default());
+    let (mut at1, mut at10) = (0, 0);
+    let mut misses = Vec::new();
+    for (q, target, _) in &cases {
+        let m = index.screen(q, 10);
+        match m.iter().position(|x| &x.entity_id == target) {
+            Some(0) => {
+                at1 += 1;
+                at10 += 1;
+            }
+            Some(_) => at10 += 1,
+            None => misses.push((
+                q.name.clone(),
+                target.clone(),
+                m.first()
+                    .map(|x| (x.entity_id.clone(), x.matched_name.clone())),
+            )),
+        }
+    }
+    let n = cases.len() as f64;
+    println!(
+        "UN-listed persons as spelled by the EU and UK ({} names: {} EU, {} UK), screened against the UN list:",
+        cases.len(),
+        cases.iter().filter(|c| c.2 == "eu").count(),
+        cases.iter().filter(|c| c.2 == "uk").count()
+    );
+    println!(
+        "  recall@1 {:.3}, recall@10 {:.3}",
+        at1 as f64 / n,
+        at10 as f64 / n
+    );
+    for (name, target, top) in misses.iter().take(8) {
+        println!("  not in top 10: {name:?} (expected {target}, top {top:?})");
+    }
+    // Names on no list: a given name of one listed person with the family name of another,
+    // kept only when no listed name contains both words.
+    let persons: Vec<&Entity> = lists
+        .iter()
+        .map(|(_, e)| e)
+        .filter(|e| e.kind == Kind::Person && e.name.split_whitespace().count() >= 2)
+        .collect();
+    let all_names: Vec<String> = lists
+        .iter()
+        .flat_map(|(_, e)| e.names.iter().map(|n| n.full.to_lowercase()))
+        .collect();
+    let mut state = 0x2545F4914F6CDD1Du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut negatives = Vec::new();
+    while negatives.len() < 2000 {
+        let a = persons[(next() % persons.len() as u64) as usize];
+        let b = persons[(next() % persons.len() as u64) as usize];
+        let first = a.name.split_whitespace().next().unwrap().to_string();
+        let last = b.name.split_whitespace().last().unwrap().to_string();
+        let (fl, ll) = (first.to_lowercase(), last.to_lowercase());
+        if fl == ll || all_names.iter().any(|n| n.contains(&fl) && n.contains(&ll)) {
+            continue;
+        }
+        negatives.push(format!("{first} {last}"));
+    }
+    let alerted = negatives
+        .iter()
+        .filter(|n| {
+            index
+                .screen(
+                    &Query {
+                        name: (*n).clone(),
+                        kind: Some(Kind::Person),
+                        ..Default::default()
+                    },
+                    1,
+                )
+                .first()
+                .is_some_and(|m| m.alert)
+        })
+        .count();
+    println!(
+        "  alert rate on {} names on no list (a listed given name with another listed person's family name): {:.1} % at threshold {DEFAULT_ALERT_THRESHOLD}",
+        negatives.len(),
+        100.0 * alerted as f64 / negatives.len() as f64
+    );
+}
+
+fn main() {
+    cross_script();
+    senzing();
+    own_set();
+}

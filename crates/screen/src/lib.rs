@@ -1120,11 +1120,17 @@ impl Index {
             lr.clone().for_each(|j| l_used[j] = true);
             // A pair weighs at least half its list side: a rare list token matched through a
             // common query spelling is still evidence.
-            let w = qr
-                .clone()
-                .map(|i| wq[i])
-                .sum::<f32>()
-                .max(lr.clone().map(|j| wl[j]).sum::<f32>() * 0.5);
+            let (sq, sl) = (
+                qr.clone().map(|i| wq[i]).sum::<f32>(),
+                lr.clone().map(|j| wl[j]).sum::<f32>(),
+            );
+            // An initial or an acronym carries only as much as its lighter side: "S." says
+            // little about "Sabouni", however rare the word it might stand for.
+            let w = if matches!(p.how, "initial" | "acronym") {
+                sq.min(sl)
+            } else {
+                sq.max(sl * 0.5)
+            };
             matched += w * p.s;
             matched_weight += w;
             // Evidence of the same name needs a word matched as a word: an initial standing for

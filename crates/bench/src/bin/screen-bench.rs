@@ -157,6 +157,9 @@ fn main() {
     // the exhaustive top 10 (entities with a non-zero score).
     let sample = &qs[..qs.len().min(arg("--recall", 1000))];
     let (mut found, mut wanted) = (0usize, 0usize);
+    // The same, counting only exhaustive matches at or above 0.5 and at or above the alert
+    // threshold: the ones a reviewer could ever see.
+    let (mut f50, mut w50, mut fa, mut wa) = (0usize, 0usize, 0usize, 0usize);
     for q in sample {
         let fast = index.screen(q, 10);
         let full = index.screen_exhaustive(q, 10);
@@ -170,7 +173,16 @@ fn main() {
         };
         for m in &full {
             wanted += 1;
-            if fast.iter().any(|f| f.entity_id == m.entity_id) || m.score <= floor {
+            let ok = fast.iter().any(|f| f.entity_id == m.entity_id) || m.score <= floor;
+            if m.score >= 0.5 {
+                w50 += 1;
+                f50 += ok as usize;
+            }
+            if m.alert {
+                wa += 1;
+                fa += ok as usize;
+            }
+            if ok {
                 found += 1;
             } else if std::env::var("DEBUG_RECALL").is_ok() {
                 println!(
@@ -192,6 +204,11 @@ fn main() {
         "candidate recall vs exhaustive top-10 on {} queries: {:.2} % ({found}/{wanted})",
         sample.len(),
         100.0 * found as f64 / wanted.max(1) as f64
+    );
+    println!(
+        "  of those scoring >= 0.5: {:.2} % ({f50}/{w50}); of alerts: {:.2} % ({fa}/{wa})",
+        100.0 * f50 as f64 / w50.max(1) as f64,
+        100.0 * fa as f64 / wa.max(1) as f64
     );
 
     if scale > 0 {

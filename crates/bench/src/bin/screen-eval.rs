@@ -175,7 +175,7 @@ fn senzing() {
     let mut truth: HashSet<(String, String)> = HashSet::new();
     for (c, _, _) in &customers {
         for (w, _, _) in &watch {
-            if cluster.get(c).is_some() && cluster.get(c) == cluster.get(w) {
+            if cluster.contains_key(c) && cluster.get(c) == cluster.get(w) {
                 truth.insert((c.clone(), w.clone()));
             }
         }

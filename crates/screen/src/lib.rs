@@ -146,6 +146,30 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// Every country an entity is tied to (nationality, citizenship, address), sorted, unique.
+fn entity_countries(e: &Entity) -> Vec<String> {
+    let mut c: Vec<String> = e
+        .nationalities
+        .iter()
+        .chain(&e.citizenships)
+        .cloned()
+        .collect();
+    c.extend(e.addresses.iter().filter_map(|a| a.country.clone()));
+    c.sort();
+    c.dedup();
+    c
+}
+
+/// The identifiers that can identify an entity (not websites, e-mails or phones), normalised.
+fn entity_ids(e: &Entity) -> Vec<(String, String)> {
+    e.identifiers
+        .iter()
+        .filter(|i| !matches!(i.kind.as_str(), "website" | "email" | "phone" | "other"))
+        .map(|i| (i.kind.clone(), normalise_id(&i.value)))
+        .filter(|(_, v)| v.len() >= 4)
+        .collect()
+}
+
 /// Normalises an identifier for comparison: letters and digits only, upper-case.
 pub fn normalise_id(s: &str) -> String {
     s.chars()
@@ -210,22 +234,8 @@ impl Index {
                 ix.df[t as usize] += 1;
                 ix.postings[t as usize].push(eidx);
             }
-            let mut countries: Vec<String> = e
-                .nationalities
-                .iter()
-                .chain(&e.citizenships)
-                .cloned()
-                .collect();
-            countries.extend(e.addresses.iter().filter_map(|a| a.country.clone()));
-            countries.sort();
-            countries.dedup();
-            let ids: Vec<(String, String)> = e
-                .identifiers
-                .iter()
-                .filter(|i| !matches!(i.kind.as_str(), "website" | "email" | "phone" | "other"))
-                .map(|i| (i.kind.clone(), normalise_id(&i.value)))
-                .filter(|(_, v)| v.len() >= 4)
-                .collect();
+            let countries = entity_countries(&e);
+            let ids = entity_ids(&e);
             for (_, v) in &ids {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
@@ -793,18 +803,8 @@ impl Index {
                 )
             })
             .collect();
-        let mut countries: Vec<String> = e
-            .nationalities
-            .iter()
-            .chain(&e.citizenships)
-            .cloned()
-            .collect();
-        countries.extend(e.addresses.iter().filter_map(|a| a.country.clone()));
-        let ids: Vec<(String, String)> = e
-            .identifiers
-            .iter()
-            .map(|i| (i.kind.clone(), normalise_id(&i.value)))
-            .collect();
+        let countries = entity_countries(e);
+        let ids = entity_ids(e);
         self.score_names(&forms, q, e, "", &countries, &ids, &names, None)
     }
 

@@ -341,6 +341,8 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
                 }
             }
         }
+        // Readings multiply word by word; keep the first 16.
+        next.truncate(16);
         forms = next;
     }
     let mut out: Vec<NameForm> = Vec::new();
@@ -504,6 +506,8 @@ fn numbers(tokens: Vec<Token>) -> Vec<Token> {
 
 /// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
 fn classify(tokens: Vec<Token>) -> Vec<Token> {
+    // Some characters transliterate to nothing (a lone Hangul jamo, a symbol).
+    let tokens: Vec<Token> = tokens.into_iter().filter(|t| !t.text.is_empty()).collect();
     let tokens = numbers(tokens);
     let t = tables();
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());

@@ -627,7 +627,7 @@ impl Index {
             for (t, m) in f.tokens.iter().zip(fm) {
                 let w = self.token_weight(t);
                 for (&ti, &(s, _)) in m {
-                    credit(sc, ti, w * s);
+                    credit(sc, ti, w.max(0.5 * self.weights[ti as usize]) * s);
                 }
                 // The two halves of a word written as one on the query side ("AlisherUsmanov").
                 for (x, y) in self.split_halves(&t.text) {

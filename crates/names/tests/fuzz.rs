@@ -1,0 +1,32 @@
+//! Property tests: name analysis and token comparison never panic, whatever the input.
+
+use chokepoint_model::Kind;
+use chokepoint_names::{analyze, fold, token_similarity};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn analyze_never_panics(s in "\\PC{0,200}", k in 0u8..5) {
+        let kind = [Kind::Person, Kind::Organization, Kind::Vessel, Kind::Aircraft, Kind::Unknown][k as usize];
+        for f in analyze(&s, kind) {
+            for t in &f.tokens {
+                prop_assert!(!t.text.is_empty());
+            }
+            for a in &f.tokens {
+                for b in &f.tokens {
+                    let (sim, _) = token_similarity(a, b);
+                    prop_assert!((0.0..=1.0).contains(&sim));
+                }
+            }
+        }
+        let _ = fold(&s);
+    }
+
+    #[test]
+    fn mixed_scripts_and_punctuation(s in "[a-zA-Z .,'&()/0-9А-яا-ي가-힣一-龥-]{0,60}") {
+        let forms = analyze(&s, Kind::Unknown);
+        prop_assert!(forms.len() <= 17);
+    }
+}

@@ -304,22 +304,21 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
             }
         }
         let alts: Vec<Vec<Token>> = match s {
-            Script::Han => han_readings(&w)
-                .into_iter()
-                .map(|ws| {
-                    ws.into_iter()
-                        .map(|t| Token::new(t, Class::Word, false))
-                        .collect()
-                })
-                .collect(),
-            Script::Hangul => hangul_readings(&w)
-                .into_iter()
-                .map(|ws| {
-                    ws.into_iter()
-                        .map(|t| Token::new(t, Class::Word, false))
-                        .collect()
-                })
-                .collect(),
+            Script::Han | Script::Hangul => {
+                let readings = if s == Script::Han {
+                    han_readings(&w)
+                } else {
+                    hangul_readings(&w)
+                };
+                readings
+                    .into_iter()
+                    .map(|ws| {
+                        ws.into_iter()
+                            .map(|t| Token::new(t, Class::Word, false))
+                            .collect()
+                    })
+                    .collect()
+            }
             Script::Abjad | Script::Latinish | Script::Kana => {
                 let abjad = s == Script::Abjad;
                 let folded = fold(&w);

@@ -132,12 +132,7 @@ fn select(mut m: Vec<Match>, top_k: Option<usize>) -> Vec<Match> {
 
 /// Runs the command.
 pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
-    if let Some(d) = &a.as_of {
-        let p = PartialDate::parse_iso(d).map_err(|e| anyhow!("--as-of: {e}"))?;
-        if p.day.is_none() {
-            bail!("--as-of: give a full date, YYYY-MM-DD");
-        }
-    }
+    crate::check_date(&a.as_of, "--as-of")?;
     if !(0.0..=1.0).contains(&a.threshold) {
         bail!("--threshold must be between 0 and 1");
     }

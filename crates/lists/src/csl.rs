@@ -9,7 +9,7 @@ use crate::tabular::{multi, utf8, Table};
 use crate::{clean, Format, ParsedList};
 use chokepoint_model::{
     country, id_type, normalise_gender, push_unique, Address, DateSpec, Entity, Identifier, Kind,
-    Link, Name, NameQuality, PartialDate,
+    Name, NameQuality, PartialDate,
 };
 use std::collections::HashMap;
 
@@ -217,22 +217,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
             });
         }
         if let Some(r) = g("remarks") {
-            for part in r.split([';', '(', ')']) {
-                if let Some(n) = part.trim().strip_prefix("Linked To:") {
-                    let n = n.trim().to_string();
-                    if !e
-                        .links
-                        .iter()
-                        .any(|l| l.name.as_deref() == Some(n.as_str()))
-                    {
-                        e.links.push(Link {
-                            relation: "linked_to".into(),
-                            entity_id: None,
-                            name: Some(n),
-                        });
-                    }
-                }
-            }
+            crate::ofac_common::links_from_remarks(e, r);
             push_unique(&mut e.remarks, clean(r));
         }
         if e.source_url.is_none() {

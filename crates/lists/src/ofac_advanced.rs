@@ -313,10 +313,7 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<ParsedList> {
             let relation = refs
                 .text("RelationType", rel.attr("RelationTypeID"))
                 .unwrap_or("related to");
-            let relation = match relation {
-                "Owned or Controlled By" => "owned_by".to_string(),
-                other => other.to_ascii_lowercase().replace(' ', "_"),
-            };
+            let relation = crate::ofac_common::relation(relation);
             e.links.push(Link {
                 relation,
                 entity_id: rel.attr("To-ProfileID").map(|t| format!("ofac:{t}")),

@@ -100,6 +100,14 @@ pub(crate) fn links_from_remarks(e: &mut Entity, remarks: &str) {
     }
 }
 
+/// OFAC's relation type → link relation ("Owned or Controlled By" → `owned_by`).
+pub(crate) fn relation(t: &str) -> String {
+    match t {
+        "Owned or Controlled By" => "owned_by".to_string(),
+        other => other.to_ascii_lowercase().replace(' ', "_"),
+    }
+}
+
 /// OFAC's entry type → kind.
 pub(crate) fn kind(t: &str) -> chokepoint_model::Kind {
     use chokepoint_model::Kind;

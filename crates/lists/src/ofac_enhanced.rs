@@ -213,10 +213,7 @@ fn entity(n: &Node) -> std::result::Result<Entity, String> {
     }
     for rel in n.all(&["relationships", "relationship"]) {
         let t = rel.text_of("type").unwrap_or("related to");
-        let relation = match t {
-            "Owned or Controlled By" => "owned_by".to_string(),
-            other => other.to_ascii_lowercase().replace(' ', "_"),
-        };
+        let relation = crate::ofac_common::relation(t);
         let other = rel.child("relatedEntity");
         e.links.push(Link {
             relation,

@@ -72,6 +72,18 @@ impl Node {
     }
 }
 
+/// The five entities XML predefines; any other named entity is refused.
+fn predefined(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => None,
+    }
+}
+
 fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
 }
@@ -198,19 +210,22 @@ impl<'a> XmlReader<'a> {
                 Event::GeneralRef(r) => {
                     let resolved = match r.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
-                        Ok(None) => match &*r {
-                            "amp" => "&".into(),
-                            "lt" => "<".into(),
-                            "gt" => ">".into(),
-                            "quot" => "\"".into(),
-                            "apos" => "'".into(),
-                            other => {
+                        Ok(None) => match predefined(&r) {
+                            Some(c) => c.to_string(),
+                            None => {
+                                let other = &*r;
                                 return Err(self.err(pos, Some(node.name.clone()), format!(
                                     "reference to undeclared entity &{other}; (custom entities are refused)"
-                                )))
+                                )));
                             }
                         },
-                        Err(e) => return Err(self.err(pos, Some(node.name.clone()), format!("bad character reference: {e}"))),
+                        Err(e) => {
+                            return Err(self.err(
+                                pos,
+                                Some(node.name.clone()),
+                                format!("bad character reference: {e}"),
+                            ))
+                        }
                     };
                     top.text.push_str(&resolved);
                 }
@@ -272,7 +287,7 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::GeneralRef(r)
                     if r.resolve_char_ref().ok().flatten().is_none()
-                        && !matches!(&*r, "amp" | "lt" | "gt" | "quot" | "apos") =>
+                        && predefined(&r).is_none() =>
                 {
                     return Err(self.err(
                         pos,

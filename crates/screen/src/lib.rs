@@ -146,6 +146,15 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// The first letters of a name's words and initials: the acronym the name would have.
+fn initials<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> String {
+    tokens
+        .into_iter()
+        .filter(|t| matches!(t.class, Class::Word | Class::Initial))
+        .filter_map(|t| t.text.chars().next())
+        .collect()
+}
+
 /// Every country an entity is tied to (nationality, citizenship, address), sorted, unique.
 fn entity_countries(e: &Entity) -> Vec<String> {
     let mut c: Vec<String> = e
@@ -261,12 +270,7 @@ impl Index {
                     if *nat {
                         continue;
                     }
-                    let ini: String = f
-                        .iter()
-                        .map(|&t| &ix.tokens[t as usize])
-                        .filter(|t| matches!(t.class, Class::Word | Class::Initial))
-                        .filter_map(|t| t.text.chars().next())
-                        .collect();
+                    let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
                     if (2..=6).contains(&ini.len()) {
                         keys.push(format!("^{ini}"));
                     }
@@ -551,12 +555,7 @@ impl Index {
                                 .copied(),
                         );
                     }
-                    let ini: String = f
-                        .tokens
-                        .iter()
-                        .filter(|t| matches!(t.class, Class::Word | Class::Initial))
-                        .filter_map(|t| t.text.chars().next())
-                        .collect();
+                    let ini = initials(&f.tokens);
                     shared.extend(self.vocab.get(&ini).copied());
                 }
                 let acronym = forms.iter().any(|f| {
@@ -650,12 +649,7 @@ impl Index {
                     }
                 }
             }
-            let ini: String = f
-                .tokens
-                .iter()
-                .filter(|t| matches!(t.class, Class::Word | Class::Initial))
-                .filter_map(|t| t.text.chars().next())
-                .collect();
+            let ini = initials(&f.tokens);
             if (2..=6).contains(&ini.len()) {
                 if let Some(&ti) = self.vocab.get(&ini) {
                     credit(sc, ti, 0.85);

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 use chokepoint_model::Kind;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
@@ -521,7 +522,7 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
                 let tok = &tokens[i].text;
                 let p = &phrase[0];
                 let budget = if p.len() >= 12 { 2 } else { 1 };
-                strsim::osa_distance(tok, p) <= budget
+                osa_within(tok, p, budget)
                     || (i + 1 == tokens.len() && tok.len() >= 5 && p.starts_with(tok.as_str()))
             };
             if fits || near {
@@ -630,6 +631,67 @@ impl How {
     }
 }
 
+/// Whether two strings are within `budget` edits (optimal string alignment: insertions,
+/// deletions, substitutions, adjacent transpositions).
+fn osa_within(a: &str, b: &str, budget: usize) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        osa_bounded(a.as_bytes(), b.as_bytes(), budget) <= budget
+    } else {
+        strsim::osa_distance(a, b) <= budget
+    }
+}
+
+/// Optimal string alignment distance between two byte strings, or `usize::MAX` once it is
+/// sure to exceed `budget`. Screening compares every query token with hundreds of vocabulary
+/// tokens; almost all are far apart, and a whole row above the budget proves it early. No
+/// allocation for tokens up to 63 bytes.
+pub fn osa_bounded(a: &[u8], b: &[u8], budget: usize) -> usize {
+    if a.len().abs_diff(b.len()) > budget {
+        return usize::MAX;
+    }
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len());
+    }
+    const N: usize = 64;
+    let m = b.len();
+    let (mut s0, mut s1, mut s2);
+    let (mut h0, mut h1, mut h2);
+    let (prev2, prev, cur): (&mut [usize], &mut [usize], &mut [usize]) = if m < N {
+        s0 = [0usize; N];
+        s1 = [0usize; N];
+        s2 = [0usize; N];
+        (&mut s0[..=m], &mut s1[..=m], &mut s2[..=m])
+    } else {
+        h0 = vec![0usize; m + 1];
+        h1 = vec![0usize; m + 1];
+        h2 = vec![0usize; m + 1];
+        (&mut h0[..], &mut h1[..], &mut h2[..])
+    };
+    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
+    for (j, x) in prev.iter_mut().enumerate() {
+        *x = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = i;
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > budget {
+            return usize::MAX;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
 /// Similarity of two tokens in [0, 1] and how it was reached. Below the point where a pair is
 /// more likely a different word than a misspelling, the similarity is 0 (no partial credit for
 /// "Ivan" vs "Ivana Petrova"'s "petrova").
@@ -656,10 +718,13 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
         return (0.0, How::None);
     }
     // "x" and "ks" are one sound spelled two ways across transliterations ("Aleksandr").
-    let (ta, tb) = if a.text.contains('x') != b.text.contains('x') {
-        (a.text.replace('x', "ks"), b.text.replace('x', "ks"))
+    let (ta, tb): (Cow<str>, Cow<str>) = if a.text.contains('x') != b.text.contains('x') {
+        (
+            a.text.replace('x', "ks").into(),
+            b.text.replace('x', "ks").into(),
+        )
     } else {
-        (a.text.clone(), b.text.clone())
+        (a.text.as_str().into(), b.text.as_str().into())
     };
     let (la, lb) = (ta.len(), tb.len());
     let max = la.max(lb);
@@ -677,7 +742,7 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
     let dist = if la.abs_diff(lb) > budget {
         usize::MAX
     } else {
-        strsim::osa_distance(&ta, &tb)
+        osa_bounded(ta.as_bytes(), tb.as_bytes(), budget)
     };
     if dist <= budget && dist < max {
         let s = 1.0 - dist as f32 / max as f32;
@@ -724,6 +789,44 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_osa_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "hussein",
+            "husain",
+            "husayn",
+            "aleksandr",
+            "alexander",
+            "mohammed",
+            "muhammad",
+            "ca",
+            "abc",
+            "kitten",
+            "sitting",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+        ];
+        for a in words {
+            for b in words {
+                let full = strsim::osa_distance(a, b);
+                for budget in 0..4 {
+                    let got = osa_bounded(a.as_bytes(), b.as_bytes(), budget);
+                    if full <= budget {
+                        assert_eq!(got, full, "{a} / {b} within {budget}");
+                    } else {
+                        assert!(got > budget, "{a} / {b} within {budget}: {got}");
+                    }
+                }
+            }
+        }
+    }
 
     fn words(s: &str, k: Kind) -> Vec<Vec<String>> {
         analyze(s, k)

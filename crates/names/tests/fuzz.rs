@@ -1,7 +1,7 @@
 //! Property tests: name analysis and token comparison never panic, whatever the input.
 
 use chokepoint_model::Kind;
-use chokepoint_names::{analyze, fold, token_similarity};
+use chokepoint_names::{analyze, fold, osa_bounded, token_similarity};
 use proptest::prelude::*;
 
 proptest! {
@@ -28,5 +28,16 @@ proptest! {
     fn mixed_scripts_and_punctuation(s in "[a-zA-Z .,'&()/0-9А-яا-ي가-힣一-龥-]{0,60}") {
         let forms = analyze(&s, Kind::Unknown);
         prop_assert!(forms.len() <= 17);
+    }
+
+    #[test]
+    fn bounded_edit_distance_is_exact_within_budget(a in "[a-e]{0,70}", b in "[a-e]{0,70}", budget in 0usize..5) {
+        let full = strsim::osa_distance(&a, &b);
+        let got = osa_bounded(a.as_bytes(), b.as_bytes(), budget);
+        if full <= budget {
+            prop_assert_eq!(got, full);
+        } else {
+            prop_assert!(got > budget);
+        }
     }
 }

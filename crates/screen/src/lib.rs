@@ -13,10 +13,12 @@
 //!    an identical identifier makes a match, a different kind of party counts against.
 #![deny(missing_docs)]
 
-use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
 use chokepoint_names::{analyze, token_similarity, Class, How, NameForm, Token};
+use rayon::prelude::*;
 use serde::Serialize;
+use smallvec::SmallVec;
 
 /// Scoring constants. The defaults were set on the name benchmark and are documented in
 /// BENCHMARKS.md; change them per request, not per process.
@@ -32,8 +34,13 @@ pub struct Config {
     pub conflict_weight: f32,
     /// Factor applied to a match on a weak or low-quality alias.
     pub weak_alias_factor: f32,
-    /// Candidates fully scored per query.
+    /// Candidates fully scored per query at least, best estimate first.
     pub candidates: usize,
+    /// Past `candidates`, scoring goes on while a candidate's estimate comes within this margin
+    /// of the `top_k`-th score found so far (the estimate can be this far below the score).
+    pub estimate_margin: f32,
+    /// Candidates fully scored per query at most.
+    pub max_candidates: usize,
 }
 
 impl Default for Config {
@@ -45,6 +52,8 @@ impl Default for Config {
             conflict_weight: 2.0,
             weak_alias_factor: 0.9,
             candidates: 32,
+            estimate_margin: 0.1,
+            max_candidates: 64,
         }
     }
 }
@@ -69,16 +78,26 @@ pub struct Query {
     pub sources: Vec<String>,
 }
 
-struct IndexedName {
-    name_idx: usize,
-    /// (native?, token ids) per reading of the name.
-    forms: Vec<(bool, Vec<u32>)>,
+/// One reading of one of an entity's names: a range of [`IndexedEntity::tokens`]. Kept flat so
+/// that scoring a candidate reads one contiguous block instead of chasing a pointer per name.
+#[derive(Clone, Copy)]
+struct Reading {
+    /// Index in `Entity::names`.
+    name_idx: u32,
+    /// Index of this reading among the name's readings.
+    li: u16,
+    native: bool,
+    /// Whether the name has a native (Han/Hangul/Kana) reading at all.
+    name_has_native: bool,
+    start: u32,
+    len: u32,
 }
 
 struct IndexedEntity {
     entity: Entity,
     source: String,
-    names: Vec<IndexedName>,
+    readings: Box<[Reading]>,
+    tokens: Box<[u32]>,
     countries: Vec<String>,
     ids: Vec<(String, String)>,
     /// Token weight of the entity's lightest name: how much a partial match leaves unmatched.
@@ -95,6 +114,8 @@ pub struct Index {
     postings: Vec<Vec<u32>>,
     by_key: HashMap<String, Vec<u32>>,
     trigrams: HashMap<[u8; 3], Vec<u32>>,
+    /// (deletion-variant hash, vocabulary id), sorted: see [`deletion_keys`].
+    deletions: Vec<(u32, u32)>,
     tri_len: Vec<u16>,
     neighbours: Vec<std::sync::OnceLock<Neighbours>>,
     weights: Vec<f32>,
@@ -105,17 +126,97 @@ pub struct Index {
 /// Verified neighbours of a vocabulary token: (token id, similarity, how).
 type Neighbours = Box<[(u32, f32, How)]>;
 /// One query token's verified matches: vocabulary id → (similarity, how).
-type TokenMatches = HashMap<u32, (f32, How)>;
-/// A list name's readings: (native?, tokens, token ids — empty outside the index).
-type ListForms<'a> = Vec<(bool, Vec<&'a Token>, &'a [u32])>;
-/// The names of an entity: (index in `Entity::names`, its readings).
-type ListNames<'a> = Vec<(usize, ListForms<'a>)>;
+type TokenMatches<'a> = Near<'a>;
+
+/// A query token's verified matches, sorted by vocabulary id: borrowed from the neighbour
+/// cache when the token is in the vocabulary, computed for this query when it is not.
+enum Near<'a> {
+    Cached(&'a [(u32, f32, How)]),
+    Owned(Vec<(u32, f32, How)>),
+}
+
+impl Near<'_> {
+    fn as_slice(&self) -> &[(u32, f32, How)] {
+        match self {
+            Near::Cached(s) => s,
+            Near::Owned(v) => v,
+        }
+    }
+
+    fn get(&self, id: u32) -> Option<(f32, How)> {
+        let s = self.as_slice();
+        s.binary_search_by_key(&id, |x| x.0)
+            .ok()
+            .map(|i| (s[i].1, s[i].2))
+    }
+}
+
+/// The names of an entity with their readings: interned in the index, or analysed on the spot
+/// (for [`Index::compare`]).
+enum ListNames<'a> {
+    Indexed(&'a Index, &'a IndexedEntity),
+    Owned(&'a [(usize, Vec<NameForm>)]),
+}
+
+impl ListNames<'_> {
+    /// Calls `f(name index, form index, name has a native reading, form is native, tokens,
+    /// token ids — empty outside the index)` for every reading of every name that `keep`
+    /// accepts by its token ids (looking tokens up is the costly part).
+    fn each(
+        &self,
+        keep: impl Fn(&[u32]) -> bool,
+        mut f: impl FnMut(usize, usize, bool, bool, &[&Token], &[u32]),
+    ) {
+        let mut buf: Vec<&Token> = Vec::with_capacity(16);
+        match self {
+            ListNames::Indexed(ix, ie) => {
+                for r in ie.readings.iter() {
+                    let ids = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
+                    if !keep(ids) {
+                        continue;
+                    }
+                    buf.clear();
+                    buf.extend(ids.iter().map(|&t| &ix.tokens[t as usize]));
+                    f(
+                        r.name_idx as usize,
+                        r.li as usize,
+                        r.name_has_native,
+                        r.native,
+                        &buf,
+                        ids,
+                    );
+                }
+            }
+            ListNames::Owned(names) => {
+                for (ni, forms) in names.iter() {
+                    let has_native = forms.iter().any(|f| f.native);
+                    for (li, form) in forms.iter().enumerate() {
+                        buf.clear();
+                        buf.extend(form.tokens.iter());
+                        f(*ni, li, has_native, form.native, &buf, &[]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A candidate's score, before its match and explanation are written out.
+struct Scored {
+    entity: usize,
+    score: f32,
+    name_score: f32,
+    /// (name index, reading index, query form index) of the best-scoring name.
+    best: Option<(usize, usize, usize)>,
+}
 
 /// A query's verified token matches: per query form and token, vocabulary id → similarity; and
 /// every vocabulary id that can take part in a match (for skipping names quickly).
-struct Memo {
-    tokens: Vec<Vec<HashMap<u32, (f32, How)>>>,
-    shared: HashSet<u32>,
+struct Memo<'a> {
+    tokens: Vec<Vec<Near<'a>>>,
+    shared: Bits,
+    /// Per query form, each token's weight.
+    weights: Vec<Vec<f32>>,
     /// The query may be an acronym of a list name, which then shares no token with it.
     acronym: bool,
 }
@@ -131,14 +232,45 @@ fn skeleton_keys(sk: &str) -> Vec<String> {
     out
 }
 
+/// A set of vocabulary ids: one bit each, so that testing every token of every candidate name
+/// costs a shift and a mask.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+
+    fn contains(&self, i: u32) -> bool {
+        self.0
+            .get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+}
+
+impl Extend<u32> for Bits {
+    fn extend<I: IntoIterator<Item = u32>>(&mut self, it: I) {
+        for i in it {
+            if let Some(w) = self.0.get_mut(i as usize / 64) {
+                *w |= 1 << (i % 64);
+            }
+        }
+    }
+}
+
 /// Per-thread buffers reused across queries, so a query allocates little.
 #[derive(Default)]
 struct Scratch {
     tri_counts: Vec<u16>,
     tri_touched: Vec<u32>,
     acc: Vec<f32>,
+    acc_w: Vec<f32>,
+    acc_q: Vec<f32>,
+    acc_l: Vec<f32>,
     acc_touched: Vec<u32>,
     cur: Vec<f32>,
+    cur_w: Vec<f32>,
+    cur_l: Vec<f32>,
     cur_touched: Vec<u32>,
 }
 
@@ -187,6 +319,49 @@ pub fn normalise_id(s: &str) -> String {
         .collect()
 }
 
+/// How many deletions a token's entries in the deletion index go down to: as many as the typo
+/// budget of [`chokepoint_names::token_similarity`] allows at that length (capped at 2; longer
+/// words share enough trigrams to be found that way).
+fn deletion_depth(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// FNV-1a: a fixed hash, so that the deletion index is the same in every process.
+fn fnv(b: &[u8]) -> u64 {
+    b.iter().fold(0xcbf2_9ce4_8422_2325, |h, &x| {
+        (h ^ x as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Hashes of `s` with up to `depth` letters deleted (`s` itself included), deduplicated. Two
+/// words within `d` edits of each other share a variant with at most `d` deletions on each
+/// side, so these keys find every misspelling within the budget, including the ones that share
+/// no trigram ("Ghaih" for "Ghiath").
+/// The hash is cut to 32 bits: a collision only adds a candidate, which is then verified.
+fn deletion_keys(s: &[u8], depth: usize, out: &mut Vec<u32>) {
+    fn go(s: &mut Vec<u8>, depth: usize, from: usize, out: &mut Vec<u32>) {
+        out.push(fnv(s) as u32);
+        if depth == 0 {
+            return;
+        }
+        for i in from..s.len() {
+            let c = s.remove(i);
+            go(s, depth - 1, i, out);
+            s.insert(i, c);
+        }
+    }
+    let start = out.len();
+    go(&mut s.to_vec(), depth, 0, out);
+    out[start..].sort_unstable();
+    let mut v = out.split_off(start);
+    v.dedup();
+    out.extend(v);
+}
+
 fn trigrams(s: &str) -> Vec<[u8; 3]> {
     let b: Vec<u8> = std::iter::once(b'^')
         .chain(s.bytes())
@@ -209,34 +384,52 @@ impl Index {
             postings: Vec::new(),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
+            deletions: Vec::new(),
             tri_len: Vec::new(),
             neighbours: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
             config,
         };
-        for (source, e) in entities {
-            let eidx = ix.entities.len() as u32;
-            let mut names = Vec::new();
-            let mut seen_tokens: Vec<u32> = Vec::new();
-            for (ni, n) in e.names.iter().enumerate() {
-                let forms: Vec<(bool, Vec<u32>)> = analyze(&n.full, e.kind)
-                    .into_iter()
-                    .map(|f| {
-                        (
-                            f.native,
-                            f.tokens.into_iter().map(|t| ix.intern(t)).collect(),
-                        )
-                    })
-                    .collect();
-                for (_, f) in &forms {
-                    seen_tokens.extend(f.iter().copied());
-                }
-                names.push(IndexedName {
-                    name_idx: ni,
-                    forms,
-                });
+        // Name analysis is the costly part and independent per entity: it runs on every core,
+        // a chunk at a time so the analysed forms do not all sit in memory at once; interning
+        // stays in order, so ids do not depend on the number of threads.
+        let mut entities = entities.into_iter().peekable();
+        while entities.peek().is_some() {
+            let chunk: Vec<(String, Entity)> = entities.by_ref().take(4096).collect();
+            let analysed: Vec<Vec<Vec<NameForm>>> = chunk
+                .par_iter()
+                .map(|(_, e)| e.names.iter().map(|n| analyze(&n.full, e.kind)).collect())
+                .collect();
+            for ((source, e), names) in chunk.into_iter().zip(analysed) {
+                ix.add_entity(source, e, names);
             }
+        }
+        ix.finish()
+    }
+
+    fn add_entity(&mut self, source: String, e: Entity, names: Vec<Vec<NameForm>>) {
+        let ix = self;
+        {
+            let eidx = ix.entities.len() as u32;
+            let mut readings = Vec::new();
+            let mut tokens: Vec<u32> = Vec::new();
+            for (ni, forms) in names.into_iter().enumerate() {
+                let has_native = forms.iter().any(|f| f.native);
+                for (li, f) in forms.into_iter().enumerate() {
+                    let start = tokens.len() as u32;
+                    tokens.extend(f.tokens.into_iter().map(|t| ix.intern(t)));
+                    readings.push(Reading {
+                        name_idx: ni as u32,
+                        li: li as u16,
+                        native: f.native,
+                        name_has_native: has_native,
+                        start,
+                        len: tokens.len() as u32 - start,
+                    });
+                }
+            }
+            let mut seen_tokens = tokens.clone();
             seen_tokens.sort_unstable();
             seen_tokens.dedup();
             for t in seen_tokens {
@@ -252,11 +445,17 @@ impl Index {
                 min_name_weight: 0.0,
                 entity: e,
                 source,
-                names,
+                readings: readings.into_boxed_slice(),
+                tokens: tokens.into_boxed_slice(),
                 countries,
                 ids,
             });
         }
+    }
+
+    /// Everything that needs the whole vocabulary: weights, keys, trigrams, deletions.
+    fn finish(mut self) -> Index {
+        let ix = &mut self;
         ix.neighbours = (0..ix.tokens.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
@@ -265,15 +464,12 @@ impl Index {
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
         for ei in 0..ix.entities.len() {
             let mut keys: Vec<String> = Vec::new();
-            for n in &ix.entities[ei].names {
-                for (nat, f) in &n.forms {
-                    if *nat {
-                        continue;
-                    }
-                    let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
-                    if (2..=6).contains(&ini.len()) {
-                        keys.push(format!("^{ini}"));
-                    }
+            let ie = &ix.entities[ei];
+            for r in ie.readings.iter().filter(|r| !r.native) {
+                let f = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
+                let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
+                if (2..=6).contains(&ini.len()) {
+                    keys.push(format!("^{ini}"));
                 }
             }
             keys.sort();
@@ -292,11 +488,17 @@ impl Index {
             }
         }
         for ei in 0..ix.entities.len() {
-            let w = ix.entities[ei]
-                .names
+            let ie = &ix.entities[ei];
+            let w = ie
+                .readings
                 .iter()
-                .flat_map(|n| n.forms.iter().filter(|(nat, _)| !nat))
-                .map(|(_, f)| f.iter().map(|&t| ix.weights[t as usize]).sum::<f32>())
+                .filter(|r| !r.native)
+                .map(|r| {
+                    ie.tokens[r.start as usize..(r.start + r.len) as usize]
+                        .iter()
+                        .map(|&t| ix.weights[t as usize])
+                        .sum::<f32>()
+                })
                 .fold(f32::INFINITY, f32::min);
             ix.entities[ei].min_name_weight = if w.is_finite() { w } else { 0.0 };
         }
@@ -315,11 +517,18 @@ impl Index {
                 Vec::new()
             };
             ix.tri_len.push(grams.len() as u16);
+            if t.text.is_ascii() && t.class == Class::Word {
+                let mut keys = Vec::new();
+                deletion_keys(t.text.as_bytes(), deletion_depth(t.text.len()), &mut keys);
+                ix.deletions.extend(keys.into_iter().map(|k| (k, i as u32)));
+            }
             for g in grams {
                 ix.trigrams.entry(g).or_default().push(i as u32);
             }
         }
-        ix
+        ix.deletions.sort_unstable();
+        ix.deletions.shrink_to_fit();
+        self
     }
 
     fn intern(&mut self, t: Token) -> u32 {
@@ -388,7 +597,7 @@ impl Index {
     /// The phonetic, skeleton and trigram indexes find a superset cheaply; each member is then
     /// verified with the same similarity function the scorer uses, so candidates are exactly the
     /// entities that can score.
-    fn expand(&self, t: &Token, scratch: &mut Scratch) -> HashMap<u32, (f32, How)> {
+    fn expand(&self, t: &Token, scratch: &mut Scratch) -> Vec<(u32, f32, How)> {
         let mut out: HashMap<u32, (f32, How)> = HashMap::new();
         if let Some(&i) = self.vocab.get(&t.text) {
             out.insert(i, (1.0, How::Exact));
@@ -398,7 +607,7 @@ impl Index {
             || (t.text.len() <= 2 && !t.abjad)
             || !t.text.is_ascii()
         {
-            return out;
+            return out.into_iter().map(|(k, (s, h))| (k, s, h)).collect();
         }
         let mut cands: Vec<u32> = Vec::new();
         let sk = chokepoint_names::skeleton(&t.text);
@@ -408,6 +617,17 @@ impl Index {
             if let Some(v) = self.by_key.get(&key) {
                 cands.extend(v.iter().copied());
             }
+        }
+        let mut keys = Vec::new();
+        deletion_keys(t.text.as_bytes(), deletion_depth(t.text.len()), &mut keys);
+        for k in keys {
+            let from = self.deletions.partition_point(|x| x.0 < k);
+            cands.extend(
+                self.deletions[from..]
+                    .iter()
+                    .take_while(|x| x.0 == k)
+                    .map(|x| x.1),
+            );
         }
         let grams = trigrams(&t.text);
         scratch.tri_counts.resize(self.tokens.len(), 0);
@@ -445,6 +665,8 @@ impl Index {
                 out.insert(c, (s, how));
             }
         }
+        let mut out: Vec<(u32, f32, How)> = out.into_iter().map(|(k, (s, h))| (k, s, h)).collect();
+        out.sort_unstable_by_key(|x| x.0);
         out
     }
 
@@ -479,20 +701,23 @@ impl Index {
 
     /// [`Self::expand`], remembered per vocabulary token: names recur across queries, and their
     /// neighbourhoods do not change while the index lives.
-    fn expand_cached(&self, t: &Token, scratch: &mut Scratch) -> HashMap<u32, (f32, How)> {
+    fn expand_cached(&self, t: &Token, scratch: &mut Scratch) -> Near<'_> {
         if let Some(&i) = self.vocab.get(&t.text) {
             let v = &self.tokens[i as usize];
             if v.class == t.class && v.abjad == t.abjad {
-                let n = self.neighbours[i as usize].get_or_init(|| {
-                    self.expand(t, scratch)
-                        .into_iter()
-                        .map(|(k, (s, h))| (k, s, h))
-                        .collect()
-                });
-                return n.iter().map(|&(k, s, h)| (k, (s, h))).collect();
+                let n = self.neighbours[i as usize]
+                    .get_or_init(|| self.expand(t, scratch).into_boxed_slice());
+                return Near::Cached(n);
             }
         }
-        self.expand(t, scratch)
+        Near::Owned(self.expand(t, scratch))
+    }
+
+    fn query_weights(&self, forms: &[NameForm]) -> Vec<Vec<f32>> {
+        forms
+            .iter()
+            .map(|f| f.tokens.iter().map(|t| self.token_weight(t)).collect())
+            .collect()
     }
 
     fn source_ok(&self, e: &IndexedEntity, q: &Query) -> bool {
@@ -518,15 +743,19 @@ impl Index {
         if forms.is_empty() && q.identifiers.is_empty() {
             return vec![];
         }
-        let mut out: Vec<Match> = SCRATCH.with(|cell| {
+        SCRATCH.with(|cell| {
             let mut scratch = cell.borrow_mut();
             if exhaustive {
-                (0..self.entities.len())
+                let scored = (0..self.entities.len())
                     .filter(|&i| self.source_ok(&self.entities[i], q))
-                    .filter_map(|i| self.score(&forms, q, i, None))
-                    .collect()
+                    .filter_map(|i| {
+                        self.score(&forms, q, i, None)
+                            .map(|s| Scored { entity: i, ..s })
+                    })
+                    .collect();
+                self.best_matches(&forms, q, scored, top_k, None)
             } else {
-                let tokens: Vec<Vec<HashMap<u32, (f32, How)>>> = forms
+                let tokens: Vec<Vec<Near>> = forms
                     .iter()
                     .map(|f| {
                         f.tokens
@@ -535,11 +764,13 @@ impl Index {
                             .collect()
                     })
                     .collect();
-                let mut shared: HashSet<u32> = tokens
-                    .iter()
-                    .flatten()
-                    .flat_map(|m| m.keys().copied())
-                    .collect();
+                let mut shared = Bits::new(self.tokens.len());
+                shared.extend(
+                    tokens
+                        .iter()
+                        .flatten()
+                        .flat_map(|m| m.as_slice().iter().map(|x| x.0)),
+                );
                 for f in &forms {
                     for t in &f.tokens {
                         shared.extend(
@@ -569,72 +800,141 @@ impl Index {
                             .any(|t| t.class == Class::Word && (2..=6).contains(&t.text.len()))
                 });
                 let memo = Memo {
+                    weights: self.query_weights(&forms),
                     tokens,
                     shared,
                     acronym,
                 };
                 let cands = self.candidates(&forms, &memo.tokens, q, &mut scratch);
-                cands
-                    .into_iter()
-                    .filter(|&i| self.source_ok(&self.entities[i as usize], q))
-                    .filter_map(|i| self.score(&forms, q, i as usize, Some(&memo)))
-                    .collect()
+                // Score in order of the estimate; stop once the estimates fall clearly below
+                // the `top_k`-th score found (kept ascending in `kth`).
+                let mut scored = Vec::new();
+                let mut kth: Vec<f32> = Vec::with_capacity(top_k + 1);
+                for (n, &(e, est)) in cands.iter().enumerate() {
+                    if n >= self.config.candidates
+                        && kth.len() >= top_k
+                        && est + self.config.estimate_margin < kth[0]
+                    {
+                        break;
+                    }
+                    let i = e as usize;
+                    if !self.source_ok(&self.entities[i], q) {
+                        continue;
+                    }
+                    if let Some(s) = self.score(&forms, q, i, Some(&memo)) {
+                        let at = kth.partition_point(|&x| x < s.score);
+                        kth.insert(at, s.score);
+                        if kth.len() > top_k {
+                            kth.remove(0);
+                        }
+                        scored.push(Scored { entity: i, ..s });
+                    }
+                }
+                self.best_matches(&forms, q, scored, top_k, Some(&memo))
             }
-        });
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.entity_id.cmp(&b.entity_id))
-        });
-        out.truncate(top_k);
-        out
+        })
     }
 
+    /// The `top_k` best of the scored entities, best first (ties by entity id, on the rounded
+    /// score that is shown), written out as matches.
+    fn best_matches(
+        &self,
+        forms: &[NameForm],
+        q: &Query,
+        mut scored: Vec<Scored>,
+        top_k: usize,
+        memo: Option<&Memo>,
+    ) -> Vec<Match> {
+        let shown = |s: &Scored| (s.score * 1000.0).round() as i32;
+        let order = |a: &Scored, b: &Scored| {
+            shown(b).cmp(&shown(a)).then_with(|| {
+                self.entities[a.entity]
+                    .entity
+                    .id
+                    .cmp(&self.entities[b.entity].entity.id)
+            })
+        };
+        if scored.len() > top_k && top_k > 0 {
+            scored.select_nth_unstable_by(top_k - 1, order);
+        }
+        scored.truncate(top_k);
+        scored.sort_by(order);
+        scored
+            .iter()
+            .map(|s| self.to_match(forms, q, s, memo))
+            .collect()
+    }
+
+    /// The entities worth scoring. Every entity sharing a verified token with the query is
+    /// credited as the scorer would credit it (Σ weight × similarity, the weight of the pairs,
+    /// the query weight they cover); the best by credit, then by an estimate of the final score
+    /// from those three sums and the attributes, are kept.
     fn candidates(
         &self,
         forms: &[NameForm],
-        memo: &[Vec<HashMap<u32, (f32, How)>>],
+        memo: &[Vec<Near>],
         q: &Query,
         sc: &mut Scratch,
-    ) -> Vec<u32> {
+    ) -> Vec<(u32, f32)> {
         let n = self.entities.len();
-        sc.acc.resize(n, 0.0);
-        sc.cur.resize(n, 0.0);
-        let credit = |sc: &mut Scratch, ti: u32, w: f32| {
+        for v in [
+            &mut sc.acc,
+            &mut sc.acc_w,
+            &mut sc.acc_q,
+            &mut sc.acc_l,
+            &mut sc.cur,
+            &mut sc.cur_w,
+            &mut sc.cur_l,
+        ] {
+            v.resize(n, 0.0);
+        }
+        // One query token's best pair with each entity: (credit w × s, pair weight w, list
+        // weight covered).
+        let credit = |sc: &mut Scratch, ti: u32, w: f32, s: f32| {
+            let wl = self.weights[ti as usize];
             for &e in &self.postings[ti as usize] {
-                let c = &mut sc.cur[e as usize];
-                if *c == 0.0 {
-                    sc.cur_touched.push(e);
+                let e = e as usize;
+                if sc.cur[e] == 0.0 {
+                    sc.cur_touched.push(e as u32);
                 }
-                if w > *c {
-                    *c = w;
+                if w * s > sc.cur[e] {
+                    sc.cur[e] = w * s;
+                    sc.cur_w[e] = w;
+                    sc.cur_l[e] = wl;
                 }
             }
         };
-        let flush = |sc: &mut Scratch| {
+        // Adds the token's best pairs to the totals; `wq` is the query weight they cover.
+        let flush = |sc: &mut Scratch, wq: f32| {
             for k in 0..sc.cur_touched.len() {
                 let e = sc.cur_touched[k] as usize;
                 if sc.acc[e] == 0.0 {
                     sc.acc_touched.push(e as u32);
                 }
                 sc.acc[e] += sc.cur[e];
+                sc.acc_w[e] += sc.cur_w[e];
+                sc.acc_q[e] += wq;
+                sc.acc_l[e] += sc.cur_l[e];
                 sc.cur[e] = 0.0;
+                sc.cur_w[e] = 0.0;
+                sc.cur_l[e] = 0.0;
             }
             sc.cur_touched.clear();
         };
         for (f, fm) in forms.iter().zip(memo) {
             for (t, m) in f.tokens.iter().zip(fm) {
                 let w = self.token_weight(t);
-                for (&ti, &(s, _)) in m {
-                    credit(sc, ti, w.max(0.5 * self.weights[ti as usize]) * s);
+                for &(ti, s, _) in m.as_slice() {
+                    credit(sc, ti, w.max(0.5 * self.weights[ti as usize]), s);
                 }
                 // The two halves of a word written as one on the query side ("AlisherUsmanov").
                 for (x, y) in self.split_halves(&t.text) {
-                    credit(sc, x, w * 0.5);
-                    credit(sc, y, w * 0.5);
+                    credit(sc, x, w * 0.5, 1.0);
+                    credit(sc, y, w * 0.5, 1.0);
                 }
-                flush(sc);
+                flush(sc, w);
             }
+            let wf: f32 = f.tokens.iter().map(|t| self.token_weight(t)).sum();
             // Acronyms either way round.
             for t in &f.tokens {
                 if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
@@ -643,25 +943,28 @@ impl Index {
                             if sc.cur[e as usize] == 0.0 {
                                 sc.cur_touched.push(e);
                             }
-                            sc.cur[e as usize] = sc.cur[e as usize].max(0.85);
+                            sc.cur[e as usize] = sc.cur[e as usize].max(0.85 * wf);
+                            sc.cur_w[e as usize] = wf;
+                            sc.cur_l[e as usize] = f32::INFINITY;
                         }
-                        flush(sc);
+                        flush(sc, wf);
                     }
                 }
             }
             let ini = initials(&f.tokens);
             if (2..=6).contains(&ini.len()) {
                 if let Some(&ti) = self.vocab.get(&ini) {
-                    credit(sc, ti, 0.85);
-                    flush(sc);
+                    credit(sc, ti, wf, 0.85);
+                    flush(sc, wf);
                 }
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
             // vowel-less scripts by skeleton: "عبد الله" → "Abdullah").
             for pair in f.tokens.windows(2) {
+                let w = self.token_weight(&pair[0]) + self.token_weight(&pair[1]);
                 for ti in self.joined_ids(&pair[0], &pair[1]) {
-                    credit(sc, ti, 1.0);
-                    flush(sc);
+                    credit(sc, ti, w, 1.0);
+                    flush(sc, w);
                 }
             }
         }
@@ -675,96 +978,93 @@ impl Index {
                 }
             }
         }
-        let mut v: Vec<(u32, f32)> = sc
-            .acc_touched
-            .iter()
-            .map(|&e| (e, sc.acc[e as usize]))
-            .collect();
-        for &e in &sc.acc_touched {
-            sc.acc[e as usize] = 0.0;
-        }
-        sc.acc_touched.clear();
-        let c = self.config.candidates;
-        // Stage 1: the best by matched weight, keeping every entity tied at the cut (a common
-        // given name ties hundreds of entities; which of them rank first is decided by what
-        // else they carry).
-        let pre = (4 * c).min(v.len());
-        if pre < v.len() {
-            v.select_nth_unstable_by(pre, |a, b| b.1.total_cmp(&a.1));
-            let cut = v[pre].1;
-            let mut keep: Vec<(u32, f32)> = v[..pre].to_vec();
-            keep.extend(v[pre..].iter().filter(|x| x.1 >= cut).take(2000));
-            v = keep;
-        }
-        // Stage 2: estimate the final score from the matched weight, the weight the entity's
-        // lightest name leaves unmatched, and the attributes; keep the best `candidates`.
         let wq: f32 = forms
             .first()
             .map(|f| f.tokens.iter().map(|t| self.token_weight(t)).sum())
             .unwrap_or(0.0);
         let cfg = &self.config;
-        let mut est: Vec<(u32, f32)> = v
-            .into_iter()
-            .map(|(e, a)| {
-                let ie = &self.entities[e as usize];
-                if a >= 10.0 {
+        // Stage 1: estimate every touched entity's name score as the scorer computes it (the
+        // weight the entity's lightest name leaves unmatched stands for the list side) and
+        // keep the best, with every entity tied at the cut (a common given name ties hundreds
+        // of entities; which of them rank first is decided by what else they carry).
+        let mut est: Vec<(u32, f32)> = sc
+            .acc_touched
+            .iter()
+            .map(|&e| {
+                let i = e as usize;
+                if sc.acc[i] >= 10.0 {
                     return (e, f32::INFINITY);
                 }
-                let uq = (wq - a).max(0.0);
-                let ul = (ie.min_name_weight - a).max(0.0);
-                let mut x = a
-                    / (a + cfg.unmatched_query_weight * uq
+                let uq = (wq - sc.acc_q[i]).max(0.0);
+                let ul = (self.entities[i].min_name_weight - sc.acc_l[i]).max(0.0);
+                let x = sc.acc[i]
+                    / (sc.acc_w[i]
+                        + cfg.unmatched_query_weight * uq
                         + cfg.unmatched_list_weight * ul
                         + cfg.conflict_weight * uq.min(ul))
                     .max(1e-6);
-                if let (Some(qc), false) = (&q.country, ie.countries.is_empty()) {
-                    x += if ie.countries.contains(qc) {
-                        0.03
-                    } else {
-                        -0.08
-                    };
-                }
-                if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
-                    x += date_evidence(qd, &ie.entity.birth_dates).1;
-                }
                 (e, x)
             })
             .collect();
-        if est.len() > c {
-            est.select_nth_unstable_by(c, |a, b| b.1.total_cmp(&a.1));
-            est.truncate(c);
+        for &e in &sc.acc_touched {
+            let e = e as usize;
+            sc.acc[e] = 0.0;
+            sc.acc_w[e] = 0.0;
+            sc.acc_q[e] = 0.0;
+            sc.acc_l[e] = 0.0;
         }
-        est.into_iter().map(|(e, _)| e).collect()
+        sc.acc_touched.clear();
+        let c = self.config.candidates;
+        let pre = (4 * c).min(est.len());
+        if pre < est.len() {
+            est.select_nth_unstable_by(pre, |a, b| b.1.total_cmp(&a.1));
+            let cut = est[pre].1;
+            let rest = est.split_off(pre);
+            est.extend(rest.into_iter().filter(|x| x.1 >= cut).take(2000));
+        }
+        // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
+        // `candidates`.
+        for (e, x) in est.iter_mut() {
+            let ie = &self.entities[*e as usize];
+            if let (Some(qc), false) = (&q.country, ie.countries.is_empty()) {
+                *x += if ie.countries.contains(qc) {
+                    0.03
+                } else {
+                    -0.08
+                };
+            }
+            if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
+                *x += date_evidence(qd, &ie.entity.birth_dates).1;
+            }
+        }
+        let max = self.config.max_candidates;
+        if est.len() > max {
+            est.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1));
+            est.truncate(max);
+        }
+        est.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
+        est
     }
 
+    /// Scores one indexed entity without writing out the explanation: most candidates never
+    /// reach the top `k`, and the explanation's strings cost more than the score.
     fn score(
         &self,
         forms: &[NameForm],
         q: &Query,
         ei: usize,
         memo: Option<&Memo>,
-    ) -> Option<Match> {
+    ) -> Option<Scored> {
         let ie = &self.entities[ei];
-        let names: ListNames = ie
-            .names
-            .iter()
-            .map(|n| {
-                (
-                    n.name_idx,
-                    n.forms
-                        .iter()
-                        .map(|(nat, f)| {
-                            (
-                                *nat,
-                                f.iter().map(|&t| &self.tokens[t as usize]).collect(),
-                                f.as_slice(),
-                            )
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
-        self.score_names(
+        let names = ListNames::Indexed(self, ie);
+        self.score_names(forms, q, &ie.entity, &ie.countries, &ie.ids, &names, memo)
+    }
+
+    /// Writes out the match and its explanation for a scored indexed entity.
+    fn to_match(&self, forms: &[NameForm], q: &Query, s: &Scored, memo: Option<&Memo>) -> Match {
+        let ie = &self.entities[s.entity];
+        let names = ListNames::Indexed(self, ie);
+        self.explain(
             forms,
             q,
             &ie.entity,
@@ -772,6 +1072,7 @@ impl Index {
             &ie.countries,
             &ie.ids,
             &names,
+            s,
             memo,
         )
     }
@@ -786,81 +1087,87 @@ impl Index {
             .enumerate()
             .map(|(i, n)| (i, analyze(&n.full, e.kind)))
             .collect();
-        let names: ListNames = owned
-            .iter()
-            .map(|(i, fs)| {
-                (
-                    *i,
-                    fs.iter()
-                        .map(|f| (f.native, f.tokens.iter().collect(), &[][..]))
-                        .collect(),
-                )
-            })
-            .collect();
+        let names = ListNames::Owned(&owned);
         let countries = entity_countries(e);
         let ids = entity_ids(e);
-        self.score_names(&forms, q, e, "", &countries, &ids, &names, None)
+        let s = self.score_names(&forms, q, e, &countries, &ids, &names, None)?;
+        Some(self.explain(&forms, q, e, "", &countries, &ids, &names, &s, None))
     }
 
+    /// The best name of an entity for the query, and the score with attributes.
     #[allow(clippy::too_many_arguments)]
     fn score_names(
         &self,
         forms: &[NameForm],
         q: &Query,
         e: &Entity,
-        source: &str,
         countries: &[String],
         ids: &[(String, String)],
-        names: &[(usize, ListForms)],
+        names: &ListNames,
         memo: Option<&Memo>,
-    ) -> Option<Match> {
+    ) -> Option<Scored> {
         // Best (score, name index, list form index, query form index).
         let mut best: Option<(f32, usize, usize, usize)> = None;
         let q_native = forms.iter().any(|f| f.native);
-        for (ni, lforms) in names {
-            let quality = e.names[*ni].quality;
+        let kind = party_kind(e, q);
+        let owned_weights;
+        let qweights: &[Vec<f32>] = match memo {
+            Some(m) => &m.weights,
+            None => {
+                owned_weights = self.query_weights(forms);
+                &owned_weights
+            }
+        };
+        // A name with nothing in common with the query cannot score.
+        let keep = |lids: &[u32]| match memo {
+            Some(m) if !m.acronym => lids.iter().any(|id| m.shared.contains(*id)),
+            _ => true,
+        };
+        names.each(keep, |ni, li, has_native, l_nat, list, lids| {
+            let quality = e.names[ni].quality;
             // Both written in Han/Hangul/Kana: compare as written, not through romanisations.
-            let native_only = q_native && lforms.iter().any(|(n, _, _)| *n);
-            for (li, (l_nat, list, ids)) in lforms.iter().enumerate() {
-                if let (Some(m), false) = (memo, ids.is_empty()) {
-                    // Nothing in common with the query: this name cannot score.
-                    if !m.acronym && !ids.iter().any(|id| m.shared.contains(id)) {
-                        continue;
-                    }
+            let native_only = q_native && has_native;
+            for (fi, qf) in forms.iter().enumerate() {
+                if qf.native != l_nat || (l_nat != native_only) {
+                    continue;
                 }
-                for (fi, qf) in forms.iter().enumerate() {
-                    if qf.native != *l_nat || (*l_nat != native_only) {
-                        continue;
-                    }
-                    let fmemo = memo.map(|m| (&m.tokens[fi][..], *ids));
-                    let (mut s, _) = self.name_score(&qf.tokens, list, e.kind, fmemo, false);
-                    if matches!(quality, NameQuality::Weak | NameQuality::Low) {
-                        s *= self.config.weak_alias_factor;
-                    }
-                    if best.is_none_or(|b| s > b.0) {
-                        best = Some((s, *ni, li, fi));
-                    }
+                let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
+                let (mut s, _) =
+                    self.name_score(&qf.tokens, &qweights[fi], list, kind, fmemo, false);
+                if matches!(quality, NameQuality::Weak | NameQuality::Low) {
+                    s *= self.config.weak_alias_factor;
+                }
+                if best.is_none_or(|b| s > b.0) {
+                    best = Some((s, ni, li, fi));
                 }
             }
-        }
-        let best = best.map(|(s, ni, li, fi)| {
-            let (_, lforms) = names.iter().find(|(n, _)| *n == ni).expect("name index");
-            let (_, list, ids) = &lforms[li];
-            let fmemo = memo.map(|m| (&m.tokens[fi][..], *ids));
-            let mut ex = self
-                .name_score(&forms[fi].tokens, list, e.kind, fmemo, true)
-                .1
-                .unwrap_or_default();
-            if matches!(e.names[ni].quality, NameQuality::Weak | NameQuality::Low) {
-                ex.weak_alias_factor = Some(self.config.weak_alias_factor);
-            }
-            (s, ex, ni)
         });
-        let (name_score, name_ex, ni) = best.unwrap_or((0.0, NameExplanation::default(), 0));
-        let mut attributes = Vec::new();
-        let mut score = name_score;
-        // Identifiers: an identical one is a match whatever the name; a different one of the same
-        // kind counts against.
+        let name_score = best.map_or(0.0, |b| b.0);
+        let (delta, id_hit) = self.attribute_evidence(q, e, countries, ids, name_score, None);
+        if name_score <= 0.0 && !id_hit {
+            return None;
+        }
+        Some(Scored {
+            entity: 0,
+            score: (name_score + delta).clamp(0.0, 1.0),
+            name_score,
+            best: best.map(|(_, ni, li, fi)| (ni, li, fi)),
+        })
+    }
+
+    /// How the attributes move a name score: the total change, whether an identifier matched,
+    /// and (when `out` is given) each attribute's evidence.
+    fn attribute_evidence(
+        &self,
+        q: &Query,
+        e: &Entity,
+        countries: &[String],
+        ids: &[(String, String)],
+        name_score: f32,
+        mut out: Option<&mut Vec<Attribute>>,
+    ) -> (f32, bool) {
+        let mut delta_total = 0.0f32;
+        // Identifiers: an identical one is a match whatever the name.
         let mut id_hit = false;
         for qid in &q.identifiers {
             let n = normalise_id(qid);
@@ -869,37 +1176,36 @@ impl Index {
             }
             if let Some((kind, _)) = ids.iter().find(|(_, v)| *v == n) {
                 id_hit = true;
-                attributes.push(Attribute {
-                    attribute: "identifier".into(),
-                    query: qid.clone(),
-                    list: vec![format!("{kind} {n}")],
-                    result: "exact_match".into(),
-                    delta: 0.0,
-                });
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(Attribute {
+                        attribute: "identifier".into(),
+                        query: qid.clone(),
+                        list: vec![format!("{kind} {n}")],
+                        result: "exact_match".into(),
+                        delta: 0.0,
+                    });
+                }
             }
         }
         if id_hit {
-            let before = score;
-            score = score.max(0.97);
-            if let Some(a) = attributes.last_mut() {
-                a.delta = score - before;
+            delta_total = name_score.max(0.97) - name_score;
+            if let Some(a) = out.as_deref_mut().and_then(|o| o.last_mut()) {
+                a.delta = delta_total;
             }
-        }
-        if name_score <= 0.0 && !id_hit {
-            return None;
         }
         if let Some(qd) = &q.birth_date {
             if !e.birth_dates.is_empty() {
-                let list: Vec<String> = e.birth_dates.iter().map(DateSpec::to_string).collect();
                 let (result, delta) = date_evidence(qd, &e.birth_dates);
-                score += delta;
-                attributes.push(Attribute {
-                    attribute: "birth_date".into(),
-                    query: qd.to_string(),
-                    list,
-                    result: result.into(),
-                    delta,
-                });
+                delta_total += delta;
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(Attribute {
+                        attribute: "birth_date".into(),
+                        query: qd.to_string(),
+                        list: e.birth_dates.iter().map(DateSpec::to_string).collect(),
+                        result: result.into(),
+                        delta,
+                    });
+                }
             }
         }
         if let Some(qc) = &q.country {
@@ -909,14 +1215,16 @@ impl Index {
                 } else {
                     ("mismatch", -0.08)
                 };
-                score += delta;
-                attributes.push(Attribute {
-                    attribute: "country".into(),
-                    query: qc.clone(),
-                    list: countries.to_vec(),
-                    result: result.into(),
-                    delta,
-                });
+                delta_total += delta;
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(Attribute {
+                        attribute: "country".into(),
+                        query: qc.clone(),
+                        list: countries.to_vec(),
+                        result: result.into(),
+                        delta,
+                    });
+                }
             }
         }
         if let Some(qk) = q.kind {
@@ -926,39 +1234,86 @@ impl Index {
                 } else {
                     -0.1
                 };
-                score += delta;
-                attributes.push(Attribute {
-                    attribute: "kind".into(),
-                    query: qk.as_str().into(),
-                    list: vec![e.kind.as_str().into()],
-                    result: "mismatch".into(),
-                    delta,
-                });
+                delta_total += delta;
+                if let Some(out) = out {
+                    out.push(Attribute {
+                        attribute: "kind".into(),
+                        query: qk.as_str().into(),
+                        list: vec![e.kind.as_str().into()],
+                        result: "mismatch".into(),
+                        delta,
+                    });
+                }
             }
         }
-        let score = score.clamp(0.0, 1.0);
+        (delta_total, id_hit)
+    }
+
+    /// The match for a scored entity, with the explanation of its best name and attributes.
+    #[allow(clippy::too_many_arguments)]
+    fn explain(
+        &self,
+        forms: &[NameForm],
+        q: &Query,
+        e: &Entity,
+        source: &str,
+        countries: &[String],
+        ids: &[(String, String)],
+        names: &ListNames,
+        s: &Scored,
+        memo: Option<&Memo>,
+    ) -> Match {
+        let mut name_ex = NameExplanation::default();
+        let ni = s.best.map_or(0, |b| b.0);
+        if let Some((bni, bli, fi)) = s.best {
+            names.each(
+                |_| true,
+                |ni, li, _, _, list, lids| {
+                    if ni != bni || li != bli {
+                        return;
+                    }
+                    let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
+                    let wq: Vec<f32> = forms[fi]
+                        .tokens
+                        .iter()
+                        .map(|t| self.token_weight(t))
+                        .collect();
+                    name_ex = self
+                        .name_score(&forms[fi].tokens, &wq, list, party_kind(e, q), fmemo, true)
+                        .1
+                        .unwrap_or_default();
+                },
+            );
+            if matches!(e.names[bni].quality, NameQuality::Weak | NameQuality::Low) {
+                name_ex.weak_alias_factor = Some(self.config.weak_alias_factor);
+            }
+        }
+        let mut attributes = Vec::new();
+        self.attribute_evidence(q, e, countries, ids, s.name_score, Some(&mut attributes));
         let n = &e.names[ni];
-        Some(Match {
+        Match {
             entity_id: e.id.clone(),
-            score: (score * 1000.0).round() / 1000.0,
-            alert: score >= self.config.alert_threshold,
+            score: (s.score * 1000.0).round() / 1000.0,
+            alert: s.score >= self.config.alert_threshold,
             name: e.name.clone(),
             matched_name: n.full.clone(),
             source: source.to_string(),
             explanation: Explanation {
-                name_score: (name_score * 1000.0).round() / 1000.0,
+                name_score: (s.name_score * 1000.0).round() / 1000.0,
                 name: name_ex,
                 attributes,
             },
-        })
+        }
     }
 
     /// Scores a query name against a list name (token sequences); with `explain`, also says how.
     /// `memo`, on the index path, holds each query token's verified similarities by vocabulary
     /// id, with the list name's token ids; it spares recomputing a pair across candidates.
+    #[allow(clippy::too_many_arguments)]
     fn name_score(
         &self,
         q: &[Token],
+        wq: &[f32],
         l: &[&Token],
         kind: Kind,
         memo: Option<(&[TokenMatches], &[u32])>,
@@ -984,7 +1339,7 @@ impl Index {
             ln: ln as u8,
             how,
         };
-        let mut pairs: Vec<Pair> = Vec::with_capacity(q.len() * 2);
+        let mut pairs: SmallVec<[Pair; 32]> = SmallVec::new();
         for (i, qt) in q.iter().enumerate() {
             for (j, lt) in l.iter().enumerate() {
                 let (s, how) = match memo {
@@ -993,7 +1348,7 @@ impl Index {
                             && qt.class != Class::Initial
                             && lt.class != Class::Initial =>
                     {
-                        m[i].get(&ids[j]).copied().unwrap_or((0.0, How::None))
+                        m[i].get(ids[j]).unwrap_or((0.0, How::None))
                     }
                     _ => token_similarity(qt, lt),
                 };
@@ -1064,7 +1419,9 @@ impl Index {
             }
             (s, at)
         };
-        if content(&mut q.iter()) <= 2 {
+        // People are not named by acronyms: "Bob" is not "Boris Olegovich Bernikov".
+        let acronyms = kind != Kind::Person;
+        if acronyms && content(&mut q.iter()) <= 2 {
             let (ini, at) = initials(&mut l.iter().copied().enumerate());
             if (2..=6).contains(&ini.len()) {
                 for (i, t) in q.iter().enumerate() {
@@ -1075,7 +1432,7 @@ impl Index {
                 }
             }
         }
-        if content(&mut l.iter().copied()) <= 2 {
+        if acronyms && content(&mut l.iter().copied()) <= 2 {
             let (ini, at) = initials(&mut q.iter().enumerate());
             if (2..=6).contains(&ini.len()) {
                 for (j, t) in l.iter().enumerate() {
@@ -1089,8 +1446,7 @@ impl Index {
         pairs.sort_by(|a, b| b.s.total_cmp(&a.s).then(b.qn.cmp(&a.qn)));
         let mut q_used = [false; 64];
         let mut l_used = [false; 64];
-        let wq: Vec<f32> = q.iter().map(|t| self.token_weight(t)).collect();
-        let wl: Vec<f32> = match memo {
+        let wl: SmallVec<[f32; 16]> = match memo {
             // Interned list tokens have their weight precomputed.
             Some((_, ids)) if ids.len() == l.len() => {
                 ids.iter().map(|&i| self.weights[i as usize]).collect()
@@ -1100,7 +1456,7 @@ impl Index {
         let (mut matched, mut matched_weight) = (0.0f32, 0.0f32);
         let mut n_content = 0usize;
         let mut only_abbrev = true;
-        let mut order: Vec<(usize, usize)> = Vec::with_capacity(q.len());
+        let mut order: SmallVec<[(usize, usize); 16]> = SmallVec::new();
         let mut ex = explain.then(NameExplanation::default);
         for p in pairs {
             let (qr, lr) = (
@@ -1204,6 +1560,15 @@ impl Index {
             return (0.0, ex);
         }
         (s.clamp(0.0, 1.0), ex)
+    }
+}
+
+/// The kind of party a name belongs to: the list's, or where the list does not say, the
+/// query's.
+fn party_kind(e: &Entity, q: &Query) -> Kind {
+    match (e.kind, q.kind) {
+        (Kind::Unknown, Some(k)) => k,
+        (k, _) => k,
     }
 }
 

@@ -3,6 +3,7 @@
 //! JSON.
 
 mod bundled;
+mod determine;
 mod screen;
 mod update;
 
@@ -46,6 +47,10 @@ enum Cmd {
     },
     /// Screen a party (or a CSV of parties) against the lists
     Screen(screen::ScreenArgs),
+    /// Does this item, to this destination, need a licence? (US EAR, with citations)
+    Determine(determine::DetermineArgs),
+    /// Candidate ECCNs for an item description (an aid, not a classification)
+    Classify(determine::ClassifyArgs),
 }
 
 #[derive(Subcommand)]
@@ -190,10 +195,17 @@ fn check_date(d: &Option<String>, what: &str) -> Result<()> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Determination and classification read only the shipped control data.
+    let cli = match cli.cmd {
+        Cmd::Determine(a) => return determine::run(a),
+        Cmd::Classify(a) => return determine::run_classify(a),
+        cmd => Cli { cmd, ..cli },
+    };
     let db = cli.db.unwrap_or_else(default_db);
     let mut store = Store::open(&db).with_context(|| format!("opening store {}", db.display()))?;
     let cmd = match cli.cmd {
         Cmd::Lists { cmd } => cmd,
+        Cmd::Determine(_) | Cmd::Classify(_) => unreachable!("handled above"),
         Cmd::Screen(args) => {
             ensure_loaded(&mut store)?;
             return screen::run(&store, args);

@@ -1,0 +1,196 @@
+//! `chokepoint determine` and `chokepoint classify`: licence determinations under the EAR, and
+//! classification help. Neither needs the list store.
+
+use anyhow::{bail, Context, Result};
+use chokepoint_controls::{classify::classify, determine, Activity, Item, Outcome, Request};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+#[command(
+    after_help = "Outcomes: NLR, LICENSE_EXCEPTION_AVAILABLE, LICENSE_REQUIRED, INDETERMINATE \
+(a fact is missing or a rule must be decided by hand — never NLR on missing input), PROHIBITED. \
+A request file holds several lines and parties:\n  {\"destination\": \"CN\", \"items\": [{\"eccn\": \
+\"2B001.a\", \"value\": 1500}], \"parties\": [{\"name\": \"…\", \"role\": \"end_user\", \"lists\": \
+[\"EL\"], \"review_policy\": \"Presumption of denial\"}], \"end_uses\": [], \"facts\": [], \"date\": \
+\"2026-11-27\"}\nExit status: 0 NLR or licence exception available, 5 licence required, 6 \
+indeterminate, 7 prohibited, 1 error."
+)]
+pub struct DetermineArgs {
+    /// A request file (JSON) with several item lines and parties, instead of the flags
+    request: Option<PathBuf>,
+    /// ECCN with paragraph (2B001.a), or EAR99
+    #[arg(long)]
+    eccn: Option<String>,
+    /// Destination country (ISO code or name)
+    #[arg(long)]
+    to: Option<String>,
+    /// Exporter jurisdiction
+    #[arg(long, default_value = "US")]
+    from: String,
+    /// Net value of the line in US dollars (for LVS)
+    #[arg(long)]
+    value: Option<f64>,
+    /// Evaluation date (YYYY-MM-DD); default today
+    #[arg(long)]
+    date: Option<String>,
+    /// export, reexport, transfer or deemed-export
+    #[arg(long, default_value = "export", value_parser = ["export", "reexport", "transfer", "deemed-export"])]
+    activity: String,
+    /// For a deemed export: the person's citizenship (repeat for several)
+    #[arg(long)]
+    citizenship: Vec<String>,
+    /// An end use known or notified: nuclear, missile, chemical-biological, military, military-intelligence (repeat for several)
+    #[arg(long = "end-use")]
+    end_use: Vec<String>,
+    /// Region of the destination: crimea, dnr, lnr
+    #[arg(long)]
+    region: Option<String>,
+    /// A fact a licence exception needs, e.g. gift-parcel, temporary-export (repeat for several)
+    #[arg(long)]
+    fact: Vec<String>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ClassifyArgs {
+    /// A description of the item
+    text: String,
+    /// How many candidates
+    #[arg(long, default_value_t = 5)]
+    top_k: usize,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: DetermineArgs) -> Result<ExitCode> {
+    let req: Request = match &a.request {
+        Some(path) => {
+            if a.eccn.is_some() || a.to.is_some() {
+                bail!("give either a request file or --eccn/--to, not both");
+            }
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            serde_json::from_str(&text)
+                .with_context(|| format!("{}: not a valid request", path.display()))?
+        }
+        None => {
+            let Some(eccn) = a.eccn.clone() else {
+                bail!("give --eccn (and --to), or a request file; see --help");
+            };
+            let activity = match a.activity.as_str() {
+                "reexport" => Activity::Reexport,
+                "transfer" => Activity::Transfer,
+                "deemed-export" => Activity::DeemedExport,
+                _ => Activity::Export,
+            };
+            if activity != Activity::DeemedExport && a.to.is_none() {
+                bail!("give --to DESTINATION (or --activity deemed-export with --citizenship)");
+            }
+            Request {
+                from: Some(a.from.clone()),
+                destination: a.to.clone(),
+                region: a.region.clone(),
+                activity,
+                citizenships: a.citizenship.clone(),
+                items: vec![Item {
+                    eccn: Some(eccn),
+                    value: a.value,
+                    ..Default::default()
+                }],
+                parties: vec![],
+                end_uses: a.end_use.clone(),
+                facts: a.fact.clone(),
+                date: a.date.clone(),
+            }
+        }
+    };
+    let det = determine(&req)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&det)?);
+    } else {
+        println!(
+            "{}  ({} {}, {} → {}, data: CCL {}, chart {}, groups {})",
+            det.outcome.as_str(),
+            det.jurisdiction,
+            serde_json::to_value(det.activity)?.as_str().unwrap_or(""),
+            det.date,
+            det.destinations.join("/"),
+            det.data_versions.ccl,
+            det.data_versions.country_chart,
+            det.data_versions.country_groups
+        );
+        for l in &det.lines {
+            println!("\n{}: {}", l.item, l.outcome.as_str());
+            for r in &l.reasons {
+                println!(
+                    "  licence requirement {} — {} [{}]",
+                    r.code, r.text, r.citation
+                );
+                if let Some(p) = &r.review_policy {
+                    println!("    review policy: {p}");
+                }
+                if let Some(u) = &r.unverified {
+                    println!("    unverified: {u}");
+                }
+            }
+            for x in &l.exceptions_available {
+                println!(
+                    "  exception {} available for {} [{}]",
+                    x.code,
+                    x.covers.join(", "),
+                    x.citation
+                );
+                for o in &x.obligations {
+                    println!("    obligation: {o}");
+                }
+            }
+            for x in &l.exceptions_rejected {
+                println!(
+                    "  exception {} not available: {} [{}]",
+                    x.code, x.failed, x.citation
+                );
+            }
+            for m in &l.missing {
+                println!("  missing: {m}");
+            }
+            for o in &l.obligations {
+                println!("  obligation: {o}");
+            }
+            for s in &l.steps {
+                println!("  · {} [{}]", s.finding, s.citation);
+            }
+        }
+    }
+    Ok(ExitCode::from(match det.outcome {
+        Outcome::Nlr | Outcome::LicenseExceptionAvailable => 0,
+        Outcome::LicenseRequired => 5,
+        Outcome::Indeterminate => 6,
+        Outcome::Prohibited => 7,
+    }))
+}
+
+pub fn run_classify(a: ClassifyArgs) -> Result<ExitCode> {
+    let c = classify(&a.text, a.top_k);
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+    } else {
+        if c.is_empty() {
+            println!("no candidate ECCN (try other words, or the item may be EAR99)");
+        }
+        for x in &c {
+            let heading: String = x.heading.chars().take(160).collect();
+            println!("{:>6.2}  {}  {}", x.score, x.eccn, heading);
+            for p in &x.passages {
+                let p: String = p.chars().take(160).collect();
+                println!("          {p}");
+            }
+        }
+        println!("\nCandidates only: a person classifies (15 CFR 748.3; the item's full technical parameters decide).");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,7 +1,6 @@
 //! `chokepoint screen`: one name, or a CSV batch, against the lists in force.
 
 use anyhow::{anyhow, bail, Context, Result};
-use chokepoint_model::{Kind, PartialDate};
 use chokepoint_screen::{Config, Index, Match, Query, DEFAULT_ALERT_THRESHOLD};
 use chokepoint_store::Store;
 use clap::Args;
@@ -9,9 +8,6 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Longest name accepted; longer input is not a name.
-const MAX_NAME_CHARS: usize = 1000;
 
 #[derive(Args)]
 #[command(
@@ -84,43 +80,8 @@ pub fn make_query(
     ids: Vec<String>,
     sources: Vec<String>,
 ) -> Result<Query> {
-    let name = name.trim();
-    if name.is_empty() && ids.is_empty() {
-        bail!("empty name");
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        bail!(
-            "name is {} characters long; the limit is {MAX_NAME_CHARS}",
-            name.chars().count()
-        );
-    }
-    if !name.is_empty() && !name.chars().any(|c| c.is_alphanumeric()) {
-        bail!("name {name:?} has no letters or digits");
-    }
-    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
-        Some(k) => Some(Kind::parse(k).ok_or_else(|| {
-            anyhow!("unknown type {k:?}: use person, organization, vessel or aircraft")
-        })?),
-        None => None,
-    };
-    let birth_date = match birth.map(str::trim).filter(|b| !b.is_empty()) {
-        Some(b) => Some(PartialDate::parse_iso(b).map_err(|e| anyhow!("birth date: {e}"))?),
-        None => None,
-    };
-    let country = match country.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(
-            chokepoint_screen::parse_country(c).ok_or_else(|| anyhow!("unknown country {c:?}"))?,
-        ),
-        None => None,
-    };
-    Ok(Query {
-        name: name.to_string(),
-        kind,
-        birth_date,
-        country,
-        identifiers: ids,
-        sources,
-    })
+    chokepoint_screen::batch::make_query(name, kind, birth, country, ids, sources)
+        .map_err(|e| anyhow!(e))
 }
 
 fn select(mut m: Vec<Match>, top_k: Option<usize>) -> Vec<Match> {
@@ -217,7 +178,6 @@ pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
 }
 
 /// A batch row: (query id, query), or (query id, error message).
-type BatchRow = std::result::Result<(String, Query), (String, String)>;
 
 fn run_batch(
     index: &Index,
@@ -229,99 +189,9 @@ fn run_batch(
 ) -> Result<ExitCode> {
     let file =
         std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
-    let header = rdr
-        .byte_headers()
-        .with_context(|| format!("{}: cannot read the header", path.display()))?
-        .clone();
-    let cols: Vec<String> = header
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect();
-    let col = |n: &str| cols.iter().position(|c| c == n);
-    let missing: Vec<&str> = ["id", "name", "type", "birth_date", "country"]
-        .into_iter()
-        .filter(|c| col(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        bail!(
-            "{}:1: header is missing column(s): {}",
-            path.display(),
-            missing.join(", ")
-        );
-    }
-    let (ci, cn, ct, cb, cc, cid) = (
-        col("id").unwrap(),
-        col("name").unwrap(),
-        col("type").unwrap(),
-        col("birth_date").unwrap(),
-        col("country").unwrap(),
-        col("identifiers"),
-    );
     // Rows are read first (cheap), then screened in parallel and written in input order.
-    let mut rows: Vec<(u64, BatchRow)> = Vec::new();
-    for (n, rec) in rdr.byte_records().enumerate() {
-        let line = n as u64 + 2;
-        let row = match rec {
-            Err(e) => Err((
-                format!("line-{line}"),
-                format!("line {line}: malformed CSV: {e}"),
-            )),
-            Ok(r) => {
-                let field = |i: usize| -> std::result::Result<String, String> {
-                    let b = r.get(i).unwrap_or(b"");
-                    std::str::from_utf8(b).map(str::to_string).map_err(|_| {
-                        format!("line {line}: column {:?} is not valid UTF-8", cols[i])
-                    })
-                };
-                let id = field(ci).unwrap_or_else(|_| format!("line-{line}"));
-                let id = if id.trim().is_empty() {
-                    format!("line-{line}")
-                } else {
-                    id.trim().to_string()
-                };
-                if r.len() != cols.len() {
-                    Err((
-                        id,
-                        format!(
-                            "line {line}: {} fields, the header has {}",
-                            r.len(),
-                            cols.len()
-                        ),
-                    ))
-                } else {
-                    let built = (|| -> std::result::Result<Query, String> {
-                        let ids: Vec<String> = match cid {
-                            Some(i) => field(i)?
-                                .split(';')
-                                .map(|s| s.trim().to_string())
-                                .filter(|s| !s.is_empty())
-                                .collect(),
-                            None => vec![],
-                        };
-                        make_query(
-                            &field(cn)?,
-                            Some(&field(ct)?),
-                            Some(&field(cb)?),
-                            Some(&field(cc)?),
-                            ids,
-                            sources.to_vec(),
-                        )
-                        .map_err(|e| format!("line {line}: {e}"))
-                    })();
-                    built.map(|q| (id.clone(), q)).map_err(|e| (id, e))
-                }
-            }
-        };
-        rows.push((line, row));
-    }
+    let rows = chokepoint_screen::batch::read_batch(std::io::BufReader::new(file), sources)
+        .map_err(|e| anyhow!("{}:{e}", path.display()))?;
     let bar = indicatif::ProgressBar::new(rows.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -331,8 +201,8 @@ fn run_batch(
     );
     let results: Vec<serde_json::Value> = rows
         .par_iter()
-        .map(|(_, row)| {
-            let v = match row {
+        .map(|row| {
+            let v = match &row.query {
                 Ok((id, q)) => serde_json::json!({"query_id": id, "matches": select(index.screen(q, k), top_k)}),
                 Err((id, e)) => serde_json::json!({"query_id": id, "error": e, "matches": []}),
             };

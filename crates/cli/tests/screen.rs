@@ -150,3 +150,47 @@ fn batch_keeps_order_and_reports_bad_rows() {
         .iter()
         .all(|m| m["alert"] == false));
 }
+
+#[test]
+fn as_of_screens_the_lists_in_force_on_that_date() {
+    let env = Env::new();
+    // YAS AIR (UN DATAID 110327) is in the UN list of 2026-02-27 and not in the 2024-05-15
+    // edition (the diff of the two shipped UN files lists it as added).
+    let newest = env.run(&["screen", "Yas Air", "--source", "un", "--json"]);
+    assert_eq!(
+        newest.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&newest.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&newest.stdout).unwrap();
+    assert_eq!(v["matches"][0]["entity_id"], "un:110327");
+    let then = env.run(&[
+        "screen",
+        "Yas Air",
+        "--source",
+        "un",
+        "--as-of",
+        "2024-06-01",
+        "--json",
+    ]);
+    assert_eq!(
+        then.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&then.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&then.stdout).unwrap();
+    assert!(
+        v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["entity_id"] != "un:110327"),
+        "{v}"
+    );
+    // Before any list was in force there is nothing to screen against: an error, not "clear".
+    let before = env.run(&["screen", "Yas Air", "--as-of", "1990-01-01"]);
+    assert_eq!(before.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&before.stderr).contains("no lists in force"));
+}

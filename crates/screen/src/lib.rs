@@ -13,6 +13,8 @@
 //!    an identical identifier makes a match, a different kind of party counts against.
 #![deny(missing_docs)]
 
+pub mod batch;
+
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
 use chokepoint_names::{analyze, token_similarity, Class, How, NameForm, Token};

@@ -177,7 +177,6 @@ pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
     })
 }
 
-/// A batch row: (query id, query), or (query id, error message).
 
 fn run_batch(
     index: &Index,

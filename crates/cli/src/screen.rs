@@ -177,7 +177,6 @@ pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
     })
 }
 
-
 fn run_batch(
     index: &Index,
     path: &PathBuf,

@@ -20,9 +20,15 @@ indeterminate, 7 prohibited, 1 error."
 pub struct DetermineArgs {
     /// A request file (JSON) with several item lines and parties, instead of the flags
     request: Option<PathBuf>,
-    /// ECCN with paragraph (2B001.a), or EAR99
+    /// ECCN with paragraph (2B001.a), or EAR99 (US exporters)
     #[arg(long)]
     eccn: Option<String>,
+    /// Annex I entry of Regulation 2021/821 (2B001), or "none" (EU exporters: with --from DE …)
+    #[arg(long)]
+    eu: Option<String>,
+    /// HS code of the item (EU: common high priority goods and the "no Russia" clause)
+    #[arg(long)]
+    hs: Option<String>,
     /// Destination country (ISO code or name)
     #[arg(long)]
     to: Option<String>,
@@ -70,7 +76,7 @@ pub struct ClassifyArgs {
 pub fn run(a: DetermineArgs) -> Result<ExitCode> {
     let req: Request = match &a.request {
         Some(path) => {
-            if a.eccn.is_some() || a.to.is_some() {
+            if a.eccn.is_some() || a.eu.is_some() || a.to.is_some() {
                 bail!("give either a request file or --eccn/--to, not both");
             }
             let text = std::fs::read_to_string(path)
@@ -79,9 +85,9 @@ pub fn run(a: DetermineArgs) -> Result<ExitCode> {
                 .with_context(|| format!("{}: not a valid request", path.display()))?
         }
         None => {
-            let Some(eccn) = a.eccn.clone() else {
-                bail!("give --eccn (and --to), or a request file; see --help");
-            };
+            if a.eccn.is_none() && a.eu.is_none() && a.hs.is_none() {
+                bail!("give --eccn (or --eu for an EU exporter) and --to, or a request file; see --help");
+            }
             let activity = match a.activity.as_str() {
                 "reexport" => Activity::Reexport,
                 "transfer" => Activity::Transfer,
@@ -98,7 +104,9 @@ pub fn run(a: DetermineArgs) -> Result<ExitCode> {
                 activity,
                 citizenships: a.citizenship.clone(),
                 items: vec![Item {
-                    eccn: Some(eccn),
+                    eccn: a.eccn.clone(),
+                    eu: a.eu.clone(),
+                    hs: a.hs.clone(),
                     value: a.value,
                     ..Default::default()
                 }],

@@ -190,8 +190,8 @@ fn bad_input_is_a_clear_error() {
             "not a date",
         ),
         (
-            vec!["determine", "--eccn", "2B001", "--to", "FR", "--from", "DE"],
-            "only US",
+            vec!["determine", "--eccn", "2B001", "--to", "FR", "--from", "CN"],
+            "implemented for US",
         ),
         (vec!["determine", "--eccn", "2B001"], "--to"),
     ] {
@@ -230,4 +230,46 @@ fn classify_points_to_the_entry_that_describes_the_item() {
         .map(|c| c["eccn"].as_str().unwrap())
         .collect();
     assert!(eccns.contains(&"1C350"), "{eccns:?}");
+}
+
+#[test]
+fn an_eu_exporter_gets_the_eu_rules() {
+    let env = Env::new();
+    // Primer EU-1: an Annex I item from Germany to Russia is prohibited (833/2014 Art. 2).
+    let (v, code) = json(
+        &env,
+        &[
+            "determine",
+            "--from",
+            "DE",
+            "--eu",
+            "2B001",
+            "--to",
+            "RU",
+            "--json",
+        ],
+    );
+    assert_eq!((v["outcome"].as_str().unwrap(), code), ("PROHIBITED", 7));
+    assert_eq!(v["lines"][0]["reasons"][0]["code"], "833/2014 Art. 2");
+    // Primer EU-5: CHP integrated circuits to Kazakhstan need the "no Russia" clause.
+    let (v, _) = json(
+        &env,
+        &[
+            "determine",
+            "--from",
+            "DE",
+            "--eu",
+            "none",
+            "--hs",
+            "8542.31",
+            "--to",
+            "KZ",
+            "--json",
+        ],
+    );
+    assert_eq!(v["outcome"], "NLR");
+    assert!(v["lines"][0]["obligations"][0]
+        .as_str()
+        .unwrap()
+        .contains("No Russia"));
 }

@@ -13,6 +13,7 @@ static CHART: &str = include_str!("../../../data/controls/ear/country-chart.json
 static GROUPS: &str = include_str!("../../../data/controls/ear/country-groups.json");
 static RULES: &str = include_str!("../../../data/controls/ear/rules.json");
 static OVERRIDES: &str = include_str!("../../../data/controls/ear/ccl-overrides.json");
+static EU_RULES: &str = include_str!("../../../data/controls/eu/rules.json");
 
 /// Which paragraphs of an ECCN a licence-requirement row covers.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -412,6 +413,8 @@ pub struct Data {
     pub groups: Groups,
     /// Hand-kept rules.
     pub rules: Rules,
+    /// EU rules.
+    pub eu: EuRules,
 }
 
 impl Data {
@@ -453,6 +456,7 @@ impl Data {
             chart: serde_json::from_str(CHART).map_err(|e| format!("country-chart: {e}"))?,
             groups: serde_json::from_str(GROUPS).map_err(|e| format!("country-groups: {e}"))?,
             rules: serde_json::from_str(RULES).map_err(|e| format!("rules: {e}"))?,
+            eu: serde_json::from_str(EU_RULES).map_err(|e| format!("eu rules: {e}"))?,
         })
     }
 
@@ -463,4 +467,89 @@ impl Data {
             .get(group)
             .is_some_and(|m| m.iter().any(|c| c == country))
     }
+}
+
+/// A rule of the EU regime with its citation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EuRule {
+    /// Short code (`2021/821 Art. 3(1)`).
+    #[serde(default)]
+    pub id: String,
+    /// Citation.
+    pub citation: String,
+    /// The rule in words.
+    pub rule: String,
+    /// Destinations it applies to, when limited.
+    #[serde(default)]
+    pub destinations: Vec<String>,
+    /// First day in force.
+    pub valid_from: Option<String>,
+    /// What the data lacks for items not in Annex I.
+    pub non_listed: Option<String>,
+    /// Waits for the authority's decision (Art. 4(2)).
+    #[serde(default)]
+    pub awaits_authority: bool,
+    /// Caveat.
+    pub unverified: Option<String>,
+}
+
+/// The "no Russia" clause rule (Art. 12g).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NoRussiaClause {
+    /// Citation.
+    pub citation: String,
+    /// First day in force.
+    pub valid_from: String,
+    /// The rule in words.
+    pub rule: String,
+    /// Annex VIII partner countries (exempt).
+    pub partners: Vec<String>,
+    /// Six-digit HS codes of the common high priority items in the data.
+    pub chp_hs6: Vec<String>,
+    /// Caveat.
+    pub unverified: Option<String>,
+}
+
+/// A Union General Export Authorisation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ugea {
+    /// Citation.
+    pub citation: String,
+    /// Title.
+    pub title: String,
+    /// Destinations, when known.
+    #[serde(default)]
+    pub destinations: Vec<String>,
+    /// Conditions.
+    pub conditions: Vec<String>,
+    /// Duties of the exporter.
+    #[serde(default)]
+    pub obligations: Vec<String>,
+    /// Caveat.
+    pub unverified: Option<String>,
+}
+
+/// The EU rules.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EuRules {
+    /// Citation.
+    pub citation: String,
+    /// Dates the data can answer for.
+    pub data_range: DataRange,
+    /// EU member states.
+    pub member_states: Vec<String>,
+    /// Art. 3(1).
+    pub annex_i: EuRule,
+    /// Art. 11.
+    pub intra_eu: EuRule,
+    /// Russia and Belarus bans.
+    pub sanctions: Vec<EuRule>,
+    /// Art. 12g.
+    pub no_russia_clause: NoRussiaClause,
+    /// Art. 12gb.
+    pub chp_due_diligence: EuRule,
+    /// Catch-alls by the fact that triggers them.
+    pub catch_alls: BTreeMap<String, EuRule>,
+    /// UGEAs by code.
+    pub ugeas: BTreeMap<String, Ugea>,
 }

@@ -61,19 +61,19 @@ fn classify_item<'a>(d: &'a Data, s: &str, field: &str) -> Result<Class<'a>, Err
     Ok(Class::Eccn { entry, para })
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, Error> {
+pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| Error::input("date", format!("{s:?} is not a date (YYYY-MM-DD)")))
 }
 
-fn resolve_country(s: &str, field: &str) -> Result<String, Error> {
+pub(crate) fn resolve_country(s: &str, field: &str) -> Result<String, Error> {
     country::to_iso2(s.trim())
         .map(str::to_string)
         .ok_or_else(|| Error::input(field, format!("unknown country {s:?} (ISO code or name)")))
 }
 
 /// Whether a date (YYYY-MM-DD) is within optional inclusive bounds.
-fn in_force(date: &str, from: &Option<String>, to: &Option<String>) -> bool {
+pub(crate) fn in_force(date: &str, from: &Option<String>, to: &Option<String>) -> bool {
     from.as_deref().is_none_or(|f| date >= f) && to.as_deref().is_none_or(|t| date <= t)
 }
 
@@ -82,11 +82,14 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
     let d = Data::get();
     let from = req.from.as_deref().unwrap_or("US");
     let jurisdiction = resolve_country(from, "from")?;
+    if d.eu.member_states.contains(&jurisdiction) {
+        return crate::eu::determine(d, req, jurisdiction);
+    }
     if jurisdiction != "US" {
         return Err(Error::input(
             "from",
             format!(
-                "{jurisdiction}: only US (EAR) determinations are implemented so far; EU Regulation 2021/821 rules are not yet in the data"
+                "{jurisdiction}: determinations are implemented for US (EAR) and EU member-state (Regulation 2021/821) exporters"
             ),
         ));
     }
@@ -216,7 +219,7 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
     })
 }
 
-fn empty_line(name: &str) -> Line {
+pub(crate) fn empty_line(name: &str) -> Line {
     Line {
         item: name.to_string(),
         outcome: Outcome::Indeterminate,
@@ -231,7 +234,7 @@ fn empty_line(name: &str) -> Line {
 
 /// A reason with the private fields set.
 #[allow(clippy::too_many_arguments)]
-fn reason(
+pub(crate) fn reason(
     code: impl Into<String>,
     family: &str,
     citation: impl Into<String>,

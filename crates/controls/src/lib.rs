@@ -15,6 +15,7 @@
 pub mod classify;
 pub mod data;
 mod engine;
+mod eu;
 
 pub use engine::determine;
 
@@ -87,6 +88,13 @@ pub struct Item {
     /// EAR99 food or medicine (carved out of the North Korea, Syria and Crimea embargoes).
     #[serde(default)]
     pub food_or_medicine: bool,
+    /// EU exporters: the Annex I entry of Regulation 2021/821 (`2B001`), or `none` for an item
+    /// not listed in Annex I.
+    #[serde(default)]
+    pub eu: Option<String>,
+    /// EU exporters, intra-EU transfers: whether the item is listed in Annex IV.
+    #[serde(default)]
+    pub eu_annex_iv: Option<bool>,
 }
 
 /// A party to the transaction and what screening found.
@@ -121,7 +129,8 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
-    /// Exporter jurisdiction: `US` (the default). EU member states are not implemented yet.
+    /// Exporter jurisdiction: `US` (the default, EAR) or an EU member state (Regulation
+    /// 2021/821 and the Russia/Belarus sanctions).
     #[serde(default)]
     pub from: Option<String>,
     /// Destination country (ISO code or name). For a deemed export, the person's
@@ -146,7 +155,10 @@ pub struct Request {
     /// `chemical-biological`, `military`, `military-intelligence`.
     #[serde(default)]
     pub end_uses: Vec<String>,
-    /// Facts that licence exceptions need (`gift-parcel`, `temporary-export` …).
+    /// Facts that licence exceptions need (`gift-parcel`, `temporary-export` …), and for EU
+    /// exporters the notices and knowledge behind the catch-alls (`notice-wmd`,
+    /// `notice-military-embargo`, `notice-cyber-surveillance`, `aware-wmd` …) and
+    /// `registered-ugea`.
     #[serde(default)]
     pub facts: Vec<String>,
     /// Evaluation date, YYYY-MM-DD; the default is today.

@@ -143,12 +143,23 @@ fn bad_input_is_an_error_naming_the_field() {
     r.end_uses = vec!["space-tourism".into()];
     assert_eq!(field_of(determine(&r)), "end_uses[0]");
     let mut r = ok.clone();
-    r.from = Some("DE".into());
+    r.from = Some("CN".into());
     assert_eq!(
         field_of(determine(&r)),
         "from",
-        "EU rules not implemented: an error, not a US answer"
+        "no rules for a Chinese exporter: an error, not a US answer"
     );
+    let mut r = ok.clone();
+    r.from = Some("DE".into());
+    r.items[0].eu = Some("2B01".into());
+    assert_eq!(
+        field_of(determine(&r)),
+        "items[0].eu",
+        "malformed Annex I entry"
+    );
+    r.items[0].eu = Some("2B001".into());
+    r.facts = vec!["notice-of-something".into()];
+    assert_eq!(field_of(determine(&r)), "facts[0]", "unknown EU fact");
     let mut r = ok.clone();
     r.items.clear();
     assert_eq!(field_of(determine(&r)), "items");
@@ -209,4 +220,31 @@ fn hong_kong_follows_china_and_crimea_is_embargoed() {
         Outcome::Nlr,
         "EAR99 food and medicine are carved out"
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(800))]
+
+    /// EU exporters: a catch-all notice or knowledge never loosens the outcome, and an item
+    /// without its Annex I classification is never NLR.
+    #[test]
+    fn eu_notices_never_loosen(dst in 0usize..210, listed in any::<bool>(), annex_iv in proptest::option::of(any::<bool>()),
+            registered in any::<bool>(), notice in 0usize..6, hs in proptest::option::of(prop_oneof![Just("8542.31"), Just("8471.30")])) {
+        const NOTICES: &[&str] = &["notice-wmd", "notice-military-embargo", "notice-military-parts", "notice-cyber-surveillance", "national-measure", "aware-wmd"];
+        let dests = dests();
+        let mut r = Request {
+            from: Some("DE".into()),
+            destination: Some(dests[dst % dests.len()].clone()),
+            items: vec![Item { eu: Some(if listed { "2B001".into() } else { "none".into() }), eu_annex_iv: annex_iv, hs: hs.map(String::from), ..Default::default() }],
+            facts: if registered { vec!["registered-ugea".into()] } else { vec![] },
+            date: Some("2026-11-27".into()),
+            ..Default::default()
+        };
+        let before = determine(&r).unwrap().outcome;
+        r.facts.push(NOTICES[notice].into());
+        let after = determine(&r).unwrap().outcome;
+        prop_assert!(after >= before, "{:?} → {:?} with {}", before, after, NOTICES[notice]);
+        r.items[0].eu = None;
+        prop_assert!(determine(&r).unwrap().outcome >= Outcome::Indeterminate);
+    }
 }

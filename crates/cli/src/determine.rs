@@ -121,16 +121,25 @@ pub fn run(a: DetermineArgs) -> Result<ExitCode> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&det)?);
     } else {
+        let v = &det.data_versions;
+        let mut data = vec![v.rules.clone()];
+        for (k, x) in [
+            ("CCL", &v.ccl),
+            ("chart", &v.country_chart),
+            ("groups", &v.country_groups),
+        ] {
+            if !x.is_empty() {
+                data.push(format!("{k} {x}"));
+            }
+        }
         println!(
-            "{}  ({} {}, {} → {}, data: CCL {}, chart {}, groups {})",
+            "{}  ({} {}, {} → {}; data: {})",
             det.outcome.as_str(),
             det.jurisdiction,
             serde_json::to_value(det.activity)?.as_str().unwrap_or(""),
             det.date,
             det.destinations.join("/"),
-            det.data_versions.ccl,
-            det.data_versions.country_chart,
-            det.data_versions.country_groups
+            data.join(", ")
         );
         for l in &det.lines {
             println!("\n{}: {}", l.item, l.outcome.as_str());

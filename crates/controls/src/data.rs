@@ -126,6 +126,9 @@ pub struct Entry {
     /// No licence exception at all (738.3(a)(1)).
     #[serde(default)]
     pub no_exceptions: bool,
+    /// The entry's special conditions for License Exception STA, as printed.
+    #[serde(default)]
+    pub sta: Option<String>,
     /// Only GOV for US-government consignees (738.3(a)(1)).
     #[serde(default)]
     pub gov_only: bool,
@@ -271,6 +274,27 @@ pub struct DeemedRule {
     pub citation: String,
 }
 
+/// A comprehensive OFAC sanctions programme on a destination or region, with its dates.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OfacRule {
+    /// Short code (`OFAC 31 CFR 515`).
+    pub id: String,
+    /// Destinations.
+    #[serde(default)]
+    pub destinations: Vec<String>,
+    /// Regions.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// First day in force.
+    pub valid_from: Option<String>,
+    /// Last day in force.
+    pub valid_to: Option<String>,
+    /// Citation.
+    pub citation: String,
+    /// The rule in words.
+    pub rule: String,
+}
+
 /// The UN arms-embargo destinations of 746.1(b).
 #[derive(Debug, Clone, Deserialize)]
 pub struct UnEmbargo {
@@ -385,6 +409,8 @@ pub struct Rules {
     pub data_range: DataRange,
     /// Part 746.
     pub embargoes: Vec<Embargo>,
+    /// OFAC comprehensive sanctions by destination or region.
+    pub ofac_comprehensive: Vec<OfacRule>,
     /// 746.1(b).
     pub un_arms_embargo: UnEmbargo,
     /// Substantive chart footnotes.
@@ -538,6 +564,8 @@ pub struct EuRules {
     pub data_range: DataRange,
     /// EU member states.
     pub member_states: Vec<String>,
+    /// Regime of origin by the first of the three digits of an Annex I entry.
+    pub regimes: Regimes,
     /// Art. 3(1).
     pub annex_i: EuRule,
     /// Art. 11.
@@ -552,4 +580,15 @@ pub struct EuRules {
     pub catch_alls: BTreeMap<String, EuRule>,
     /// UGEAs by code.
     pub ugeas: BTreeMap<String, Ugea>,
+}
+
+/// The regime an Annex I entry comes from, read from its third character.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Regimes {
+    /// Citation.
+    pub citation: String,
+    /// Regime by digit.
+    pub by_digit: BTreeMap<String, String>,
+    /// Caveat.
+    pub unverified: Option<String>,
 }

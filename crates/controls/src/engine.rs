@@ -174,6 +174,12 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
             }
         }
     };
+    if !deemed && dests.iter().any(|c| c == "US") {
+        return Err(Error::input(
+            "destination",
+            "the United States is not an export destination under the EAR (a release to a foreign person in the US is a deemed export: give the activity deemed-export and the citizenships)",
+        ));
+    }
     if region.is_some() && dests.iter().any(|c| c != "UA") {
         return Err(Error::input(
             "region",
@@ -215,6 +221,7 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
             ccl: d.ccl_effective.clone(),
             country_chart: d.chart.effective.clone(),
             country_groups: d.groups.effective.clone(),
+            rules: format!("ear-rules, in force from {}", d.rules.data_range.from),
         },
     })
 }
@@ -487,6 +494,24 @@ fn line(
         ));
     }
 
+    // OFAC comprehensive sanctions: OFAC authorization, which no EAR exception replaces.
+    for o in &d.rules.ofac_comprehensive {
+        let hits = o.destinations.iter().any(|c| c == dest)
+            || region.is_some_and(|r| o.regions.iter().any(|x| x == r));
+        if hits && in_force(date, &o.valid_from, &o.valid_to) && !deemed {
+            l.reasons.push(reason(
+                &o.id,
+                "OFAC",
+                &o.citation,
+                format!("{} (destination: {dest_name})", o.rule),
+                Some("Authorization by OFAC (general or specific licence)".into()),
+                None,
+                false,
+                Some(vec![]),
+            ));
+        }
+    }
+
     // 4. The Commerce Control List and the Country Chart (General Prohibition 1, 738.4).
     if let Some(Class::Eccn { entry, para }) = cls {
         if let Some(u) = &entry.unverified {
@@ -740,7 +765,7 @@ fn exceptions(
         match &r.allowed {
             Some(v) => codes.extend(v.iter().cloned()),
             None => {
-                codes.extend(["LVS", "GBS", "TSR"].map(String::from));
+                codes.extend(["LVS", "GBS", "TSR", "STA"].map(String::from));
                 for (code, rule) in &d.rules.exceptions {
                     if rule.conditions.iter().any(|c| {
                         c.strip_prefix("fact:")
@@ -935,6 +960,58 @@ fn condition(
             }
         }
         "overcomes_all" => Ok(()),
+        "country_group_any" => {
+            if list().iter().any(|g| d.in_group(dest, g)) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{dest} is not in Country Group {}",
+                    arg.replace(',', " or ")
+                ))
+            }
+        }
+        "a6_reasons_only" => {
+            let other: Vec<&str> = general.iter().copied().filter(|r| *r != arg).collect();
+            if d.in_group(dest, "A:6") && !d.in_group(dest, "A:5") && !other.is_empty() {
+                Err(format!("{code} to an A:6 destination (740.20(c)(2)) overcomes {arg} requirements only; also triggered: {}", other.join(", ")))
+            } else {
+                Ok(())
+            }
+        }
+        "not_reasons" => match general.iter().find(|r| list().contains(r)) {
+            Some(r) => Err(format!("{code} is not available for {r}-controlled items")),
+            None => Ok(()),
+        },
+        "uae_supp8" => {
+            if dest == "AE" && !req.facts.iter().any(|f| f == "sta-uae-supp8-entity") {
+                Err("STA to the UAE only for entities listed in Supp. 8 to Part 740 (740.2(a)(26)); state the fact \"sta-uae-supp8-entity\" if it holds".into())
+            } else {
+                Ok(())
+            }
+        }
+        "ccl_sta_conditions" => {
+            let Some(Class::Eccn { entry, .. }) = cls else {
+                return Err(format!("{code} needs an ECCN"));
+            };
+            let Some(text) = &entry.sta else {
+                return Ok(());
+            };
+            let a6 = d.in_group(dest, "A:6") && !d.in_group(dest, "A:5");
+            let limits_a6 = text.contains("(c)(2)") || text.contains("Country Group A:6");
+            if a6 && limits_a6 {
+                Err(format!(
+                    "{}'s special conditions exclude A:6 destinations: \"{text}\"",
+                    entry.eccn
+                ))
+            } else if !a6 && limits_a6 && !text.contains("(c)(1)") {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{}'s special conditions for STA are in prose; check by hand: \"{text}\"",
+                    entry.eccn
+                ))
+            }
+        }
         _ => Err(format!("unknown condition {cond:?} in the data")),
     }
 }

@@ -173,6 +173,7 @@ pub(crate) fn determine(
             ccl: String::new(),
             country_chart: String::new(),
             country_groups: String::new(),
+            rules: format!("eu-rules, in force from {}", eu.data_range.from),
         },
     })
 }
@@ -258,6 +259,23 @@ fn line(
     }
     // Annex I: export (Art. 3) or intra-EU transfer (Art. 11, Annex IV items only).
     if let Some(EuClass::Listed(e)) = cls {
+        let digit = e.get(2..3).unwrap_or("");
+        let regime = eu
+            .regimes
+            .by_digit
+            .get(digit)
+            .map_or("no multilateral regime (EU-only entry)", String::as_str);
+        l.steps.push(Step {
+            finding: format!(
+                "Annex I {e}: regime of origin {regime}{}",
+                eu.regimes
+                    .unverified
+                    .as_ref()
+                    .map(|u| format!(" ({u})"))
+                    .unwrap_or_default()
+            ),
+            citation: eu.regimes.citation.clone(),
+        });
         if intra {
             match item.eu_annex_iv {
                 Some(true) => l.reasons.push(reason(

@@ -253,12 +253,17 @@ pub struct Line {
 /// Versions of the data a determination rests on.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DataVersions {
-    /// CCL (eCFR issue date).
+    /// CCL (eCFR issue date); US determinations.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub ccl: String,
-    /// Country Chart.
+    /// Country Chart; US determinations.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub country_chart: String,
-    /// Country Groups.
+    /// Country Groups; US determinations.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub country_groups: String,
+    /// The hand-kept rules and the first date they answer for.
+    pub rules: String,
 }
 
 /// A determination: per line and rolled up (the strictest wins).

@@ -215,10 +215,14 @@ fn hong_kong_follows_china_and_crimea_is_embargoed() {
     assert_eq!(d.outcome, Outcome::LicenseRequired);
     assert_eq!(d.lines[0].reasons[0].code, "746.6(a)(1)");
     r.items[0].food_or_medicine = true;
+    // EAR99 food and medicine are carved out of 746.6; OFAC's Crimea sanctions still need its
+    // authorization (a general or specific licence).
+    let d = determine(&r).unwrap();
+    let codes: Vec<&str> = d.lines[0].reasons.iter().map(|x| x.code.as_str()).collect();
     assert_eq!(
-        determine(&r).unwrap().outcome,
-        Outcome::Nlr,
-        "EAR99 food and medicine are carved out"
+        codes,
+        ["OFAC E.O. 13685"],
+        "EAR99 food and medicine are carved out of 746.6"
     );
 }
 

@@ -319,6 +319,12 @@ pub struct Footnote {
     pub eccns: Vec<String>,
     /// The column the requirement is for.
     pub column: Option<String>,
+    /// The destinations are the chart rows that carry this footnote.
+    #[serde(default)]
+    pub from_chart: bool,
+    /// The provision is not in the data: decide by hand (INDETERMINATE).
+    #[serde(default)]
+    pub manual: bool,
     /// Citation.
     pub citation: Option<String>,
     /// The rule in words.

@@ -268,12 +268,13 @@ pub(crate) fn reason(
 fn scope_covers(scope: &Scope, para: Option<&str>) -> (bool, Option<String>) {
     let within =
         |ps: &[String], p: &str| ps.iter().any(|x| p == x || p.starts_with(&format!("{x}.")));
-    if let Some(prose) = &scope.prose {
+    if scope.prose.is_some() {
         return (
             true,
-            Some(format!(
-                "scope stated in prose, applied unless shown not to cover the item: \"{prose}\""
-            )),
+            Some(
+                "the row's scope is stated in prose and applied unless shown not to cover the item"
+                    .into(),
+            ),
         );
     }
     let carve = scope
@@ -555,7 +556,19 @@ fn line(
                 .eccns
                 .iter()
                 .any(|x| full == *x || full.starts_with(&format!("{x}.")));
-            if covered && f.destinations.iter().any(|c| c == dest) {
+            let here = if f.from_chart {
+                chart_row.is_some_and(|r| r.footnotes.contains(&f.footnote))
+            } else {
+                f.destinations.iter().any(|c| c == dest)
+            };
+            if covered && here && f.manual {
+                l.missing.push(format!(
+                    "chart footnote {} for {dest_name}: {} ({}); the provision is not in the data, decide by hand",
+                    f.footnote,
+                    f.rule.clone().unwrap_or_default(),
+                    f.citation.clone().unwrap_or_default()
+                ));
+            } else if covered && here {
                 l.reasons.push(reason(
                     f.column.clone().unwrap_or_default(),
                     f.column.as_deref().map_or("", |c| &c[..2]),

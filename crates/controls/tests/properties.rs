@@ -252,3 +252,31 @@ proptest! {
         prop_assert!(determine(&r).unwrap().outcome >= Outcome::Indeterminate);
     }
 }
+
+#[test]
+fn substantive_chart_footnotes_are_not_skipped() {
+    // Footnote 10: firearms to the UK need a licence though the grid is blank.
+    let mut r = request(0, 0, 0, false, None);
+    r.items[0].eccn = Some("0A501.a".into());
+    r.destination = Some("GB".into());
+    let d = determine(&r).unwrap();
+    assert_eq!(d.outcome, Outcome::LicenseRequired);
+    assert!(d.lines[0]
+        .reasons
+        .iter()
+        .any(|x| x.citation.contains("footnote 10")));
+    // Footnote 7: 6A003.b.4.b still needs an RS2 licence to India.
+    r.items[0].eccn = Some("6A003.b.4.b".into());
+    r.destination = Some("IN".into());
+    let d = determine(&r).unwrap();
+    assert!(d.lines[0]
+        .reasons
+        .iter()
+        .any(|x| x.code == "RS2" && x.citation.contains("footnote 7")));
+    // Footnotes 2 to 4 (thermal imaging cameras, 0A919) are not in the data: the destinations
+    // that carry them get INDETERMINATE for those items, not a guess.
+    r.destination = Some("AL".into());
+    let d = determine(&r).unwrap();
+    assert_eq!(d.outcome, Outcome::Indeterminate);
+    assert!(d.lines[0].missing.iter().any(|m| m.contains("footnote 2")));
+}

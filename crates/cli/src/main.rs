@@ -4,6 +4,7 @@
 
 mod bundled;
 mod determine;
+mod ownership;
 mod screen;
 mod update;
 
@@ -51,6 +52,8 @@ enum Cmd {
     Determine(determine::DetermineArgs),
     /// Candidate ECCNs for an item description (an aid, not a classification)
     Classify(determine::ClassifyArgs),
+    /// Which entities an ownership graph makes blocked under the OFAC, EU or BIS rule
+    Ownership(ownership::OwnershipArgs),
 }
 
 #[derive(Subcommand)]
@@ -199,13 +202,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cli = match cli.cmd {
         Cmd::Determine(a) => return determine::run(a),
         Cmd::Classify(a) => return determine::run_classify(a),
+        Cmd::Ownership(a) => return ownership::run(a),
         cmd => Cli { cmd, ..cli },
     };
     let db = cli.db.unwrap_or_else(default_db);
     let mut store = Store::open(&db).with_context(|| format!("opening store {}", db.display()))?;
     let cmd = match cli.cmd {
         Cmd::Lists { cmd } => cmd,
-        Cmd::Determine(_) | Cmd::Classify(_) => unreachable!("handled above"),
+        Cmd::Determine(_) | Cmd::Classify(_) | Cmd::Ownership(_) => unreachable!("handled above"),
         Cmd::Screen(args) => {
             ensure_loaded(&mut store)?;
             return screen::run(&store, args);

@@ -273,3 +273,55 @@ fn an_eu_exporter_gets_the_eu_rules() {
         .unwrap()
         .contains("No Russia"));
 }
+
+#[test]
+fn ownership_graph_under_each_regime() {
+    let env = Env::new();
+    let path = env.dir.path().join("graph.json");
+    // Primer OF-5: 40 % owned by SDN X and controlled by X's nominee — not blocked by OFAC's
+    // ownership-only rule (caution), caught by the EU's ownership-or-control rule.
+    std::fs::write(
+        &path,
+        r#"{"listed": ["X"], "edges": [{"owner": "X", "owned": "D", "share": 0.4, "control": true}]}"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let (v, code) = json(
+        &env,
+        &[
+            "ownership",
+            p,
+            "--regime",
+            "ofac",
+            "--date",
+            "2026-11-27",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(v["blocked"], serde_json::json!(["X"]));
+    assert_eq!(v["unknown"], serde_json::json!([]));
+    assert_eq!(v["caution"], serde_json::json!(["D"]));
+    let (v, _) = json(
+        &env,
+        &[
+            "ownership",
+            p,
+            "--regime",
+            "eu",
+            "--date",
+            "2026-11-27",
+            "--json",
+        ],
+    );
+    assert_eq!(v["blocked"], serde_json::json!(["D", "X"]));
+    // A share given as a percentage is an error naming the edge.
+    std::fs::write(
+        &path,
+        r#"{"listed": ["X"], "edges": [{"owner": "X", "owned": "D", "share": 40}]}"#,
+    )
+    .unwrap();
+    let o = env.run(&["ownership", p, "--regime", "ofac"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("edges[0].share"));
+}

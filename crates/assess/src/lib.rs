@@ -1,7 +1,13 @@
-//! Transaction assessment. This first part is the ownership roll-up of the OFAC 50 % rule, the
-//! EU ownership-and-control rule and the BIS Affiliates rule, each as dated data
-//! (`data/controls/ownership.json`); screening, determination and red flags join it in the
-//! decision.
+//! Transaction assessment: one decision per transaction from the screening of every party,
+//! ownership roll-ups (OFAC 50 % rule, EU ownership or control, BIS Affiliates rule — dated
+//! data in `data/controls/ownership.json`), the licence determination of every line, and the
+//! red-flag rules of `data/controls/red-flags.json`, with a risk score whose every
+//! contribution is listed.
 #![deny(missing_docs)]
 
+pub mod decide;
 pub mod ownership;
+pub mod transaction;
+
+pub use decide::{assess, Decision, Outcome, ScreenHit, Screener};
+pub use transaction::Transaction;

@@ -2,6 +2,7 @@
 //! storage in `chokepoint-store`; this file turns arguments into calls and results into text or
 //! JSON.
 
+mod assess;
 mod bundled;
 mod determine;
 mod ownership;
@@ -54,6 +55,8 @@ enum Cmd {
     Classify(determine::ClassifyArgs),
     /// Which entities an ownership graph makes blocked under the OFAC, EU or BIS rule
     Ownership(ownership::OwnershipArgs),
+    /// One decision for a transaction: screening, ownership, determination, red flags
+    Assess(assess::AssessArgs),
 }
 
 #[derive(Subcommand)]
@@ -213,6 +216,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Screen(args) => {
             ensure_loaded(&mut store)?;
             return screen::run(&store, args);
+        }
+        Cmd::Assess(args) => {
+            ensure_loaded(&mut store)?;
+            return assess::run(&store, args);
         }
     };
     match cmd {

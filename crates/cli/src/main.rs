@@ -4,6 +4,7 @@
 
 mod assess;
 mod bundled;
+mod cases;
 mod determine;
 mod ownership;
 mod screen;
@@ -36,6 +37,15 @@ struct Cli {
     /// SQLite store file [default: <user data dir>/chokepoint/chokepoint.db]
     #[arg(long, global = true, env = "CHOKEPOINT_DB", value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Who is acting (recorded in the audit log; case actions check the user's role)
+    #[arg(
+        long,
+        global = true,
+        env = "CHOKEPOINT_USER",
+        default_value = "local",
+        value_name = "NAME"
+    )]
+    user: String,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -57,6 +67,21 @@ enum Cmd {
     Ownership(ownership::OwnershipArgs),
     /// One decision for a transaction: screening, ownership, determination, red flags
     Assess(assess::AssessArgs),
+    /// Users and roles
+    Users {
+        #[command(subcommand)]
+        cmd: cases::UsersCmd,
+    },
+    /// Review cases opened by held assessments: dispositions and four-eyes approval
+    Cases {
+        #[command(subcommand)]
+        cmd: cases::CasesCmd,
+    },
+    /// The append-only, hash-chained audit log
+    Audit {
+        #[command(subcommand)]
+        cmd: cases::AuditCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -219,8 +244,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Assess(args) => {
             ensure_loaded(&mut store)?;
-            return assess::run(&store, args);
+            return assess::run(&mut store, &cli.user, args);
         }
+        Cmd::Users { cmd } => return cases::users(&mut store, &cli.user, cmd),
+        Cmd::Cases { cmd } => return cases::cases(&mut store, &cli.user, cmd),
+        Cmd::Audit { cmd } => return cases::audit(&store, cmd),
     };
     match cmd {
         ListsCmd::Import {

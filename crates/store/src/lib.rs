@@ -8,6 +8,8 @@
 //! transaction, so a failed import leaves the store exactly as it was.
 #![deny(missing_docs)]
 
+pub mod cases;
+
 use chokepoint_lists::ParsedList;
 use chokepoint_model::Entity;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -198,6 +200,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(cases::CASES_SCHEMA)?;
         Ok(Store { conn })
     }
 

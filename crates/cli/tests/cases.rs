@@ -1,0 +1,169 @@
+//! Cases and audit end to end: a held assessment opens a case, a reviewer disposes of its hits,
+//! a second user approves; a false positive stays suppressed on the next screening; a crash in
+//! the middle of recording leaves nothing half-written.
+
+mod common;
+use common::Env;
+use serde_json::Value;
+
+const PUTIN_TX: &str = r#"{"id": "order-42", "exporter": {"country": "US"}, "route": {"destination": "DE"},
+  "parties": [{"id": "p1", "role": "end_user", "name": "Vladimir Vladimirovich Putin", "kind": "person", "country": "RU"}],
+  "items": [{"eccn": "EAR99"}], "end_use": {"statement_status": "received", "reexport_intent": "none"}}"#;
+
+fn assess(env: &Env, path: &str) -> (Value, i32) {
+    let o = env.run(&["assess", path, "--date", "2026-11-27", "--json"]);
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    (v, o.status.code().unwrap())
+}
+
+#[test]
+fn hold_case_four_eyes_memory_and_audit() {
+    let env = Env::new();
+    env.ok(&["users", "add", "alice", "--role", "reviewer"]);
+    env.ok(&["users", "add", "bob", "--role", "approver"]);
+    let path = env.dir.path().join("tx.json");
+    std::fs::write(&path, PUTIN_TX).unwrap();
+    let p = path.to_str().unwrap();
+    let (v, code) = assess(&env, p);
+    assert_eq!(
+        (v["outcome"].as_str().unwrap(), code),
+        ("HOLD_FOR_REVIEW", 8)
+    );
+    let case = v["case_id"].as_i64().expect("a hold opens a case");
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["cases", "show", &case.to_string(), "--json"])).unwrap();
+    let hits = shown["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h["kind"] == "screening"));
+    // alice disposes of every hit; she cannot also approve; bob can.
+    for h in hits {
+        env.ok(&[
+            "--user",
+            "alice",
+            "cases",
+            "dispose",
+            &case.to_string(),
+            &h["hit_no"].to_string(),
+            "--disposition",
+            "false_positive",
+            "--reason",
+            "customer is a namesake, born 1990",
+        ]);
+    }
+    let o = env.run(&["--user", "alice", "cases", "approve", &case.to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("approve"));
+    env.ok(&["--user", "bob", "cases", "approve", &case.to_string()]);
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["cases", "show", &case.to_string(), "--json"])).unwrap();
+    assert_eq!(shown["status"], "closed");
+    assert_eq!(shown["closed_by"], "bob");
+    // The same party on the same list versions: the false positives are remembered.
+    let (v, code) = assess(&env, p);
+    assert_eq!(
+        (v["outcome"].as_str().unwrap(), code),
+        ("CLEAR", 0),
+        "{}",
+        v["explanation"]
+    );
+    assert!(v["case_id"].is_null());
+    // Every step is in the audit log, and the chain is intact.
+    let verify: Value = serde_json::from_str(&env.ok(&["audit", "verify", "--json"])).unwrap();
+    assert_eq!(verify["problems"], serde_json::json!([]));
+    let export = env.ok(&["audit", "export"]);
+    let actions: Vec<String> = export
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for a in [
+        "user.add",
+        "assess",
+        "case.open",
+        "case.dispose",
+        "case.approve",
+    ] {
+        assert!(
+            actions.iter().any(|x| x == a),
+            "{a} missing from {actions:?}"
+        );
+    }
+    let first: Value = serde_json::from_str(export.lines().nth(2).unwrap()).unwrap();
+    assert_eq!(first["action"], "assess");
+    assert!(
+        first["body"]["snapshots"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty()),
+        "the record names the list snapshots"
+    );
+}
+
+#[test]
+fn a_crash_while_recording_leaves_nothing_half_written() {
+    let env = Env::new();
+    let path = env.dir.path().join("tx.json");
+    std::fs::write(&path, PUTIN_TX).unwrap();
+    let p = path.to_str().unwrap();
+    env.ok(&["lists", "status"]);
+    for point in ["case-insert", "before-commit"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+            .args([
+                "--db",
+                env.db().to_str().unwrap(),
+                "assess",
+                p,
+                "--date",
+                "2026-11-27",
+            ])
+            .env("CHOKEPOINT_FAILPOINT", point)
+            .output()
+            .unwrap();
+        assert!(
+            !o.status.success(),
+            "the failpoint {point} aborts the process"
+        );
+        let cases: Value = serde_json::from_str(&env.ok(&["cases", "list", "--json"])).unwrap();
+        assert_eq!(
+            cases,
+            serde_json::json!([]),
+            "no case after a crash at {point}"
+        );
+        let verify: Value = serde_json::from_str(&env.ok(&["audit", "verify", "--json"])).unwrap();
+        assert_eq!(
+            verify["records"], 0,
+            "no audit record after a crash at {point}"
+        );
+    }
+    // Without the crash, both are written.
+    let (v, _) = assess(&env, p);
+    assert!(v["case_id"].as_i64().is_some());
+    let verify: Value = serde_json::from_str(&env.ok(&["audit", "verify", "--json"])).unwrap();
+    assert_eq!(verify["records"], 2);
+}
+
+#[test]
+fn roles_are_checked() {
+    let env = Env::new();
+    env.ok(&["users", "add", "sam", "--role", "screener"]);
+    let o = env.run(&["--user", "sam", "cases", "approve", "1"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("may not approve"));
+    let o = env.run(&[
+        "--user",
+        "nobody",
+        "cases",
+        "dispose",
+        "1",
+        "1",
+        "--disposition",
+        "false_positive",
+        "--reason",
+        "x",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown user"));
+    let o = env.run(&["users", "add", "eve", "--role", "god"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown role"));
+}

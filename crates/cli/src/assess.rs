@@ -21,7 +21,12 @@ Decision: CLEAR, LICENSE_REQUIRED, INDETERMINATE, HOLD_FOR_REVIEW, PROHIBITED. E
 )]
 pub struct AssessArgs {
     /// The transaction file (JSON)
-    transaction: PathBuf,
+    #[arg(required_unless_present = "replay", conflicts_with = "replay")]
+    transaction: Option<PathBuf>,
+    /// Recompute a recorded assessment (its audit record number) from its recorded inputs and
+    /// list snapshots, and show what differs (exit 11 when anything does)
+    #[arg(long, value_name = "AUDIT_ID")]
+    replay: Option<i64>,
     /// Evaluation date (YYYY-MM-DD): the lists and rules in force then; default today
     #[arg(long)]
     date: Option<String>,
@@ -36,6 +41,10 @@ struct IndexScreener<'a> {
     index: Index,
     store: &'a Store,
     snapshots: Vec<i64>,
+    /// On replay: exactly the hits suppressed then; otherwise the memory as it stands.
+    replayed: Option<Vec<(String, String)>>,
+    /// (party key, entity id) of the hits left out, for the record.
+    suppressed: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Screener for IndexScreener<'_> {
@@ -56,14 +65,19 @@ impl Screener for IndexScreener<'_> {
                 .store
                 .entity_hash(&self.snapshots, &m.entity_id)
                 .map_err(|e| e.to_string())?;
-            let known_fp = match &hash {
-                Some(h) => self
+            let known_fp = match (&self.replayed, &hash) {
+                (Some(r), _) => r.iter().any(|(k, e)| *k == key && *e == m.entity_id),
+                (None, Some(h)) => self
                     .store
                     .suppressed(&key, &m.entity_id, h)
                     .map_err(|e| e.to_string())?,
-                None => false,
+                (None, None) => false,
             };
-            if !known_fp {
+            if known_fp {
+                self.suppressed
+                    .borrow_mut()
+                    .push((key.clone(), m.entity_id.clone()));
+            } else {
                 out.push(m);
             }
         }
@@ -81,10 +95,14 @@ impl Screener for IndexScreener<'_> {
 
 pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
     crate::check_date(&a.date, "--date")?;
-    let text = std::fs::read_to_string(&a.transaction)
-        .with_context(|| format!("reading {}", a.transaction.display()))?;
+    if let Some(seq) = a.replay {
+        return replay(store, user, seq, a.json);
+    }
+    let path = a.transaction.clone().expect("clap requires it");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut tx: Transaction = serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a valid transaction", a.transaction.display()))?;
+        .with_context(|| format!("{}: not a valid transaction", path.display()))?;
     if a.date.is_some() {
         tx.date = a.date.clone();
     }
@@ -98,15 +116,15 @@ pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
         index,
         store,
         snapshots: snapshots.clone(),
+        replayed: None,
+        suppressed: Default::default(),
     };
-    let d = assess(&tx, &screener).with_context(|| a.transaction.display().to_string())?;
+    let d = assess(&tx, &screener).with_context(|| path.display().to_string())?;
+    let suppressed = screener.suppressed.take();
     drop(screener);
     // The record: inputs, the list snapshots used, the outputs; a hold opens a case with its
     // hits, in the same transaction.
-    let subject = tx
-        .id
-        .clone()
-        .unwrap_or_else(|| a.transaction.display().to_string());
+    let subject = tx.id.clone().unwrap_or_else(|| path.display().to_string());
     let mut hits: Vec<(String, String, String, String)> = Vec::new();
     if d.outcome == Outcome::HoldForReview {
         for s in &d.screening {
@@ -140,6 +158,7 @@ pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
             "country": p.country.as_deref().and_then(chokepoint_screen::parse_country),
         })).collect::<Vec<_>>(),
         "snapshots": snapshots,
+        "suppressed_false_positives": suppressed,
         "decision": d,
     });
     let (seq, case) = store.record_assessment(user, &subject, &body, &hits)?;
@@ -183,4 +202,120 @@ pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
         Outcome::Prohibited => 7,
         Outcome::HoldForReview => 8,
     }))
+}
+
+/// Recomputes a recorded assessment from its recorded transaction, list snapshots and
+/// suppressed false positives, and reports what differs.
+fn replay(store: &mut Store, user: &str, seq: i64, json: bool) -> Result<ExitCode> {
+    let rec = store
+        .audit_records(None, None)?
+        .into_iter()
+        .find(|r| r.seq == seq)
+        .ok_or_else(|| anyhow::anyhow!("no audit record {seq}"))?;
+    if rec.action != "assess" {
+        anyhow::bail!("audit record {seq} is a {}, not an assessment", rec.action);
+    }
+    let tx: Transaction = serde_json::from_value(rec.body["transaction"].clone())
+        .with_context(|| format!("audit record {seq}: transaction"))?;
+    let snapshots: Vec<i64> = serde_json::from_value(rec.body["snapshots"].clone())
+        .with_context(|| format!("audit record {seq}: snapshots"))?;
+    let replayed: Vec<(String, String)> =
+        serde_json::from_value(rec.body["suppressed_false_positives"].clone()).unwrap_or_default();
+    let mut entities = Vec::new();
+    for &id in &snapshots {
+        let snap = store
+            .snapshot(id)?
+            .ok_or_else(|| anyhow::anyhow!("snapshot {id} of record {seq} is gone"))?;
+        for e in store.entities(id)? {
+            entities.push((snap.source.clone(), e));
+        }
+    }
+    let screener = IndexScreener {
+        index: Index::build(entities, Config::default()),
+        store,
+        snapshots: snapshots.clone(),
+        replayed: Some(replayed),
+        suppressed: Default::default(),
+    };
+    let now = assess(&tx, &screener).with_context(|| format!("replaying audit record {seq}"))?;
+    drop(screener);
+    let then = &rec.body["decision"];
+    let now_v = serde_json::to_value(&now)?;
+    let mut diffs = Vec::new();
+    for field in ["outcome", "risk_score"] {
+        if then[field] != now_v[field] {
+            diffs.push(format!(
+                "{field}: {} then, {} now",
+                then[field], now_v[field]
+            ));
+        }
+    }
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["red_flags"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|h| h["rule"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    if rules(then) != rules(&now_v) {
+        diffs.push(format!(
+            "red flags: {:?} then, {:?} now",
+            rules(then),
+            rules(&now_v)
+        ));
+    }
+    let lines = |v: &serde_json::Value| -> Vec<String> {
+        v["determination"]["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                format!(
+                    "{} {}",
+                    l["item"].as_str().unwrap_or(""),
+                    l["outcome"].as_str().unwrap_or("")
+                )
+            })
+            .collect()
+    };
+    if lines(then) != lines(&now_v) {
+        diffs.push(format!(
+            "lines: {:?} then, {:?} now",
+            lines(then),
+            lines(&now_v)
+        ));
+    }
+    if then["screening"] != now_v["screening"] {
+        diffs.push("screening hits differ".into());
+    }
+    store.audit(
+        user,
+        "assess.replay",
+        &format!("audit {seq}"),
+        &serde_json::json!({"differences": diffs}),
+    )?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"audit_seq": seq, "identical": diffs.is_empty(), "differences": diffs, "decision": now_v})
+            )?
+        );
+    } else if diffs.is_empty() {
+        println!(
+            "audit record {seq}: replayed on snapshots {snapshots:?} — identical ({})",
+            now_v["outcome"]
+        );
+    } else {
+        println!("audit record {seq}: replayed on snapshots {snapshots:?} — DIFFERS:");
+        for d in &diffs {
+            println!("  {d}");
+        }
+    }
+    Ok(if diffs.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(11)
+    })
 }

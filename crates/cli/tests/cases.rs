@@ -100,6 +100,30 @@ fn hold_case_four_eyes_memory_and_audit() {
             .is_some_and(|s| !s.is_empty()),
         "the record names the list snapshots"
     );
+    // Replay: the first assessment (before any false positive was recorded) recomputes to the
+    // same hold from its recorded inputs and snapshots; the second (with the hits suppressed)
+    // to the same clearance.
+    let seqs: Vec<i64> = export
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["action"] == "assess")
+        .map(|r| r["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs.len(), 2);
+    for (seq, outcome) in seqs.iter().zip(["HOLD_FOR_REVIEW", "CLEAR"]) {
+        let o = env.run(&["assess", "--replay", &seq.to_string(), "--json"]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["identical"], true, "{v}");
+        assert_eq!(v["decision"]["outcome"], outcome);
+    }
+    let o = env.run(&["assess", "--replay", "1"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not an assessment"));
 }
 
 #[test]

@@ -95,6 +95,11 @@ impl Screener for IndexScreener<'_> {
 
 pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
     crate::check_date(&a.date, "--date")?;
+    store.require_role(
+        user,
+        &["screener", "reviewer", "approver"],
+        "assess transactions",
+    )?;
     if let Some(seq) = a.replay {
         return replay(store, user, seq, a.json);
     }

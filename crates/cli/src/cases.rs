@@ -85,6 +85,7 @@ pub enum AuditCmd {
 }
 
 pub fn users(store: &mut Store, actor: &str, cmd: UsersCmd) -> Result<ExitCode> {
+    store.require_role(actor, &[], "add users")?;
     match cmd {
         UsersCmd::Add { name, role } => {
             store.add_user(actor, &name, &role)?;
@@ -95,6 +96,11 @@ pub fn users(store: &mut Store, actor: &str, cmd: UsersCmd) -> Result<ExitCode> 
 }
 
 pub fn cases(store: &mut Store, user: &str, cmd: CasesCmd) -> Result<ExitCode> {
+    store.require_role(
+        user,
+        &["screener", "reviewer", "approver", "auditor"],
+        "see cases",
+    )?;
     match cmd {
         CasesCmd::List { status, json } => {
             let cs = store.cases(status.as_deref())?;
@@ -198,7 +204,8 @@ pub fn cases(store: &mut Store, user: &str, cmd: CasesCmd) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn audit(store: &Store, cmd: AuditCmd) -> Result<ExitCode> {
+pub fn audit(store: &Store, user: &str, cmd: AuditCmd) -> Result<ExitCode> {
+    store.require_role(user, &["auditor"], "read the audit log")?;
     match cmd {
         AuditCmd::Verify { json } => {
             let r = store.verify_audit()?;

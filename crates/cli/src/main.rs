@@ -248,7 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Users { cmd } => return cases::users(&mut store, &cli.user, cmd),
         Cmd::Cases { cmd } => return cases::cases(&mut store, &cli.user, cmd),
-        Cmd::Audit { cmd } => return cases::audit(&store, cmd),
+        Cmd::Audit { cmd } => return cases::audit(&store, &cli.user, cmd),
     };
     match cmd {
         ListsCmd::Import {

@@ -11,7 +11,15 @@ const PUTIN_TX: &str = r#"{"id": "order-42", "exporter": {"country": "US"}, "rou
   "items": [{"eccn": "EAR99"}], "end_use": {"statement_status": "received", "reexport_intent": "none"}}"#;
 
 fn assess(env: &Env, path: &str) -> (Value, i32) {
-    let o = env.run(&["assess", path, "--date", "2026-11-27", "--json"]);
+    let o = env.run(&[
+        "--user",
+        "sam",
+        "assess",
+        path,
+        "--date",
+        "2026-11-27",
+        "--json",
+    ]);
     let v = serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
     (v, o.status.code().unwrap())
@@ -20,8 +28,17 @@ fn assess(env: &Env, path: &str) -> (Value, i32) {
 #[test]
 fn hold_case_four_eyes_memory_and_audit() {
     let env = Env::new();
-    env.ok(&["users", "add", "alice", "--role", "reviewer"]);
-    env.ok(&["users", "add", "bob", "--role", "approver"]);
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    env.ok(&[
+        "--user", "root", "users", "add", "alice", "--role", "reviewer",
+    ]);
+    env.ok(&[
+        "--user", "root", "users", "add", "bob", "--role", "approver",
+    ]);
+    env.ok(&[
+        "--user", "root", "users", "add", "sam", "--role", "screener",
+    ]);
+    env.ok(&["--user", "root", "users", "add", "ada", "--role", "auditor"]);
     let path = env.dir.path().join("tx.json");
     std::fs::write(&path, PUTIN_TX).unwrap();
     let p = path.to_str().unwrap();
@@ -31,8 +48,15 @@ fn hold_case_four_eyes_memory_and_audit() {
         ("HOLD_FOR_REVIEW", 8)
     );
     let case = v["case_id"].as_i64().expect("a hold opens a case");
-    let shown: Value =
-        serde_json::from_str(&env.ok(&["cases", "show", &case.to_string(), "--json"])).unwrap();
+    let shown: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "alice",
+        "cases",
+        "show",
+        &case.to_string(),
+        "--json",
+    ]))
+    .unwrap();
     let hits = shown["hits"].as_array().unwrap();
     assert!(!hits.is_empty() && hits.iter().all(|h| h["kind"] == "screening"));
     // alice disposes of every hit; she cannot also approve; bob can.
@@ -54,8 +78,15 @@ fn hold_case_four_eyes_memory_and_audit() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("approve"));
     env.ok(&["--user", "bob", "cases", "approve", &case.to_string()]);
-    let shown: Value =
-        serde_json::from_str(&env.ok(&["cases", "show", &case.to_string(), "--json"])).unwrap();
+    let shown: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "alice",
+        "cases",
+        "show",
+        &case.to_string(),
+        "--json",
+    ]))
+    .unwrap();
     assert_eq!(shown["status"], "closed");
     assert_eq!(shown["closed_by"], "bob");
     // The same party on the same list versions: the false positives are remembered.
@@ -68,9 +99,13 @@ fn hold_case_four_eyes_memory_and_audit() {
     );
     assert!(v["case_id"].is_null());
     // Every step is in the audit log, and the chain is intact.
-    let verify: Value = serde_json::from_str(&env.ok(&["audit", "verify", "--json"])).unwrap();
+    let verify: Value =
+        serde_json::from_str(&env.ok(&["--user", "ada", "audit", "verify", "--json"])).unwrap();
     assert_eq!(verify["problems"], serde_json::json!([]));
-    let export = env.ok(&["audit", "export"]);
+    // Only auditors read the audit log.
+    let o = env.run(&["--user", "sam", "audit", "export"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("may not read the audit log"));
+    let export = env.ok(&["--user", "ada", "audit", "export"]);
     let actions: Vec<String> = export
         .lines()
         .map(|l| {
@@ -92,7 +127,11 @@ fn hold_case_four_eyes_memory_and_audit() {
             "{a} missing from {actions:?}"
         );
     }
-    let first: Value = serde_json::from_str(export.lines().nth(2).unwrap()).unwrap();
+    let first: Value = export
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|r| r["action"] == "assess")
+        .unwrap();
     assert_eq!(first["action"], "assess");
     assert!(
         first["body"]["snapshots"]
@@ -111,7 +150,14 @@ fn hold_case_four_eyes_memory_and_audit() {
         .collect();
     assert_eq!(seqs.len(), 2);
     for (seq, outcome) in seqs.iter().zip(["HOLD_FOR_REVIEW", "CLEAR"]) {
-        let o = env.run(&["assess", "--replay", &seq.to_string(), "--json"]);
+        let o = env.run(&[
+            "--user",
+            "sam",
+            "assess",
+            "--replay",
+            &seq.to_string(),
+            "--json",
+        ]);
         assert_eq!(
             o.status.code(),
             Some(0),
@@ -122,7 +168,7 @@ fn hold_case_four_eyes_memory_and_audit() {
         assert_eq!(v["identical"], true, "{v}");
         assert_eq!(v["decision"]["outcome"], outcome);
     }
-    let o = env.run(&["assess", "--replay", "1"]);
+    let o = env.run(&["--user", "sam", "assess", "--replay", "1"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("not an assessment"));
 }
 
@@ -172,7 +218,14 @@ fn a_crash_while_recording_leaves_nothing_half_written() {
 #[test]
 fn roles_are_checked() {
     let env = Env::new();
-    env.ok(&["users", "add", "sam", "--role", "screener"]);
+    let o = env.run(&["users", "add", "sam", "--role", "screener"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("first user must be an admin"));
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    env.ok(&[
+        "--user", "root", "users", "add", "sam", "--role", "screener",
+    ]);
+    let o = env.run(&["--user", "sam", "users", "add", "x", "--role", "admin"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("may not add users"));
     let o = env.run(&["--user", "sam", "cases", "approve", "1"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("may not approve"));
     let o = env.run(&[
@@ -188,6 +241,6 @@ fn roles_are_checked() {
         "x",
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown user"));
-    let o = env.run(&["users", "add", "eve", "--role", "god"]);
+    let o = env.run(&["--user", "root", "users", "add", "eve", "--role", "god"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown role"));
 }

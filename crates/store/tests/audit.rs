@@ -79,10 +79,15 @@ fn tampering_is_detected() {
 fn four_eyes_roles_and_false_positive_memory() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open(&dir.path().join("s.db")).unwrap();
-    s.add_user("admin", "alice", "reviewer").unwrap();
-    s.add_user("admin", "bob", "approver").unwrap();
-    s.add_user("admin", "sam", "screener").unwrap();
-    assert!(s.add_user("admin", "eve", "god").is_err());
+    assert!(
+        s.add_user("admin", "alice", "reviewer").is_err(),
+        "the first user is an admin"
+    );
+    s.add_user("admin", "root", "admin").unwrap();
+    s.add_user("root", "alice", "reviewer").unwrap();
+    s.add_user("root", "bob", "approver").unwrap();
+    s.add_user("root", "sam", "screener").unwrap();
+    assert!(s.add_user("root", "eve", "god").is_err());
     let hits = vec![(
         "p1".to_string(),
         "screening".to_string(),
@@ -123,7 +128,7 @@ fn four_eyes_roles_and_false_positive_memory() {
     )
     .unwrap();
     // The reviewer cannot approve their own work; an approver can.
-    s.add_user("admin", "alice2", "approver").unwrap();
+    s.add_user("root", "alice2", "approver").unwrap();
     assert!(s.approve("alice", case).is_err());
     s.approve("bob", case).unwrap();
     assert_eq!(s.case(case).unwrap().unwrap().status, "closed");

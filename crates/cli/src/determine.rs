@@ -73,7 +73,12 @@ pub struct ClassifyArgs {
     json: bool,
 }
 
-pub fn run(a: DetermineArgs) -> Result<ExitCode> {
+pub fn run(store: &mut chokepoint_store::Store, user: &str, a: DetermineArgs) -> Result<ExitCode> {
+    store.require_role(
+        user,
+        &["screener", "reviewer", "approver"],
+        "determine licence requirements",
+    )?;
     let req: Request = match &a.request {
         Some(path) => {
             if a.eccn.is_some() || a.eu.is_some() || a.to.is_some() {
@@ -118,6 +123,16 @@ pub fn run(a: DetermineArgs) -> Result<ExitCode> {
         }
     };
     let det = determine(&req)?;
+    store.audit(
+        user,
+        "determine",
+        &req.items
+            .iter()
+            .filter_map(|i| i.eccn.clone().or(i.eu.clone()))
+            .collect::<Vec<_>>()
+            .join(","),
+        &serde_json::json!({"request": req, "determination": det}),
+    )?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&det)?);
     } else {

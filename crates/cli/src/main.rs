@@ -228,7 +228,12 @@ fn check_date(d: &Option<String>, what: &str) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     // Determination and classification read only the shipped control data.
     let cli = match cli.cmd {
-        Cmd::Determine(a) => return determine::run(a),
+        Cmd::Determine(a) => {
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let mut store =
+                Store::open(&db).with_context(|| format!("opening store {}", db.display()))?;
+            return determine::run(&mut store, &cli.user, a);
+        }
         Cmd::Classify(a) => return determine::run_classify(a),
         Cmd::Ownership(a) => return ownership::run(a),
         cmd => Cli { cmd, ..cli },
@@ -240,7 +245,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Determine(_) | Cmd::Classify(_) | Cmd::Ownership(_) => unreachable!("handled above"),
         Cmd::Screen(args) => {
             ensure_loaded(&mut store)?;
-            return screen::run(&store, args);
+            return screen::run(&mut store, &cli.user, args);
         }
         Cmd::Assess(args) => {
             ensure_loaded(&mut store)?;

@@ -92,8 +92,18 @@ fn select(mut m: Vec<Match>, top_k: Option<usize>) -> Vec<Match> {
 }
 
 /// Runs the command.
-pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
+pub fn run(store: &mut Store, user: &str, a: ScreenArgs) -> Result<ExitCode> {
     crate::check_date(&a.as_of, "--as-of")?;
+    store.require_role(
+        user,
+        &["screener", "reviewer", "approver"],
+        "screen parties",
+    )?;
+    let snapshots: Vec<i64> = store
+        .in_force_all(a.as_of.as_deref())?
+        .iter()
+        .map(|s| s.id)
+        .collect();
     if !(0.0..=1.0).contains(&a.threshold) {
         bail!("--threshold must be between 0 and 1");
     }
@@ -104,7 +114,24 @@ pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
     let k = a.top_k.unwrap_or(50);
     if let Some(batch) = &a.batch {
         let index = build_index(store, a.as_of.as_deref(), config)?;
-        return run_batch(&index, batch, a.out.as_ref(), k, a.top_k, &a.source);
+        let (code, rows, alerts, errors) =
+            run_batch(&index, batch, a.out.as_ref(), k, a.top_k, &a.source)?;
+        let input = std::fs::read(batch)
+            .map(|b| chokepoint_store::sha256_hex(&b))
+            .unwrap_or_default();
+        let output = a
+            .out
+            .as_ref()
+            .and_then(|o| std::fs::read(o).ok())
+            .map(|b| chokepoint_store::sha256_hex(&b));
+        store.audit(
+            user,
+            "screen.batch",
+            &batch.display().to_string(),
+            &serde_json::json!({"input_sha256": input, "output_sha256": output, "rows": rows, "alerts": alerts, "errors": errors,
+                "as_of": a.as_of, "snapshots": snapshots, "threshold": a.threshold, "top_k": a.top_k, "sources": a.source}),
+        )?;
+        return Ok(code);
     }
     let name = a.name.clone().unwrap_or_default();
     let q = make_query(
@@ -118,6 +145,16 @@ pub fn run(store: &Store, a: ScreenArgs) -> Result<ExitCode> {
     let index = build_index(store, a.as_of.as_deref(), config)?;
     let matches = select(index.screen(&q, k), a.top_k);
     let alert = matches.iter().any(|m| m.alert);
+    store.audit(
+        user,
+        "screen",
+        &name,
+        &serde_json::json!({
+            "query": {"name": name, "type": a.kind, "birth_date": a.birth_date, "country": a.country, "identifiers": a.identifiers, "sources": a.source},
+            "as_of": a.as_of, "snapshots": snapshots, "threshold": a.threshold,
+            "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "score": m.score, "alert": m.alert})).collect::<Vec<_>>(),
+        }),
+    )?;
     if a.json {
         println!(
             "{}",
@@ -184,7 +221,7 @@ fn run_batch(
     k: usize,
     top_k: Option<usize>,
     sources: &[String],
-) -> Result<ExitCode> {
+) -> Result<(ExitCode, usize, usize, usize)> {
     let file =
         std::fs::File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
     // Rows are read first (cheap), then screened in parallel and written in input order.
@@ -234,5 +271,5 @@ fn run_batch(
         "screened {} rows: {alerts} with alerts, {errors} rejected (see \"error\" in their lines)",
         results.len()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok((ExitCode::SUCCESS, results.len(), alerts, errors))
 }

@@ -244,3 +244,39 @@ fn roles_are_checked() {
     let o = env.run(&["--user", "root", "users", "add", "eve", "--role", "god"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown role"));
 }
+
+#[test]
+fn screening_and_determination_are_recorded() {
+    let env = Env::new();
+    env.run(&["screen", "Vladimir Putin", "--country", "RU"]);
+    env.run(&["determine", "--eccn", "2B001.a", "--to", "CN"]);
+    let batch = env.dir.path().join("b.csv");
+    std::fs::write(
+        &batch,
+        "id,name,type,birth_date,country\n1,Ivan Petrov,person,,RU\n",
+    )
+    .unwrap();
+    env.ok(&["screen", "--batch", batch.to_str().unwrap()]);
+    let export = env.ok(&["audit", "export"]);
+    let recs: Vec<Value> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<&str> = recs.iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["screen", "determine", "screen.batch"]);
+    assert!(recs[0]["body"]["matches"]
+        .as_array()
+        .is_some_and(|m| !m.is_empty()));
+    assert!(recs[0]["body"]["snapshots"]
+        .as_array()
+        .is_some_and(|s| !s.is_empty()));
+    assert_eq!(
+        recs[1]["body"]["determination"]["outcome"],
+        "LICENSE_REQUIRED"
+    );
+    assert_eq!(recs[2]["body"]["rows"], 1);
+    assert_eq!(
+        recs[2]["body"]["input_sha256"].as_str().map(str::len),
+        Some(64)
+    );
+}

@@ -2,7 +2,7 @@
 //! determination of every line with the parties' list status, the red-flag rules
 //! (`data/controls/red-flags.json`), and a risk score whose every contribution is listed.
 
-use crate::ownership::{roll_up, Rollup};
+use crate::ownership::{err, roll_up, Error, Rollup};
 use crate::transaction::{Party, Transaction};
 use chokepoint_controls as controls;
 use chokepoint_model::country;
@@ -158,23 +158,6 @@ struct RedFlags {
 fn red_flags() -> &'static RedFlags {
     static R: OnceLock<RedFlags> = OnceLock::new();
     R.get_or_init(|| serde_json::from_str(RED_FLAGS).expect("shipped red-flag rules are valid"))
-}
-
-/// Bad input: the transaction cannot be assessed at all.
-#[derive(Debug, Clone, thiserror::Error, PartialEq)]
-#[error("{field}: {message}")]
-pub struct Error {
-    /// Field.
-    pub field: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-fn err(field: impl Into<String>, message: impl Into<String>) -> Error {
-    Error {
-        field: field.into(),
-        message: message.into(),
-    }
 }
 
 fn iso(s: &Option<String>, field: &str) -> Result<Option<String>, Error> {

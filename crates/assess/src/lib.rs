@@ -10,4 +10,5 @@ pub mod ownership;
 pub mod transaction;
 
 pub use decide::{assess, Decision, Outcome, ScreenHit, Screener};
+pub use ownership::Error;
 pub use transaction::Transaction;

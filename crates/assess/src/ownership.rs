@@ -129,7 +129,7 @@ pub struct Rollup {
     pub findings: Vec<Finding>,
 }
 
-/// Bad input.
+/// Bad input: a field that cannot be read as the rules need it.
 #[derive(Debug, Clone, thiserror::Error, PartialEq)]
 #[error("{field}: {message}")]
 pub struct Error {
@@ -139,7 +139,7 @@ pub struct Error {
     pub message: String,
 }
 
-fn err(field: impl Into<String>, message: impl Into<String>) -> Error {
+pub(crate) fn err(field: impl Into<String>, message: impl Into<String>) -> Error {
     Error {
         field: field.into(),
         message: message.into(),

@@ -49,3 +49,13 @@ pub fn prf(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
     };
     (p, r, f)
 }
+
+/// The value after `--name` on the command line, or `default` when absent or unreadable.
+pub fn arg<T: std::str::FromStr>(name: &str, default: T) -> T {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}

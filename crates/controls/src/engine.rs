@@ -226,6 +226,26 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
     })
 }
 
+/// A line's outcome from its findings: a prohibition, then anything missing, then the
+/// requirements and whether licence exceptions overcome every one of them.
+pub(crate) fn line_outcome(l: &Line) -> Outcome {
+    if l.reasons.iter().any(|r| r.prohibits) {
+        Outcome::Prohibited
+    } else if !l.missing.is_empty() {
+        Outcome::Indeterminate
+    } else if l.reasons.is_empty() {
+        Outcome::Nlr
+    } else if l.reasons.iter().all(|r| {
+        l.exceptions_available
+            .iter()
+            .any(|x| x.covers.contains(&r.code))
+    }) {
+        Outcome::LicenseExceptionAvailable
+    } else {
+        Outcome::LicenseRequired
+    }
+}
+
 pub(crate) fn empty_line(name: &str) -> Line {
     Line {
         item: name.to_string(),
@@ -598,21 +618,7 @@ fn line(
     }
 
     exceptions(d, req, date, &mut l, item, cls, dest, no_exceptions_at_all);
-    l.outcome = if l.reasons.iter().any(|r| r.prohibits) {
-        Outcome::Prohibited
-    } else if !l.missing.is_empty() {
-        Outcome::Indeterminate
-    } else if l.reasons.is_empty() {
-        Outcome::Nlr
-    } else if l.reasons.iter().all(|r| {
-        l.exceptions_available
-            .iter()
-            .any(|x| x.covers.contains(&r.code))
-    }) {
-        Outcome::LicenseExceptionAvailable
-    } else {
-        Outcome::LicenseRequired
-    };
+    l.outcome = line_outcome(&l);
     l
 }
 

@@ -5,7 +5,7 @@
 //! goods). The Annex I entry is the exporter's classification, given as input.
 
 use crate::data::{Data, Ugea};
-use crate::engine::{empty_line, in_force, parse_date, reason, resolve_country};
+use crate::engine::{empty_line, in_force, line_outcome, parse_date, reason, resolve_country};
 use crate::{
     Activity, DataVersions, Determination, Error, ExceptionAvailable, ExceptionRejected, Item,
     Line, Outcome, Request, Step,
@@ -141,21 +141,7 @@ pub(crate) fn determine(
             Some(dest) => line(d, req, &date, item, cls.as_ref(), dest, &mut l),
             None => l.missing.push("the destination country".into()),
         }
-        l.outcome = if l.reasons.iter().any(|r| r.prohibits) {
-            Outcome::Prohibited
-        } else if !l.missing.is_empty() {
-            Outcome::Indeterminate
-        } else if l.reasons.is_empty() {
-            Outcome::Nlr
-        } else if l.reasons.iter().all(|r| {
-            l.exceptions_available
-                .iter()
-                .any(|x| x.covers.contains(&r.code))
-        }) {
-            Outcome::LicenseExceptionAvailable
-        } else {
-            Outcome::LicenseRequired
-        };
+        l.outcome = line_outcome(&l);
         lines.push(l);
     }
     Ok(Determination {

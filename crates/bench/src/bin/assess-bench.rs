@@ -34,13 +34,7 @@ impl Screener for S {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let n: usize = args
-        .iter()
-        .position(|a| a == "--n")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
+    let n: usize = chokepoint_bench::arg("--n", 2000);
     let s = S(Index::build(current_lists(), Config::default()));
     let names = [
         "Quellwerk Zerspanung Feldkirchen GmbH",

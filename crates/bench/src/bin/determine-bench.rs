@@ -10,13 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let n: usize = args
-        .iter()
-        .position(|a| a == "--n")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300_000);
+    let n: usize = chokepoint_bench::arg("--n", 300_000);
     let d = Data::get();
     let mut eccns: Vec<String> = d.ccl.keys().cloned().collect();
     eccns.sort();

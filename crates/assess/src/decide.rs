@@ -62,6 +62,47 @@ pub struct Hit {
     pub facts: Vec<String>,
 }
 
+/// A node of the explanation tree.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Node {
+    /// What was found.
+    pub finding: String,
+    /// Where the rule is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// What it rests on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    fn new(finding: impl Into<String>, citation: Option<String>) -> Node {
+        Node {
+            finding: finding.into(),
+            citation,
+            children: vec![],
+        }
+    }
+
+    /// The tree as indented lines.
+    pub fn lines(&self) -> Vec<String> {
+        fn go(n: &Node, depth: usize, out: &mut Vec<String>) {
+            let cite = n
+                .citation
+                .as_ref()
+                .map(|c| format!(" [{c}]"))
+                .unwrap_or_default();
+            out.push(format!("{}{}{cite}", "  ".repeat(depth), n.finding));
+            for c in &n.children {
+                go(c, depth + 1, out);
+            }
+        }
+        let mut out = Vec::new();
+        go(self, 0, &mut out);
+        out
+    }
+}
+
 /// One contribution to the risk score.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Contribution {
@@ -96,8 +137,8 @@ pub struct Decision {
     pub risk_score: f32,
     /// Every contribution to the score.
     pub contributions: Vec<Contribution>,
-    /// Why the outcome, from the decision down to its sources.
-    pub explanation: Vec<String>,
+    /// Why the outcome: a tree from the decision down to list entries, chart cells and rules.
+    pub explanation: Node,
     /// Screening of every party.
     pub screening: Vec<PartyScreening>,
     /// Ownership roll-ups (when a graph was given).
@@ -473,47 +514,107 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
         .ok()
         .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default();
-    let mut top = vec![format!("decision {name}: determination {}", det.as_str())];
-    for p in &prohibited_by_ownership {
-        top.push(format!("prohibited: {p}"));
+    // The explanation tree: the decision, then each thing it rests on, down to list entries,
+    // chart cells and rules, each with its citation.
+    let mut root = Node::new(format!("decision {name}"), None);
+    if !prohibited_by_ownership.is_empty() || !ownership.is_empty() {
+        let mut n = Node::new("ownership", None);
+        for p in &prohibited_by_ownership {
+            n.children.push(Node::new(format!("prohibited: {p}"), None));
+        }
+        for r in &ownership {
+            let mut rn = Node::new(
+                format!("{} on {}", r.regime, r.date),
+                Some(r.citation.clone()),
+            );
+            for f in r.findings.iter().filter(|f| f.status != "listed") {
+                rn.children.push(Node::new(
+                    format!("{} {}: {}", f.status, f.entity, f.why),
+                    None,
+                ));
+            }
+            n.children.push(rn);
+        }
+        n.children
+            .extend(explanation.into_iter().map(|e| Node::new(e, None)));
+        root.children.push(n);
     }
-    for h in &hits {
-        top.push(format!(
-            "red flag {} ({}): {} — {} [{}]",
-            h.rule,
-            h.severity,
-            h.indicator,
-            h.facts.join("; "),
-            h.citation
-        ));
+    let mut sn = Node::new(
+        "screening of every party against the lists in force",
+        Some(rf.screening.citation.clone()),
+    );
+    for s in &screening {
+        let mut pn = Node::new(
+            format!("party {}: {} possible match(es)", s.party, s.hits.len()),
+            None,
+        );
+        for h in &s.hits {
+            pn.children.push(Node::new(
+                format!(
+                    "{} \"{}\" ({}), score {:.3}",
+                    h.entity_id, h.name, h.source, h.score
+                ),
+                None,
+            ));
+        }
+        sn.children.push(pn);
     }
-    if escalated {
-        top.push(format!(
-            "{elevate} ELEVATE hit(s) escalate to HOLD ({})",
-            rf.escalation.citation
-        ));
-    }
+    root.children.push(sn);
+    let mut dn = Node::new(format!("determination {}", det.as_str()), None);
     for l in &determination.lines {
-        top.push(format!("line {}: {}", l.item, l.outcome.as_str()));
+        let mut ln = Node::new(format!("line {}: {}", l.item, l.outcome.as_str()), None);
         for r in &l.reasons {
-            top.push(format!(
-                "  licence requirement {} — {} [{}]",
-                r.code, r.text, r.citation
+            ln.children.push(Node::new(
+                format!("licence requirement {} — {}", r.code, r.text),
+                Some(r.citation.clone()),
             ));
         }
         for x in &l.exceptions_available {
-            top.push(format!(
-                "  exception {} for {} [{}]",
-                x.code,
-                x.covers.join(", "),
-                x.citation
+            ln.children.push(Node::new(
+                format!(
+                    "licence exception {} overcomes {}",
+                    x.code,
+                    x.covers.join(", ")
+                ),
+                Some(x.citation.clone()),
+            ));
+        }
+        for x in &l.exceptions_rejected {
+            ln.children.push(Node::new(
+                format!("licence exception {} not available: {}", x.code, x.failed),
+                Some(x.citation.clone()),
             ));
         }
         for m in &l.missing {
-            top.push(format!("  missing: {m}"));
+            ln.children.push(Node::new(format!("missing: {m}"), None));
         }
+        dn.children.push(ln);
     }
-    top.extend(explanation);
+    root.children.push(dn);
+    let mut rn = Node::new(
+        format!(
+            "red flags: {} fired, {} not evaluated",
+            hits.len(),
+            not_evaluated.len()
+        ),
+        None,
+    );
+    for h in &hits {
+        let mut hn = Node::new(
+            format!("{} ({}): {}", h.rule, h.severity, h.indicator),
+            Some(h.citation.clone()),
+        );
+        hn.children
+            .extend(h.facts.iter().map(|f| Node::new(f.clone(), None)));
+        rn.children.push(hn);
+    }
+    if escalated {
+        rn.children.push(Node::new(
+            format!("{elevate} ELEVATE hit(s) escalate to HOLD"),
+            Some(rf.escalation.citation.clone()),
+        ));
+    }
+    root.children.push(rn);
     // `+ 0.0` turns the -0.0 of an empty sum into 0.
     let risk: f32 = contributions.iter().map(|c| c.amount).sum::<f32>().min(1.0) + 0.0;
     Ok(Decision {
@@ -521,7 +622,7 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
         date,
         risk_score: (risk * 1000.0).round() / 1000.0,
         contributions,
-        explanation: top,
+        explanation: root,
         screening,
         ownership,
         determination,

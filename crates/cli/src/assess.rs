@@ -191,7 +191,7 @@ pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
                 c.why
             );
         }
-        for e in &d.explanation {
+        for e in d.explanation.lines() {
             println!("  {e}");
         }
         println!(

@@ -240,7 +240,7 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
         return Err(err("items", "no item lines"));
     }
     let mut ids = BTreeSet::new();
-    for (i, p) in tx.parties.iter().enumerate() {
+    for (i, p) in tx.parties.iter().chain(&tx.owners).enumerate() {
         if p.id.trim().is_empty() || !ids.insert(p.id.as_str()) {
             return Err(err(
                 format!("parties[{i}].id"),
@@ -308,7 +308,9 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
 
     // 1. Screening.
     let mut screening = Vec::new();
-    for p in &tx.parties {
+    // Owners in the ownership graph are screened too: a possible match on an owner leaves the
+    // status of what it owns open.
+    for p in tx.parties.iter().chain(&tx.owners) {
         let found = screener
             .screen(p)
             .map_err(|e| err(format!("parties[{}]", p.id), e))?;
@@ -386,6 +388,37 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
                         citation: r.citation.clone(),
                         facts: vec![format!("{} ({reg}): missing shares could bring listed ownership to the threshold", p.name)],
                     });
+                }
+            }
+            // Owners and parties with possible matches, counted as listed: what they would make
+            // blocked stays open until a reviewer resolves the match.
+            let possible: Vec<String> = screening
+                .iter()
+                .filter(|s| !s.hits.is_empty() && !g.listed.contains(&s.party))
+                .map(|s| s.party.clone())
+                .collect();
+            if !possible.is_empty() {
+                let mut alt = g.clone();
+                alt.listed.extend(possible.iter().cloned());
+                let ra = roll_up(&alt, reg, &date)
+                    .map_err(|e| err(format!("ownership ({reg}): {}", e.field), e.message))?;
+                for p in &tx.parties {
+                    if ra.blocked.contains(&p.id)
+                        && !r.blocked.contains(&p.id)
+                        && !possible.contains(&p.id)
+                    {
+                        hits.push(Hit {
+                            rule: "DIV-05".into(),
+                            severity: "HOLD".into(),
+                            indicator: "Ownership by listed persons cannot be ruled out: an owner may be listed".into(),
+                            citation: r.citation.clone(),
+                            facts: vec![format!(
+                                "{} ({reg}) would be caught if the possible list match of {} is confirmed",
+                                p.name,
+                                possible.join(", ")
+                            )],
+                        });
+                    }
                 }
             }
             ownership.push(r);

@@ -31,6 +31,9 @@ pub struct Transaction {
     /// Ownership graph (party ids and owners).
     #[serde(default)]
     pub ownership: Option<Graph>,
+    /// Owners in the graph that are not parties, with what screening needs (role `owner`).
+    #[serde(default)]
+    pub owners: Vec<Party>,
     /// Changes to ship-to, consignee, end user, routing or payer before dispatch.
     #[serde(default)]
     pub changes: Vec<Change>,

@@ -647,6 +647,12 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
             Some(rf.escalation.citation.clone()),
         ));
     }
+    if hold {
+        rn.children.push(Node::new(
+            "unresolved red flags are \"reason to know\": the order waits for a reviewer's resolution; proceeding with knowledge of a violation is General Prohibition 10",
+            Some("15 CFR 732 Supp. 3 (a); 736.2(b)(10); Part 744".into()),
+        ));
+    }
     root.children.push(rn);
     // `+ 0.0` turns the -0.0 of an empty sum into 0.
     let risk: f32 = contributions.iter().map(|c| c.amount).sum::<f32>().min(1.0) + 0.0;

@@ -280,3 +280,78 @@ fn screening_and_determination_are_recorded() {
         Some(64)
     );
 }
+
+#[test]
+fn a_false_positive_comes_back_when_the_list_entry_changes() {
+    // UN DATAID 110554, ABDUL LATIF MANSUR, changed between the 2024-05-15 and 2026-02-27 UN
+    // editions (its birth places; `lists diff un` lists it as changed).
+    let env = Env::new();
+    let un = |f: &str| common::data(&format!("un/{f}"));
+    env.ok(&[
+        "lists",
+        "import",
+        un("consolidated_2024-05-15.xml.gz").to_str().unwrap(),
+    ]);
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    env.ok(&[
+        "--user", "root", "users", "add", "alice", "--role", "reviewer",
+    ]);
+    let path = env.dir.path().join("tx.json");
+    std::fs::write(
+        &path,
+        r#"{"exporter": {"country": "US"}, "route": {"destination": "DE"},
+            "parties": [{"id": "p1", "role": "end_user", "name": "Abdul Latif Mansur", "kind": "person", "country": "AF"}],
+            "items": [{"eccn": "EAR99"}], "end_use": {"statement_status": "received", "reexport_intent": "none"}}"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let run = |date: &str| -> Value {
+        let o = env.run(&["--user", "root", "assess", p, "--date", date, "--json"]);
+        serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)))
+    };
+    let v = run("2026-11-27");
+    assert_eq!(v["outcome"], "HOLD_FOR_REVIEW");
+    let hits = &v["screening"][0]["hits"];
+    assert!(
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["entity_id"] == "un:110554"),
+        "{hits}"
+    );
+    let case = v["case_id"].as_i64().unwrap().to_string();
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["--user", "alice", "cases", "show", &case, "--json"]))
+            .unwrap();
+    for h in shown["hits"].as_array().unwrap() {
+        env.ok(&[
+            "--user",
+            "alice",
+            "cases",
+            "dispose",
+            &case,
+            &h["hit_no"].to_string(),
+            "--disposition",
+            "false_positive",
+            "--reason",
+            "different person",
+        ]);
+    }
+    // Same list edition: suppressed.
+    let v = run("2026-11-27");
+    assert_eq!(v["outcome"], "CLEAR", "{}", v["explanation"]);
+    // A new edition in which the entry changed: the hit is back for review.
+    env.ok(&[
+        "lists",
+        "import",
+        un("consolidated.xml.gz").to_str().unwrap(),
+    ]);
+    let v = run("2026-11-27");
+    assert_eq!(v["outcome"], "HOLD_FOR_REVIEW");
+    assert!(v["screening"][0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["entity_id"] == "un:110554"));
+}

@@ -190,7 +190,7 @@ struct RedFlags {
     escalation: Escalation,
     screening: ScreeningRule,
     hub_countries: Codes,
-    chp_hs6: Codes,
+    coalition_countries: Codes,
     concern_eccns: Codes,
     free_mail_domains: Vec<String>,
     rules: Vec<Rule>,
@@ -271,18 +271,15 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
                 "the exporter's jurisdiction is required",
             )
         })?;
-    let hs6 = |h: &Option<String>| {
-        h.as_deref().map(|x| {
-            x.chars()
-                .filter(char::is_ascii_digit)
-                .take(6)
-                .collect::<String>()
+    let eu_rules = &controls::data::Data::get().eu;
+    let chp = tx.items.iter().any(|i| {
+        i.hs.as_deref().is_some_and(|h| {
+            eu_rules
+                .no_russia_clause
+                .chp_hs6
+                .contains(&controls::hs6(h))
         })
-    };
-    let chp = tx
-        .items
-        .iter()
-        .any(|i| hs6(&i.hs).is_some_and(|h| rf.chp_hs6.codes.contains(&h)));
+    });
     let concern = tx.items.iter().any(|i| {
         i.eccn.as_deref().is_some_and(|e| {
             rf.concern_eccns
@@ -687,6 +684,8 @@ fn run_check(
     own: &[Rollup],
 ) -> Vec<String> {
     let tx = f.tx;
+    // Annex VIII of Reg. 833/2014: the partner countries the EU's "no Russia" rules exempt.
+    let partners = &controls::data::Data::get().eu.no_russia_clause.partners;
     let hub = |c: &str| rf.hub_countries.countries.iter().any(|h| h == c);
     let pc = |p: &Party| f.party_country.get(p.id.as_str()).cloned().flatten();
     let by_role = |roles: &[&str]| {
@@ -1031,8 +1030,8 @@ fn run_check(
                     "ultimate_consignee",
                     "intermediate_consignee",
                 ]) {
-                    let coalition = ["US", "CA", "GB", "AU", "NZ", "JP", "KR", "NO", "CH"];
-                    let far = pc(p).is_none_or(|c| hub(&c) || !(coalition.contains(&c.as_str())));
+                    let coalition = &rf.coalition_countries.codes;
+                    let far = pc(p).is_none_or(|c| hub(&c) || !coalition.contains(&c));
                     if p.incorporation_date.as_deref().is_some_and(|d| d > after) && far {
                         out.push(format!(
                             "{} incorporated {} trades in high priority items",
@@ -1063,11 +1062,10 @@ fn run_check(
             }
         }
         "eu_no_russia_clause_missing" => {
-            let partners = ["AU", "CA", "JP", "NZ", "NO", "KR", "CH", "GB", "US"];
             if f.eu_exporter
                 && f.chp
                 && !tx.contract.no_russia_clause
-                && !partners.contains(&f.dest.as_str())
+                && !partners.contains(&f.dest)
                 && !["RU", "BY"].contains(&f.dest.as_str())
             {
                 out.push(format!(
@@ -1077,11 +1075,10 @@ fn run_check(
             }
         }
         "eu_chp_no_risk_assessment" => {
-            let partners = ["AU", "CA", "JP", "NZ", "NO", "KR", "CH", "GB", "US"];
             if f.eu_exporter
                 && f.chp
                 && !tx.exporter.chp_risk_assessment
-                && !partners.contains(&f.dest.as_str())
+                && !partners.contains(&f.dest)
             {
                 out.push("no current re-export risk assessment for high priority items".into());
             }

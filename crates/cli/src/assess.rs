@@ -1,6 +1,6 @@
 //! `chokepoint assess`: one decision for a transaction.
 
-use crate::screen::{build_index, make_query};
+use crate::screen::build_index;
 use anyhow::{Context, Result};
 use chokepoint_assess::transaction::Party;
 use chokepoint_assess::{assess, Outcome, ScreenHit, Screener, Transaction};
@@ -49,15 +49,14 @@ struct IndexScreener<'a> {
 
 impl Screener for IndexScreener<'_> {
     fn screen(&self, p: &Party) -> Result<Vec<ScreenHit>, String> {
-        let q = make_query(
+        let q = chokepoint_screen::batch::make_query(
             &p.name,
             p.kind.as_deref(),
             p.birth_date.as_deref(),
             p.country.as_deref(),
             p.identifiers.clone(),
             vec![],
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         let key = party_key(&p.name, q.country.as_deref());
         let mut out = Vec::new();
         for m in self.index.screen(&q, 10).into_iter().filter(|m| m.alert) {

@@ -1,7 +1,8 @@
 //! `chokepoint screen`: one name, or a CSV batch, against the lists in force.
 
 use anyhow::{anyhow, bail, Context, Result};
-use chokepoint_screen::{Config, Index, Match, Query, DEFAULT_ALERT_THRESHOLD};
+use chokepoint_screen::batch::make_query;
+use chokepoint_screen::{Config, Index, Match, DEFAULT_ALERT_THRESHOLD};
 use chokepoint_store::Store;
 use clap::Args;
 use rayon::prelude::*;
@@ -71,19 +72,6 @@ pub fn build_index(store: &Store, as_of: Option<&str>, config: Config) -> Result
     Ok(Index::build(entities, config))
 }
 
-/// Validates one query's fields into a [`Query`].
-pub fn make_query(
-    name: &str,
-    kind: Option<&str>,
-    birth: Option<&str>,
-    country: Option<&str>,
-    ids: Vec<String>,
-    sources: Vec<String>,
-) -> Result<Query> {
-    chokepoint_screen::batch::make_query(name, kind, birth, country, ids, sources)
-        .map_err(|e| anyhow!(e))
-}
-
 fn select(mut m: Vec<Match>, top_k: Option<usize>) -> Vec<Match> {
     if top_k.is_none() {
         m.retain(|x| x.alert);
@@ -141,7 +129,8 @@ pub fn run(store: &mut Store, user: &str, a: ScreenArgs) -> Result<ExitCode> {
         a.country.as_deref(),
         a.identifiers.clone(),
         a.source.clone(),
-    )?;
+    )
+    .map_err(anyhow::Error::msg)?;
     let index = build_index(store, a.as_of.as_deref(), config)?;
     let matches = select(index.screen(&q, k), a.top_k);
     let alert = matches.iter().any(|m| m.alert);

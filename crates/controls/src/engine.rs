@@ -1,7 +1,7 @@
 //! The order of review (Part 732) over the data: parties, end uses, embargoes, the chart,
 //! licence exceptions.
 
-use crate::data::{Data, Entry, Flag, Scope};
+use crate::data::{Data, DataRange, Entry, Flag, Scope};
 use crate::{
     Activity, DataVersions, Determination, Error, ExceptionAvailable, ExceptionRejected, Item,
     Line, Outcome, Reason, Request, Step,
@@ -25,30 +25,19 @@ fn classify_item<'a>(d: &'a Data, s: &str, field: &str) -> Result<Class<'a>, Err
     if s.eq_ignore_ascii_case("EAR99") {
         return Ok(Class::Ear99);
     }
-    let (head, para) = match s.split_once('.') {
-        Some((h, p)) => (h, Some(p.to_ascii_lowercase())),
-        None => (s, None),
-    };
-    let head = head.to_ascii_uppercase();
-    let b = head.as_bytes();
-    let well_formed = b.len() == 5
-        && b[0].is_ascii_digit()
-        && (b'A'..=b'E').contains(&b[1])
-        && b[2..].iter().all(u8::is_ascii_digit);
-    if !well_formed {
-        return Err(Error::input(
-            field,
-            format!("{s:?} is not an ECCN (digit, A–E, three digits, then .paragraphs) or EAR99"),
-        ));
-    }
-    if let Some(p) = &para {
-        let ok = !p.is_empty()
-            && p.split('.')
-                .all(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_alphanumeric()));
-        if !ok {
-            return Err(Error::input(field, format!("{s:?}: malformed paragraph")));
-        }
-    }
+    let (head, para) =
+        match entry_form(s) {
+            Ok(x) => x,
+            Err(Form::Head) => return Err(Error::input(
+                field,
+                format!(
+                    "{s:?} is not an ECCN (digit, A–E, three digits, then .paragraphs) or EAR99"
+                ),
+            )),
+            Err(Form::Paragraph) => {
+                return Err(Error::input(field, format!("{s:?}: malformed paragraph")))
+            }
+        };
     let entry = d.ccl.get(&head).ok_or_else(|| {
         Error::input(
             field,
@@ -59,6 +48,72 @@ fn classify_item<'a>(d: &'a Data, s: &str, field: &str) -> Result<Class<'a>, Err
         )
     })?;
     Ok(Class::Eccn { entry, para })
+}
+
+/// What is wrong with the form of an entry number.
+pub(crate) enum Form {
+    /// The five characters before the paragraphs.
+    Head,
+    /// The paragraphs after the first dot.
+    Paragraph,
+}
+
+/// Splits an entry written `2B001.a.1` into its upper-case head and lower-case paragraphs, when
+/// it has the form ECCNs and Annex I entries share: a digit, a letter A–E, three digits, then
+/// dot-separated alphanumeric paragraphs.
+pub(crate) fn entry_form(s: &str) -> Result<(String, Option<String>), Form> {
+    let (head, para) = match s.trim().split_once('.') {
+        Some((h, p)) => (h, Some(p.to_ascii_lowercase())),
+        None => (s.trim(), None),
+    };
+    let head = head.to_ascii_uppercase();
+    let b = head.as_bytes();
+    let well_formed = b.len() == 5
+        && b[0].is_ascii_digit()
+        && (b'A'..=b'E').contains(&b[1])
+        && b[2..].iter().all(u8::is_ascii_digit);
+    if !well_formed {
+        return Err(Form::Head);
+    }
+    if let Some(p) = &para {
+        let ok = !p.is_empty()
+            && p.split('.')
+                .all(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_alphanumeric()));
+        if !ok {
+            return Err(Form::Paragraph);
+        }
+    }
+    Ok((head, para))
+}
+
+/// The evaluation date (today when not given), refused outside the range the data covers: a
+/// past date before the data starts would be answered with later law, a future one with
+/// today's.
+pub(crate) fn evaluation_date(date: &Option<String>, range: &DataRange) -> Result<String, Error> {
+    let today = chrono::Local::now().date_naive();
+    let date = match date {
+        Some(s) => parse_date(s)?,
+        None => today,
+    };
+    let from = parse_date(&range.from)?;
+    if date < from {
+        return Err(Error::input(
+            "date",
+            format!(
+                "{date} is outside the data's range: it starts on {from} ({})",
+                range.why
+            ),
+        ));
+    }
+    if date > today {
+        return Err(Error::input(
+            "date",
+            format!(
+                "{date} is in the future: the data says what is in force up to today ({today})"
+            ),
+        ));
+    }
+    Ok(date.format("%Y-%m-%d").to_string())
 }
 
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, Error> {
@@ -93,30 +148,7 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
             ),
         ));
     }
-    let today = chrono::Local::now().date_naive();
-    let date = match &req.date {
-        Some(s) => parse_date(s)?,
-        None => today,
-    };
-    let range_from = parse_date(&d.rules.data_range.from)?;
-    if date < range_from {
-        return Err(Error::input(
-            "date",
-            format!(
-                "{date} is outside the data's range: it starts on {range_from} ({})",
-                d.rules.data_range.why
-            ),
-        ));
-    }
-    if date > today {
-        return Err(Error::input(
-            "date",
-            format!(
-                "{date} is in the future: the data says what is in force up to today ({today})"
-            ),
-        ));
-    }
-    let date = date.format("%Y-%m-%d").to_string();
+    let date = evaluation_date(&req.date, &d.rules.data_range)?;
     if req.items.is_empty() {
         return Err(Error::input("items", "no item lines"));
     }
@@ -207,11 +239,7 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
         lines.push(l);
     }
     Ok(Determination {
-        outcome: lines
-            .iter()
-            .map(|l| l.outcome)
-            .max()
-            .unwrap_or(Outcome::Indeterminate),
+        outcome: strictest(&lines),
         date,
         jurisdiction,
         activity: req.activity,
@@ -224,6 +252,15 @@ pub fn determine(req: &Request) -> Result<Determination, Error> {
             rules: format!("ear-rules, in force from {}", d.rules.data_range.from),
         },
     })
+}
+
+/// The roll-up of the lines: the strictest outcome (INDETERMINATE when there is none).
+pub(crate) fn strictest(lines: &[Line]) -> Outcome {
+    lines
+        .iter()
+        .map(|l| l.outcome)
+        .max()
+        .unwrap_or(Outcome::Indeterminate)
 }
 
 /// A line's outcome from its findings: a prohibition, then anything missing, then the

@@ -5,10 +5,13 @@
 //! goods). The Annex I entry is the exporter's classification, given as input.
 
 use crate::data::{Data, Ugea};
-use crate::engine::{empty_line, in_force, line_outcome, parse_date, reason, resolve_country};
+use crate::engine::{
+    empty_line, entry_form, evaluation_date, in_force, line_outcome, reason, resolve_country,
+    strictest,
+};
 use crate::{
     Activity, DataVersions, Determination, Error, ExceptionAvailable, ExceptionRejected, Item,
-    Line, Outcome, Request, Step,
+    Line, Request, Step,
 };
 
 /// How an item is classified under Regulation 2021/821.
@@ -24,28 +27,14 @@ fn classify(s: &str, field: &str) -> Result<EuClass, Error> {
     if ["none", "not-listed", "not listed", "-"].contains(&t.to_ascii_lowercase().as_str()) {
         return Ok(EuClass::NotListed);
     }
-    let (head, para) = t.split_once('.').unwrap_or((t, ""));
-    let h = head.to_ascii_uppercase();
-    let b = h.as_bytes();
-    let ok = b.len() == 5
-        && b[0].is_ascii_digit()
-        && (b'A'..=b'E').contains(&b[1])
-        && b[2..].iter().all(u8::is_ascii_digit)
-        && (para.is_empty()
-            || para
-                .split('.')
-                .all(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_alphanumeric())));
-    if !ok {
-        return Err(Error::input(
+    match entry_form(t) {
+        Ok((head, None)) => Ok(EuClass::Listed(head)),
+        Ok((head, Some(para))) => Ok(EuClass::Listed(format!("{head}.{para}"))),
+        Err(_) => Err(Error::input(
             field,
             format!("{t:?} is not an Annex I entry (digit, A–E, three digits, then .paragraphs) or \"none\""),
-        ));
+        )),
     }
-    Ok(EuClass::Listed(if para.is_empty() {
-        h
-    } else {
-        format!("{h}.{}", para.to_ascii_lowercase())
-    }))
 }
 
 pub(crate) fn determine(
@@ -54,28 +43,7 @@ pub(crate) fn determine(
     jurisdiction: String,
 ) -> Result<Determination, Error> {
     let eu = &d.eu;
-    let today = chrono::Local::now().date_naive();
-    let date = match &req.date {
-        Some(s) => parse_date(s)?,
-        None => today,
-    };
-    let from = parse_date(&eu.data_range.from)?;
-    if date < from {
-        return Err(Error::input(
-            "date",
-            format!(
-                "{date} is outside the data's range: it starts on {from} ({})",
-                eu.data_range.why
-            ),
-        ));
-    }
-    if date > today {
-        return Err(Error::input(
-            "date",
-            format!("{date} is in the future (today is {today})"),
-        ));
-    }
-    let date = date.format("%Y-%m-%d").to_string();
+    let date = evaluation_date(&req.date, &eu.data_range)?;
     if req.items.is_empty() {
         return Err(Error::input("items", "no item lines"));
     }
@@ -94,11 +62,14 @@ pub(crate) fn determine(
             });
         if !known {
             let mut names: Vec<&str> = eu.catch_alls.keys().map(String::as_str).collect();
-            names.extend([
-                "registered-ugea",
-                "repair-or-replacement",
-                "exhibition-or-fair",
-            ]);
+            names.extend(
+                eu.ugeas
+                    .values()
+                    .flat_map(|u| &u.conditions)
+                    .filter_map(|c| c.strip_prefix("fact:")),
+            );
+            names.sort_unstable();
+            names.dedup();
             return Err(Error::input(
                 format!("facts[{i}]"),
                 format!(
@@ -145,11 +116,7 @@ pub(crate) fn determine(
         lines.push(l);
     }
     Ok(Determination {
-        outcome: lines
-            .iter()
-            .map(|l| l.outcome)
-            .max()
-            .unwrap_or(Outcome::Indeterminate),
+        outcome: strictest(&lines),
         date,
         jurisdiction,
         activity: req.activity,
@@ -300,7 +267,7 @@ fn line(
     }
     // Obligations for sales to third countries of common high priority goods.
     if let Some(hs) = &item.hs {
-        let hs6: String = hs.chars().filter(char::is_ascii_digit).take(6).collect();
+        let hs6 = crate::hs6(hs);
         let c = &eu.no_russia_clause;
         let third = !intra
             && !eu

@@ -19,6 +19,12 @@ mod eu;
 
 pub use engine::determine;
 
+/// The six-digit HS heading of a code written any way (`8542.31`, `854231`, `8542 31 90`):
+/// the level at which the common high priority list is kept.
+pub fn hs6(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
 use serde::{Deserialize, Serialize};
 
 /// The outcome of a determination, from the most permissive to the strictest; a roll-up takes

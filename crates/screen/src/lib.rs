@@ -339,12 +339,12 @@ fn fnv(b: &[u8]) -> u64 {
     })
 }
 
-/// Hashes of `s` with up to `depth` letters deleted (`s` itself included), deduplicated. Two
-/// words within `d` edits of each other share a variant with at most `d` deletions on each
-/// side, so these keys find every misspelling within the budget, including the ones that share
-/// no trigram ("Ghaih" for "Ghiath").
+/// Hashes of `word` with up to [`deletion_depth`] letters deleted (`word` itself included),
+/// sorted and deduplicated. Two words within `d` edits of each other share a variant with at
+/// most `d` deletions on each side, so these keys find every misspelling within the budget,
+/// including the ones that share no trigram ("Ghaih" for "Ghiath").
 /// The hash is cut to 32 bits: a collision only adds a candidate, which is then verified.
-fn deletion_keys(s: &[u8], depth: usize, out: &mut Vec<u32>) {
+fn deletion_keys(word: &str) -> Vec<u32> {
     fn go(s: &mut Vec<u8>, depth: usize, from: usize, out: &mut Vec<u32>) {
         out.push(fnv(s) as u32);
         if depth == 0 {
@@ -356,12 +356,16 @@ fn deletion_keys(s: &[u8], depth: usize, out: &mut Vec<u32>) {
             s.insert(i, c);
         }
     }
-    let start = out.len();
-    go(&mut s.to_vec(), depth, 0, out);
-    out[start..].sort_unstable();
-    let mut v = out.split_off(start);
-    v.dedup();
-    out.extend(v);
+    let mut out = Vec::new();
+    go(
+        &mut word.as_bytes().to_vec(),
+        deletion_depth(word.len()),
+        0,
+        &mut out,
+    );
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn trigrams(s: &str) -> Vec<[u8; 3]> {
@@ -520,9 +524,8 @@ impl Index {
             };
             ix.tri_len.push(grams.len() as u16);
             if t.text.is_ascii() && t.class == Class::Word {
-                let mut keys = Vec::new();
-                deletion_keys(t.text.as_bytes(), deletion_depth(t.text.len()), &mut keys);
-                ix.deletions.extend(keys.into_iter().map(|k| (k, i as u32)));
+                ix.deletions
+                    .extend(deletion_keys(&t.text).into_iter().map(|k| (k, i as u32)));
             }
             for g in grams {
                 ix.trigrams.entry(g).or_default().push(i as u32);
@@ -620,9 +623,7 @@ impl Index {
                 cands.extend(v.iter().copied());
             }
         }
-        let mut keys = Vec::new();
-        deletion_keys(t.text.as_bytes(), deletion_depth(t.text.len()), &mut keys);
-        for k in keys {
+        for k in deletion_keys(&t.text) {
             let from = self.deletions.partition_point(|x| x.0 < k);
             cands.extend(
                 self.deletions[from..]
@@ -750,10 +751,7 @@ impl Index {
             if exhaustive {
                 let scored = (0..self.entities.len())
                     .filter(|&i| self.source_ok(&self.entities[i], q))
-                    .filter_map(|i| {
-                        self.score(&forms, q, i, None)
-                            .map(|s| Scored { entity: i, ..s })
-                    })
+                    .filter_map(|i| self.score(&forms, q, i, None))
                     .collect();
                 self.best_matches(&forms, q, scored, top_k, None)
             } else {
@@ -829,7 +827,7 @@ impl Index {
                         if kth.len() > top_k {
                             kth.remove(0);
                         }
-                        scored.push(Scored { entity: i, ..s });
+                        scored.push(s);
                     }
                 }
                 self.best_matches(&forms, q, scored, top_k, Some(&memo))
@@ -1060,6 +1058,7 @@ impl Index {
         let ie = &self.entities[ei];
         let names = ListNames::Indexed(self, ie);
         self.score_names(forms, q, &ie.entity, &ie.countries, &ie.ids, &names, memo)
+            .map(|s| Scored { entity: ei, ..s })
     }
 
     /// Writes out the match and its explanation for a scored indexed entity.
@@ -1150,6 +1149,7 @@ impl Index {
             return None;
         }
         Some(Scored {
+            // Set by the caller that knows the index position (`score`); `compare` has none.
             entity: 0,
             score: (name_score + delta).clamp(0.0, 1.0),
             name_score,

@@ -25,19 +25,20 @@ fn classify_item<'a>(d: &'a Data, s: &str, field: &str) -> Result<Class<'a>, Err
     if s.eq_ignore_ascii_case("EAR99") {
         return Ok(Class::Ear99);
     }
-    let (head, para) =
-        match entry_form(s) {
-            Ok(x) => x,
-            Err(Form::Head) => return Err(Error::input(
+    let (head, para) = match entry_form(s) {
+        Ok(x) => x,
+        Err(Form::Head) => {
+            return Err(Error::input(
                 field,
                 format!(
                     "{s:?} is not an ECCN (digit, A–E, three digits, then .paragraphs) or EAR99"
                 ),
-            )),
-            Err(Form::Paragraph) => {
-                return Err(Error::input(field, format!("{s:?}: malformed paragraph")))
-            }
-        };
+            ))
+        }
+        Err(Form::Paragraph) => {
+            return Err(Error::input(field, format!("{s:?}: malformed paragraph")))
+        }
+    };
     let entry = d.ccl.get(&head).ok_or_else(|| {
         Error::input(
             field,

@@ -1,11 +1,9 @@
 //! `chokepoint assess`: one decision for a transaction.
 
-use crate::screen::build_index;
 use anyhow::{Context, Result};
-use chokepoint_assess::transaction::Party;
-use chokepoint_assess::{assess, Outcome, ScreenHit, Screener, Transaction};
+use chokepoint_assess::{assess, Outcome, Transaction};
 use chokepoint_screen::{Config, Index};
-use chokepoint_store::cases::party_key;
+use chokepoint_service::IndexScreener;
 use chokepoint_store::Store;
 use clap::Args;
 use std::path::PathBuf;
@@ -35,63 +33,6 @@ pub struct AssessArgs {
     json: bool,
 }
 
-/// Screens with the index over the lists in force, leaving out hits a reviewer judged false
-/// positives on the same version of the list entity.
-struct IndexScreener<'a> {
-    index: Index,
-    store: &'a Store,
-    snapshots: Vec<i64>,
-    /// On replay: exactly the hits suppressed then; otherwise the memory as it stands.
-    replayed: Option<Vec<(String, String)>>,
-    /// (party key, entity id) of the hits left out, for the record.
-    suppressed: std::cell::RefCell<Vec<(String, String)>>,
-}
-
-impl Screener for IndexScreener<'_> {
-    fn screen(&self, p: &Party) -> Result<Vec<ScreenHit>, String> {
-        let q = chokepoint_screen::batch::make_query(
-            &p.name,
-            p.kind.as_deref(),
-            p.birth_date.as_deref(),
-            p.country.as_deref(),
-            p.identifiers.clone(),
-            vec![],
-        )?;
-        let key = party_key(&p.name, q.country.as_deref());
-        let mut out = Vec::new();
-        for m in self.index.screen(&q, 10).into_iter().filter(|m| m.alert) {
-            let hash = self
-                .store
-                .entity_hash(&self.snapshots, &m.entity_id)
-                .map_err(|e| e.to_string())?;
-            let known_fp = match (&self.replayed, &hash) {
-                (Some(r), _) => r.iter().any(|(k, e)| *k == key && *e == m.entity_id),
-                (None, Some(h)) => self
-                    .store
-                    .suppressed(&key, &m.entity_id, h)
-                    .map_err(|e| e.to_string())?,
-                (None, None) => false,
-            };
-            if known_fp {
-                self.suppressed
-                    .borrow_mut()
-                    .push((key.clone(), m.entity_id.clone()));
-            } else {
-                out.push(m);
-            }
-        }
-        Ok(out
-            .into_iter()
-            .map(|m| ScreenHit {
-                entity_id: m.entity_id,
-                name: m.matched_name,
-                score: m.score,
-                source: m.source,
-            })
-            .collect())
-    }
-}
-
 pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
     crate::check_date(&a.date, "--date")?;
     store.require_role(
@@ -110,62 +51,13 @@ pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
     if a.date.is_some() {
         tx.date = a.date.clone();
     }
-    let index = build_index(store, tx.date.as_deref(), Config::default())?;
-    let snapshots: Vec<i64> = store
-        .in_force_all(tx.date.as_deref())?
-        .iter()
-        .map(|s| s.id)
-        .collect();
-    let screener = IndexScreener {
-        index,
-        store,
-        snapshots: snapshots.clone(),
-        replayed: None,
-        suppressed: Default::default(),
-    };
-    let d = assess(&tx, &screener).with_context(|| path.display().to_string())?;
-    let suppressed = screener.suppressed.take();
-    drop(screener);
-    // The record: inputs, the list snapshots used, the outputs; a hold opens a case with its
-    // hits, in the same transaction.
     let subject = tx.id.clone().unwrap_or_else(|| path.display().to_string());
-    let mut hits: Vec<(String, String, String, String)> = Vec::new();
-    if d.outcome == Outcome::HoldForReview {
-        for s in &d.screening {
-            for h in &s.hits {
-                hits.push((
-                    s.party.clone(),
-                    "screening".into(),
-                    h.entity_id.clone(),
-                    format!("\"{}\" ({}, score {:.3})", h.name, h.source, h.score),
-                ));
-            }
-        }
-        for f in d
-            .red_flags
-            .iter()
-            .filter(|f| f.rule != "KYC-01" && f.severity != "INFO")
-        {
-            hits.push((
-                String::new(),
-                "red_flag".into(),
-                f.rule.clone(),
-                format!("{} ({}): {}", f.indicator, f.severity, f.facts.join("; ")),
-            ));
-        }
-    }
-    let body = serde_json::json!({
-        "transaction": tx,
-        "parties": tx.parties.iter().map(|p| serde_json::json!({
-            "id": p.id,
-            "name": p.name,
-            "country": p.country.as_deref().and_then(chokepoint_screen::parse_country),
-        })).collect::<Vec<_>>(),
-        "snapshots": snapshots,
-        "suppressed_false_positives": suppressed,
-        "decision": d,
-    });
-    let (seq, case) = store.record_assessment(user, &subject, &body, &hits)?;
+    let chokepoint_service::Assessed {
+        decision: d,
+        audit_seq: seq,
+        case_id: case,
+    } = chokepoint_service::assess_and_record(store, user, &tx, &subject, None)
+        .with_context(|| path.display().to_string())?;
     if a.json {
         let mut v = serde_json::to_value(&d)?;
         v["audit_seq"] = seq.into();
@@ -234,13 +126,8 @@ fn replay(store: &mut Store, user: &str, seq: i64, json: bool) -> Result<ExitCod
             entities.push((snap.source.clone(), e));
         }
     }
-    let screener = IndexScreener {
-        index: Index::build(entities, Config::default()),
-        store,
-        snapshots: snapshots.clone(),
-        replayed: Some(replayed),
-        suppressed: Default::default(),
-    };
+    let index = Index::build(entities, Config::default());
+    let screener = IndexScreener::new(&index, store, snapshots.clone(), Some(replayed));
     let now = assess(&tx, &screener).with_context(|| format!("replaying audit record {seq}"))?;
     drop(screener);
     let then = &rec.body["decision"];

@@ -1,7 +1,6 @@
 //! `chokepoint users`, `cases` and `audit`: reviewers' work on held orders, and the audit log.
 
 use anyhow::{bail, Result};
-use chokepoint_store::cases::party_key;
 use chokepoint_store::Store;
 use clap::Subcommand;
 use std::io::Write;
@@ -88,8 +87,9 @@ pub fn users(store: &mut Store, actor: &str, cmd: UsersCmd) -> Result<ExitCode> 
     store.require_role(actor, &[], "add users")?;
     match cmd {
         UsersCmd::Add { name, role } => {
-            store.add_user(actor, &name, &role)?;
-            println!("user {name} added with role {role}");
+            let token = store.add_user(actor, &name, &role)?;
+            println!("user {name} added with role {role}; API token (shown only now):");
+            println!("  {token}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -164,36 +164,7 @@ pub fn cases(store: &mut Store, user: &str, cmd: CasesCmd) -> Result<ExitCode> {
             reason,
         } => {
             // A false positive is remembered against the list entity's current version.
-            let (mut key, mut hash) = (None, None);
-            let c = store.case(id)?;
-            if let Some(h) = c
-                .iter()
-                .flat_map(|c| &c.hits)
-                .find(|h| h.hit_no == hit && h.kind == "screening")
-            {
-                let c = c.as_ref().expect("hit of a case");
-                let parties = c.decision["parties"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                if let Some(p) = parties.iter().find(|p| p["id"] == h.party.as_str()) {
-                    key = Some(party_key(
-                        p["name"].as_str().unwrap_or(""),
-                        p["country"].as_str(),
-                    ));
-                }
-                let snaps: Vec<i64> = store.in_force_all(None)?.iter().map(|s| s.id).collect();
-                hash = store.entity_hash(&snaps, &h.reference)?;
-            }
-            store.dispose(
-                user,
-                id,
-                hit,
-                &disposition,
-                &reason,
-                key.as_deref(),
-                hash.as_deref(),
-            )?;
+            chokepoint_service::dispose(store, user, id, hit, &disposition, &reason)?;
             println!("case {id} hit {hit}: {disposition}");
         }
         CasesCmd::Approve { id } => {

@@ -8,6 +8,7 @@ mod cases;
 mod determine;
 mod ownership;
 mod screen;
+mod serve;
 mod update;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -81,6 +82,18 @@ enum Cmd {
     Audit {
         #[command(subcommand)]
         cmd: cases::AuditCmd,
+    },
+    /// Run the HTTP API (SQLite store, shipped lists) for ERP systems and reviewers
+    Serve(serve::ServeArgs),
+    /// Counterparties registered for continuous monitoring
+    Counterparties {
+        #[command(subcommand)]
+        cmd: serve::CounterpartiesCmd,
+    },
+    /// Re-screen registered counterparties against what changed on the lists
+    Monitor {
+        #[command(subcommand)]
+        cmd: serve::MonitorCmd,
     },
 }
 
@@ -254,6 +267,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Cmd::Users { cmd } => return cases::users(&mut store, &cli.user, cmd),
         Cmd::Cases { cmd } => return cases::cases(&mut store, &cli.user, cmd),
         Cmd::Audit { cmd } => return cases::audit(&store, &cli.user, cmd),
+        Cmd::Serve(args) => {
+            ensure_loaded(&mut store)?;
+            return serve::serve(store, args);
+        }
+        Cmd::Counterparties { cmd } => {
+            ensure_loaded(&mut store)?;
+            return serve::counterparties(&mut store, &cli.user, cmd);
+        }
+        Cmd::Monitor { cmd } => {
+            ensure_loaded(&mut store)?;
+            return serve::monitor(&mut store, &cli.user, cmd);
+        }
     };
     match cmd {
         ListsCmd::Import {

@@ -2,7 +2,8 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use chokepoint_screen::batch::make_query;
-use chokepoint_screen::{Config, Index, Match, DEFAULT_ALERT_THRESHOLD};
+use chokepoint_screen::{Config, Index, DEFAULT_ALERT_THRESHOLD};
+use chokepoint_service::{build_index, select};
 use chokepoint_store::Store;
 use clap::Args;
 use rayon::prelude::*;
@@ -53,30 +54,6 @@ pub struct ScreenArgs {
     /// Alert threshold
     #[arg(long, default_value_t = DEFAULT_ALERT_THRESHOLD, value_name = "SCORE")]
     threshold: f32,
-}
-
-/// Builds the index over the lists in force on `as_of` (newest without a date).
-pub fn build_index(store: &Store, as_of: Option<&str>, config: Config) -> Result<Index> {
-    let mut entities = Vec::new();
-    for snap in store.in_force_all(as_of)? {
-        for e in store.entities(snap.id)? {
-            entities.push((snap.source.clone(), e));
-        }
-    }
-    if entities.is_empty() {
-        bail!(
-            "no lists in force{}",
-            as_of.map(|d| format!(" on {d}")).unwrap_or_default()
-        );
-    }
-    Ok(Index::build(entities, config))
-}
-
-fn select(mut m: Vec<Match>, top_k: Option<usize>) -> Vec<Match> {
-    if top_k.is_none() {
-        m.retain(|x| x.alert);
-    }
-    m
 }
 
 /// Runs the command.
@@ -134,15 +111,14 @@ pub fn run(store: &mut Store, user: &str, a: ScreenArgs) -> Result<ExitCode> {
     let index = build_index(store, a.as_of.as_deref(), config)?;
     let matches = select(index.screen(&q, k), a.top_k);
     let alert = matches.iter().any(|m| m.alert);
-    store.audit(
+    chokepoint_service::record_screening(
+        store,
         user,
-        "screen",
-        &name,
-        &serde_json::json!({
-            "query": {"name": name, "type": a.kind, "birth_date": a.birth_date, "country": a.country, "identifiers": a.identifiers, "sources": a.source},
-            "as_of": a.as_of, "snapshots": snapshots, "threshold": a.threshold,
-            "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "score": m.score, "alert": m.alert})).collect::<Vec<_>>(),
-        }),
+        &q,
+        a.as_of.as_deref(),
+        &snapshots,
+        a.threshold,
+        &matches,
     )?;
     if a.json {
         println!(

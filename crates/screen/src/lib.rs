@@ -123,6 +123,14 @@ pub struct Index {
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
     config: Config,
+    /// Token statistics of a larger index to weigh tokens by (see [`Index::build_against`]).
+    reference: Option<Box<Reference>>,
+}
+
+/// Document frequencies and entity count borrowed from another index.
+struct Reference {
+    df: HashMap<String, u32>,
+    n: usize,
 }
 
 /// Verified neighbours of a vocabulary token: (token id, similarity, how).
@@ -396,6 +404,7 @@ impl Index {
             weights: Vec::new(),
             id_index: HashMap::new(),
             config,
+            reference: None,
         };
         // Name analysis is the costly part and independent per entity: it runs on every core,
         // a chunk at a time so the analysed forms do not all sit in memory at once; interning
@@ -410,6 +419,41 @@ impl Index {
             for ((source, e), names) in chunk.into_iter().zip(analysed) {
                 ix.add_entity(source, e, names);
             }
+        }
+        ix.finish()
+    }
+
+    /// Builds an index over a few entities (a list update's delta) that scores exactly as
+    /// `reference`, the index over all the lists, would: a token's rarity is judged over the
+    /// whole lists, not over the delta, where every token would look rare.
+    pub fn build_against(entities: Vec<(String, Entity)>, reference: &Index) -> Index {
+        let r = Reference {
+            df: reference
+                .vocab
+                .iter()
+                .map(|(t, &i)| (t.clone(), reference.df[i as usize]))
+                .collect(),
+            n: reference.entities.len(),
+        };
+        let mut ix = Index {
+            entities: Vec::with_capacity(entities.len()),
+            vocab: HashMap::new(),
+            tokens: Vec::new(),
+            df: Vec::new(),
+            postings: Vec::new(),
+            by_key: HashMap::new(),
+            trigrams: HashMap::new(),
+            deletions: Vec::new(),
+            tri_len: Vec::new(),
+            neighbours: Vec::new(),
+            weights: Vec::new(),
+            id_index: HashMap::new(),
+            config: reference.config.clone(),
+            reference: Some(Box::new(r)),
+        };
+        for (source, e) in entities {
+            let names = e.names.iter().map(|n| analyze(&n.full, e.kind)).collect();
+            ix.add_entity(source, e, names);
         }
         ix.finish()
     }
@@ -574,7 +618,11 @@ impl Index {
     }
 
     fn weight_of_df(&self, df: u32) -> f32 {
-        let n = self.entities.len().max(1) as f32;
+        let n = match &self.reference {
+            Some(r) => r.n,
+            None => self.entities.len(),
+        }
+        .max(1) as f32;
         // Inverse document frequency, scaled so a token on one entity in a thousand weighs ~1.
         (1.0 + (n / (df as f32 + 1.0)).ln()) / (1.0 + 1000f32.ln())
     }
@@ -590,11 +638,14 @@ impl Index {
     }
 
     fn token_weight(&self, t: &Token) -> f32 {
-        let df = self
-            .vocab
-            .get(&t.text)
-            .map(|&i| self.df[i as usize])
-            .unwrap_or(0);
+        let df = match &self.reference {
+            Some(r) => r.df.get(&t.text).copied().unwrap_or(0),
+            None => self
+                .vocab
+                .get(&t.text)
+                .map(|&i| self.df[i as usize])
+                .unwrap_or(0),
+        };
         self.weight_of_df(df).clamp(0.2, 2.0) * Self::class_factor(t.class)
     }
 

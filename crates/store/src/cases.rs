@@ -12,7 +12,8 @@ pub(crate) const CASES_SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS app_user (
     name TEXT PRIMARY KEY,
     role TEXT NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    token_hash TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS audit (
     seq INTEGER PRIMARY KEY,
@@ -110,6 +111,19 @@ pub struct Case {
     pub closed_by: Option<String>,
     /// Hits.
     pub hits: Vec<CaseHit>,
+    /// Notes added by the system (e.g. a list entity of a hit was removed), oldest first.
+    pub notes: Vec<CaseNote>,
+}
+
+/// A note on a case.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CaseNote {
+    /// When.
+    pub at: String,
+    /// By whom.
+    pub author: String,
+    /// What.
+    pub note: String,
 }
 
 /// One audit record.
@@ -144,7 +158,7 @@ pub struct AuditCheck {
     pub problems: Vec<String>,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -174,15 +188,24 @@ pub fn party_key(name: &str, country: Option<&str>) -> String {
     format!("{n}|{}", country.unwrap_or("").to_ascii_uppercase())
 }
 
+/// A fresh API token: 32 random bytes from the operating system, hex-encoded behind a prefix
+/// that makes a leaked token easy to recognise in logs and secret scanners.
+fn new_token() -> Result<String> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b)
+        .map_err(|e| Error::Invalid(format!("no randomness for a token: {e}")))?;
+    Ok(format!("cpk_{}", hex::encode(b)))
+}
+
 /// Deliberate crash points for the atomicity tests (`CHOKEPOINT_FAILPOINT`).
-fn failpoint(name: &str) {
+pub(crate) fn failpoint(name: &str) {
     if std::env::var("CHOKEPOINT_FAILPOINT").as_deref() == Ok(name) {
         std::process::abort();
     }
 }
 
 impl Store {
-    fn append_audit_tx(
+    pub(crate) fn append_audit_tx(
         tx: &rusqlite::Transaction<'_>,
         actor: &str,
         action: &str,
@@ -210,14 +233,17 @@ impl Store {
 
     /// Appends one audit record on its own.
     pub fn audit(&mut self, actor: &str, action: &str, subject: &str, body: &Value) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let seq = Self::append_audit_tx(&tx, actor, action, subject, body)?;
         tx.commit()?;
         Ok(seq)
     }
 
-    /// Adds a user with a role.
-    pub fn add_user(&mut self, actor: &str, name: &str, role: &str) -> Result<()> {
+    /// Adds a user with a role and returns its API token, which is shown this once: only its
+    /// SHA-256 is stored.
+    pub fn add_user(&mut self, actor: &str, name: &str, role: &str) -> Result<String> {
         if !ROLES.contains(&role) {
             return Err(Error::Invalid(format!(
                 "unknown role {role:?}; roles: {}",
@@ -235,7 +261,9 @@ impl Store {
                 "the first user must be an admin (who then adds the others)".into(),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let exists: Option<String> = tx
             .query_row("SELECT role FROM app_user WHERE name = ?1", [name], |r| {
                 r.get(0)
@@ -244,9 +272,10 @@ impl Store {
         if exists.is_some() {
             return Err(Error::Invalid(format!("user {name} exists")));
         }
+        let token = new_token()?;
         tx.execute(
-            "INSERT INTO app_user (name, role, created_at) VALUES (?1, ?2, ?3)",
-            params![name, role, now()],
+            "INSERT INTO app_user (name, role, created_at, token_hash) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role, now(), sha256_hex(token.as_bytes())],
         )?;
         Self::append_audit_tx(
             &tx,
@@ -256,7 +285,26 @@ impl Store {
             &serde_json::json!({"role": role}),
         )?;
         tx.commit()?;
-        Ok(())
+        Ok(token)
+    }
+
+    /// Number of users.
+    pub fn user_count(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM app_user", [], |r| r.get(0))?)
+    }
+
+    /// The user (name, role) an API token belongs to.
+    pub fn user_by_token(&self, token: &str) -> Result<Option<(String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT name, role FROM app_user WHERE token_hash = ?1",
+                [sha256_hex(token.as_bytes())],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     /// A user's role.
@@ -304,7 +352,9 @@ impl Store {
         body: &Value,
         hits: &[(String, String, String, String)],
     ) -> Result<(i64, Option<i64>)> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let seq = Self::append_audit_tx(&tx, actor, "assess", subject, body)?;
         let mut case = None;
         if !hits.is_empty() {
@@ -369,6 +419,7 @@ impl Store {
                         closed_at: r.get(6)?,
                         closed_by: r.get(7)?,
                         hits: vec![],
+                        notes: vec![],
                     })
                 },
             )
@@ -392,6 +443,11 @@ impl Store {
                 })
             })?
             .collect::<std::result::Result<_, _>>()?;
+        c.notes = self
+            .case_notes(id)?
+            .into_iter()
+            .map(|(at, author, note)| CaseNote { at, author, note })
+            .collect();
         Ok(Some(c))
     }
 
@@ -429,7 +485,9 @@ impl Store {
             .find(|h| h.hit_no == hit_no)
             .ok_or_else(|| Error::Invalid(format!("case {case_id} has no hit {hit_no}")))?
             .clone();
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let at = now();
         tx.execute(
             "UPDATE case_hit SET disposition = ?1, reason = ?2, disposed_by = ?3, disposed_at = ?4 WHERE case_id = ?5 AND hit_no = ?6",
@@ -478,7 +536,9 @@ impl Store {
                 "four eyes: {user} disposed of hits in case {case_id} and cannot also approve it"
             )));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "UPDATE case_file SET status = 'closed', closed_at = ?1, closed_by = ?2 WHERE id = ?3",
             params![now(), user, case_id],

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod cases;
+pub mod monitor;
 
 use chokepoint_lists::ParsedList;
 use chokepoint_model::Entity;
@@ -30,6 +31,9 @@ pub enum Error {
     /// The request cannot be met.
     #[error("{0}")]
     Invalid(String),
+    /// Someone else changed the same thing first; nothing was written.
+    #[error("conflict: {0}")]
+    Conflict(String),
 }
 
 /// Result alias.
@@ -201,6 +205,20 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(cases::CASES_SCHEMA)?;
+        // Stores made before API tokens existed gain the column (users without a token can
+        // still act through the command line, never through the server).
+        let has_token: i64 = conn.query_row(
+            "SELECT count(*) FROM pragma_table_info('app_user') WHERE name = 'token_hash'",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_token == 0 {
+            conn.execute_batch("ALTER TABLE app_user ADD COLUMN token_hash TEXT")?;
+        }
+        conn.execute_batch(
+            "CREATE UNIQUE INDEX IF NOT EXISTS app_user_token ON app_user (token_hash)",
+        )?;
+        conn.execute_batch(monitor::MONITOR_SCHEMA)?;
         Ok(Store { conn })
     }
 

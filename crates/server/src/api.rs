@@ -359,9 +359,11 @@ pub struct CounterpartyOut {
     pub name: String,
     /// When registered.
     pub registered_at: String,
-    /// When last screened.
+    /// When last screened (absent: never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_screened_at: Option<String>,
-    /// The last screening that found anything.
+    /// The last screening that found anything (absent: none did).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Object)]
     pub last_result: Option<serde_json::Value>,
 }

@@ -1,0 +1,585 @@
+//! The HTTP API end to end: `chokepoint serve` on a loopback port, driven over HTTP. Every
+//! response is checked against the OpenAPI document the server publishes (status documented,
+//! body valid against the schema), every endpoint but /health refuses a request without a
+//! token, and roles are enforced.
+
+mod common;
+use common::Env;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+fn json_of(r: ureq::Response) -> Value {
+    serde_json::from_str(&r.into_string().unwrap()).unwrap()
+}
+
+struct Server {
+    child: Child,
+    base: String,
+    admin: String,
+    doc: Value,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(env: &Env) -> Server {
+    start_with(env, true)
+}
+
+fn start_with(env: &Env, first: bool) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+        .arg("--db")
+        .arg(env.db())
+        .args(["serve", "--listen", "127.0.0.1:0", "--watch-interval", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut admin, mut base) = (String::new(), String::new());
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let t = line.trim();
+        if t.starts_with("cpk_") {
+            admin = t.to_string();
+        }
+        if let Some(rest) = t.strip_prefix("listening on ") {
+            base = rest.split_whitespace().next().unwrap().to_string();
+            break;
+        }
+    }
+    assert_eq!(
+        !admin.is_empty(),
+        first,
+        "only the first start prints an admin token"
+    );
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let doc: Value = json_of(ureq::get(&format!("{base}/openapi.json")).call().unwrap());
+    Server {
+        child,
+        base,
+        admin,
+        doc,
+    }
+}
+
+impl Server {
+    /// Calls the API and checks the answer against the document: `template` is the documented
+    /// path (`/v1/cases/{id}`), `path` the concrete one.
+    fn call(
+        &self,
+        method: &str,
+        template: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let mut req = ureq::request(method, &format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        let resp = match body {
+            Some(b) => req
+                .set("Content-Type", "application/json")
+                .send_string(&b.to_string()),
+            None => req.call(),
+        };
+        let resp = match resp {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = resp.status();
+        assert_eq!(
+            resp.content_type(),
+            "application/json",
+            "{method} {path}: every answer is JSON"
+        );
+        let v: Value = json_of(resp);
+        self.conforms(method, template, status, &v);
+        (status, v)
+    }
+
+    fn conforms(&self, method: &str, template: &str, status: u16, body: &Value) {
+        let op = &self.doc["paths"][template][method.to_lowercase()];
+        assert!(op.is_object(), "{method} {template} is not in the document");
+        let resp = &op["responses"][status.to_string()];
+        assert!(
+            resp.is_object(),
+            "{method} {template}: status {status} is not documented: {body}"
+        );
+        let schema = &resp["content"]["application/json"]["schema"];
+        let mut root = schema.clone();
+        root["components"] = self.doc["components"].clone();
+        let v = jsonschema::validator_for(&root).unwrap();
+        let errors: Vec<String> = v.iter_errors(body).map(|e| e.to_string()).collect();
+        assert!(
+            errors.is_empty(),
+            "{method} {template} {status}: the body does not match the document: {errors:?}\n{body}"
+        );
+    }
+
+    fn add_user(&self, name: &str, role: &str) -> String {
+        let (s, v) = self.call(
+            "POST",
+            "/v1/users",
+            "/v1/users",
+            Some(&self.admin),
+            Some(&json!({"name": name, "role": role})),
+        );
+        assert_eq!(s, 200, "{v}");
+        v["token"].as_str().unwrap().to_string()
+    }
+}
+
+const PUTIN_TX: &str = r#"{"id": "order-42", "exporter": {"country": "US"}, "route": {"destination": "DE"},
+  "parties": [{"id": "p1", "role": "end_user", "name": "Vladimir Vladimirovich Putin", "kind": "person", "country": "RU"}],
+  "items": [{"eccn": "EAR99"}], "end_use": {"statement_status": "received", "reexport_intent": "none"}}"#;
+
+#[test]
+fn the_api_answers_as_documented_and_checks_every_role() {
+    let env = Env::new();
+    let srv = start(&env);
+
+    // Without a token, every endpoint but /health is refused with 401 (JSON).
+    let paths = srv.doc["paths"].as_object().unwrap().clone();
+    assert!(paths.len() >= 18, "{:?}", paths.keys());
+    for (template, ops) in &paths {
+        let concrete = template
+            .replace("{id}", "1")
+            .replace("{hit}", "1")
+            .replace("{source}", "un");
+        for method in ops.as_object().unwrap().keys() {
+            let body = (method == "post").then(|| json!({}));
+            let (s, v) = srv.call(
+                &method.to_uppercase(),
+                template,
+                &concrete,
+                None,
+                body.as_ref(),
+            );
+            if template == "/health" {
+                assert_eq!(s, 200);
+                assert!(v["entities"].as_u64().unwrap() > 10_000);
+            } else {
+                assert_eq!(s, 401, "{method} {template} must need a token: {v}");
+                assert_eq!(v["code"], "unauthorized");
+            }
+        }
+    }
+    let (s, _) = srv.call("GET", "/v1/whoami", "/v1/whoami", Some("cpk_forged"), None);
+    assert_eq!(s, 401);
+
+    let sam = srv.add_user("sam", "screener");
+    let alice = srv.add_user("alice", "reviewer");
+    let bob = srv.add_user("bob", "approver");
+    let ada = srv.add_user("ada", "auditor");
+    let (s, v) = srv.call("GET", "/v1/whoami", "/v1/whoami", Some(&alice), None);
+    assert_eq!(
+        (s, v["name"].as_str(), v["role"].as_str()),
+        (200, Some("alice"), Some("reviewer"))
+    );
+    // Only an admin adds users.
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/users",
+        "/v1/users",
+        Some(&sam),
+        Some(&json!({"name": "eve", "role": "admin"})),
+    );
+    assert_eq!((s, v["code"].as_str()), (403, Some("forbidden")));
+
+    // Screening.
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/screen",
+        "/v1/screen",
+        Some(&sam),
+        Some(&json!({"name": "Vladimir Vladimirovich Putin", "type": "person", "birth_date": "1952-10-07"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert!(v["matches"][0]["alert"].as_bool().unwrap());
+    assert!(v["matches"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("putin"));
+    // An auditor may not screen.
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/screen",
+        "/v1/screen",
+        Some(&ada),
+        Some(&json!({"name": "x"})),
+    );
+    assert_eq!(s, 403);
+    // Bad input: a clear JSON error naming the problem.
+    for (body, needle) in [
+        (json!({"name": ""}), "empty name"),
+        (
+            json!({"name": "Jo", "birth_date": "1965-13-01"}),
+            "birth date",
+        ),
+        (json!({"name": "Jo", "type": "planet"}), "unknown type"),
+        (json!({"nme": "Jo"}), "unknown field"),
+        (json!({"name": 5}), "invalid type"),
+    ] {
+        let (s, v) = srv.call("POST", "/v1/screen", "/v1/screen", Some(&sam), Some(&body));
+        assert_eq!(s, 400, "{body}: {v}");
+        assert!(
+            v["message"].as_str().unwrap().contains(needle),
+            "{body}: {v}"
+        );
+    }
+    let malformed = ureq::post(&format!("{}/v1/screen", srv.base))
+        .set("Authorization", &format!("Bearer {sam}"))
+        .set("Content-Type", "application/json")
+        .send_string("{\"name\": ");
+    match malformed {
+        Err(ureq::Error::Status(400, r)) => {
+            let v: Value = json_of(r);
+            assert_eq!(v["code"], "bad_request");
+        }
+        other => panic!("malformed JSON: {other:?}"),
+    }
+    let huge = "a".repeat(17 << 20);
+    match ureq::post(&format!("{}/v1/screen", srv.base))
+        .set("Authorization", &format!("Bearer {sam}"))
+        .set("Content-Type", "application/json")
+        .send_string(&format!("{{\"name\": \"{huge}\"}}"))
+    {
+        Err(ureq::Error::Status(413, r)) => {
+            let v: Value = json_of(r);
+            assert_eq!(v["code"], "payload_too_large");
+        }
+        Err(ureq::Error::Transport(_)) => {} // the server may close before reading it all
+        other => panic!("oversized body: {other:?}"),
+    }
+
+    // Batch: a bad row gets its error, the others their matches, in input order.
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/screen/batch",
+        "/v1/screen/batch",
+        Some(&sam),
+        Some(&json!({"rows": [
+            {"id": "r1", "name": "Vladimir Putin", "type": "person"},
+            {"id": "r2", "name": "!!!"},
+            {"id": "r3", "name": "Hans Mueller Maschinenbau GmbH", "country": "DE"}
+        ]})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let r = v["results"].as_array().unwrap();
+    assert_eq!(
+        r.iter()
+            .map(|x| x["query_id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["r1", "r2", "r3"]
+    );
+    assert!(r[0]["matches"][0]["alert"].as_bool().unwrap());
+    assert!(r[1]["error"].as_str().unwrap().contains("no letters"));
+
+    // Determination: EAR99 to Germany needs no licence (EAR 734.3(c); Country Chart).
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/determine",
+        "/v1/determine",
+        Some(&sam),
+        Some(&json!({"destination": "DE", "items": [{"eccn": "EAR99"}], "date": "2026-11-27"})),
+    );
+    assert_eq!((s, v["outcome"].as_str()), (200, Some("NLR")), "{v}");
+
+    // Assessment: a listed end user holds the order and opens a case.
+    let tx: Value = serde_json::from_str(PUTIN_TX).unwrap();
+    let (s, v) = srv.call("POST", "/v1/assess", "/v1/assess", Some(&sam), Some(&tx));
+    assert_eq!(
+        (s, v["outcome"].as_str()),
+        (200, Some("HOLD_FOR_REVIEW")),
+        "{v}"
+    );
+    let case = v["case_id"].as_i64().unwrap();
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/assess",
+        "/v1/assess",
+        Some(&sam),
+        Some(&json!({"parties": "x"})),
+    );
+    assert_eq!(s, 400, "{v}");
+
+    // Review: dispositions by a reviewer, approval by a second person.
+    let (s, list) = srv.call(
+        "GET",
+        "/v1/cases",
+        "/v1/cases?status=open",
+        Some(&alice),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert!(list.as_array().unwrap().iter().any(|c| c["id"] == case));
+    let cpath = format!("/v1/cases/{case}");
+    let (s, c) = srv.call("GET", "/v1/cases/{id}", &cpath, Some(&alice), None);
+    assert_eq!(s, 200);
+    let (s, _) = srv.call(
+        "GET",
+        "/v1/cases/{id}",
+        "/v1/cases/999999",
+        Some(&alice),
+        None,
+    );
+    assert_eq!(s, 404);
+    let approve = format!("/v1/cases/{case}/approve");
+    let (s, v) = srv.call("POST", "/v1/cases/{id}/approve", &approve, Some(&bob), None);
+    assert_eq!(s, 400, "undisposed hits: {v}");
+    for h in c["hits"].as_array().unwrap() {
+        let p = format!("/v1/cases/{case}/hits/{}/disposition", h["hit_no"]);
+        let t = "/v1/cases/{id}/hits/{hit}/disposition";
+        let (s, _) = srv.call(
+            "POST",
+            t,
+            &p,
+            Some(&sam),
+            Some(&json!({"disposition": "true_match", "reason": "x"})),
+        );
+        assert_eq!(s, 403, "a screener may not dispose");
+        let (s, v) = srv.call(
+            "POST",
+            t,
+            &p,
+            Some(&alice),
+            Some(&json!({"disposition": "maybe", "reason": "x"})),
+        );
+        assert_eq!(s, 400, "{v}");
+        let (s, v) = srv.call(
+            "POST",
+            t,
+            &p,
+            Some(&alice),
+            Some(&json!({"disposition": "true_match", "reason": "listed person"})),
+        );
+        assert_eq!(s, 200, "{v}");
+    }
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/cases/{id}/approve",
+        &approve,
+        Some(&alice),
+        None,
+    );
+    assert_eq!(s, 403, "a reviewer may not approve");
+    let (s, v) = srv.call("POST", "/v1/cases/{id}/approve", &approve, Some(&bob), None);
+    assert_eq!((s, v["status"].as_str()), (200, Some("closed")), "{v}");
+
+    // Lists.
+    let (s, v) = srv.call("GET", "/v1/lists", "/v1/lists", Some(&sam), None);
+    assert_eq!(s, 200);
+    assert!(v.as_array().unwrap().iter().any(|x| x["source"] == "un"));
+    let (s, _) = srv.call(
+        "GET",
+        "/v1/lists/{source}/diff",
+        "/v1/lists/un/diff",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 200);
+    let (s, v) = srv.call(
+        "GET",
+        "/v1/entities/{id}",
+        "/v1/entities/un:110326",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 200, "{v}");
+    let (s, _) = srv.call(
+        "GET",
+        "/v1/entities/{id}",
+        "/v1/entities/un:110326?as_of=1999-01-01",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 404);
+
+    // Counterparties: registered, screened at once, a hit opens a case.
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/counterparties",
+        "/v1/counterparties",
+        Some(&sam),
+        Some(&json!({"counterparties": [
+            {"id": "k1", "name": "Vladimir Putin", "type": "person", "country": "RU"},
+            {"id": "k2", "name": "Hans Mueller Maschinenbau GmbH", "country": "DE"}
+        ]})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["counterparties"], 2);
+    assert_eq!(v["cases_opened"].as_array().unwrap().len(), 1);
+    let (s, v) = srv.call(
+        "GET",
+        "/v1/counterparties/{id}",
+        "/v1/counterparties/k1",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert!(
+        v["last_result"]["matches"].as_array().unwrap().len() >= 1,
+        "{v}"
+    );
+    let (s, _) = srv.call(
+        "GET",
+        "/v1/counterparties/{id}",
+        "/v1/counterparties/nobody",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 404);
+    let (s, v) = srv.call(
+        "GET",
+        "/v1/counterparties",
+        "/v1/counterparties",
+        Some(&ada),
+        None,
+    );
+    assert_eq!((s, v.as_array().unwrap().len()), (200, 2));
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/counterparties",
+        "/v1/counterparties",
+        Some(&sam),
+        Some(&json!({"counterparties": [{"id": "k3", "name": "Ok"}, {"id": "k4", "name": "", "type": "person"}]})),
+    );
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/monitor/run",
+        "/v1/monitor/run",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 403, "{v}");
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/monitor/run",
+        "/v1/monitor/run",
+        Some(&srv.admin),
+        None,
+    );
+    assert_eq!(
+        (s, v["hits"].as_u64()),
+        (200, Some(0)),
+        "nothing changed: {v}"
+    );
+
+    // Audit: everything above is recorded, by whom, and the chain is intact.
+    let (s, _) = srv.call(
+        "GET",
+        "/v1/audit/verify",
+        "/v1/audit/verify",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 403);
+    let (s, v) = srv.call(
+        "GET",
+        "/v1/audit/verify",
+        "/v1/audit/verify",
+        Some(&ada),
+        None,
+    );
+    assert_eq!(s, 200);
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    let (s, v) = srv.call("GET", "/v1/audit", "/v1/audit", Some(&ada), None);
+    assert_eq!(s, 200);
+    let recs = v["records"].as_array().unwrap();
+    for (actor, action) in [
+        ("sam", "screen"),
+        ("sam", "screen.batch"),
+        ("sam", "determine"),
+        ("sam", "assess"),
+        ("alice", "case.dispose"),
+        ("bob", "case.approve"),
+        ("sam", "counterparty.register"),
+        ("admin", "user.add"),
+    ] {
+        assert!(
+            recs.iter()
+                .any(|r| r["actor"] == actor && r["action"] == action),
+            "no {action} by {actor}"
+        );
+    }
+    // No token reaches the audit log or the store in clear.
+    let mut db = std::fs::read(env.db()).unwrap();
+    db.extend(std::fs::read(format!("{}-wal", env.db().display())).unwrap_or_default());
+    for t in [&sam, &alice, &bob, &ada, &srv.admin] {
+        assert!(!v.to_string().contains(t.as_str()));
+        assert!(
+            db.windows(t.len()).all(|w| w != t.as_bytes()),
+            "token stored in clear"
+        );
+    }
+}
+
+#[test]
+fn two_instances_on_one_store_lose_and_duplicate_nothing() {
+    let env = Env::new();
+    let a = start(&env);
+    let mut b = start_with(&env, false);
+    b.admin = a.admin.clone();
+    let sam = a.add_user("sam", "screener");
+    let tx: Value = serde_json::from_str(PUTIN_TX).unwrap();
+    let per_thread = 15;
+    let seqs: Vec<(i64, i64)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|t| {
+                let srv = if t % 2 == 0 { &a } else { &b };
+                let (sam, tx) = (&sam, &tx);
+                s.spawn(move || {
+                    (0..per_thread)
+                        .map(|_| {
+                            let (st, v) =
+                                srv.call("POST", "/v1/assess", "/v1/assess", Some(sam), Some(tx));
+                            assert_eq!(st, 200, "{v}");
+                            (
+                                v["audit_seq"].as_i64().unwrap(),
+                                v["case_id"].as_i64().unwrap(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let n = 4 * per_thread;
+    let mut audit: Vec<i64> = seqs.iter().map(|x| x.0).collect();
+    let mut cases: Vec<i64> = seqs.iter().map(|x| x.1).collect();
+    audit.sort();
+    audit.dedup();
+    cases.sort();
+    cases.dedup();
+    assert_eq!(
+        (audit.len(), cases.len()),
+        (n, n),
+        "every assessment its own record and case"
+    );
+    let auditor = a.add_user("ada", "auditor");
+    let (_, list) = b.call("GET", "/v1/cases", "/v1/cases", Some(&auditor), None);
+    assert_eq!(list.as_array().unwrap().len(), n);
+    let (_, v) = a.call(
+        "GET",
+        "/v1/audit/verify",
+        "/v1/audit/verify",
+        Some(&auditor),
+        None,
+    );
+    assert!(v["problems"].as_array().unwrap().is_empty(), "{v}");
+    // user.add for admin, sam and ada, then (assess, case.open) per assessment.
+    assert_eq!(v["records"].as_i64().unwrap(), 3 + 2 * n as i64);
+}

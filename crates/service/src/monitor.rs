@@ -11,6 +11,9 @@ use chokepoint_store::Store;
 use rayon::prelude::*;
 use serde::Serialize;
 
+/// Counterparties read from the store at a time during a monitoring run.
+const PAGE: usize = 20_000;
+
 /// The query for a counterparty; the error names it and the field.
 pub fn query_of(c: &Counterparty) -> Result<Query, String> {
     make_query(
@@ -238,18 +241,25 @@ pub fn run(store: &mut Store, user: &str, reference: &Index) -> Result<MonitorRe
     }
     let snapshots: Vec<i64> = snaps.iter().map(|s| s.id).collect();
     let delta_entities = entities.len();
-    let cps = if entities.is_empty() {
-        Vec::new()
-    } else {
-        store.counterparties()?
-    };
-    let (found, rejected) = if entities.is_empty() {
-        (Vec::new(), Vec::new())
-    } else {
+    // Counterparties are read a page at a time and only those with alerts are kept, so a
+    // million of them never sit in memory at once.
+    let mut results = Vec::new();
+    let mut rejected = Vec::new();
+    let mut suppressed = 0;
+    if !entities.is_empty() {
         let index = Index::build_against(entities, reference);
-        screen_all(&index, &cps)
-    };
-    let (results, suppressed) = to_review(store, &snapshots, found)?;
+        let mut after = String::new();
+        loop {
+            let page = store.counterparties_after(&after, PAGE)?;
+            let Some(last) = page.last() else { break };
+            after = last.id.clone();
+            let (found, rej) = screen_all(&index, &page);
+            let (r, s) = to_review(store, &snapshots, found)?;
+            results.extend(r);
+            rejected.extend(rej);
+            suppressed += s;
+        }
+    }
     let hits = results.iter().map(|r| r.hits.len()).sum();
     let counterparties = store.counterparty_count()? as usize;
     let body = serde_json::json!({

@@ -163,6 +163,18 @@ impl Store {
         Ok(v)
     }
 
+    /// Up to `limit` counterparties with ids after `after` (`""`: from the first), by id: for
+    /// going through many without holding them all.
+    pub fn counterparties_after(&self, after: &str, limit: usize) -> Result<Vec<Counterparty>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {CP_COLUMNS} FROM counterparty WHERE id > ?1 ORDER BY id LIMIT ?2"
+        ))?;
+        let v = st
+            .query_map(params![after, limit as i64], row_counterparty)?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(v)
+    }
+
     /// Number of registered counterparties.
     pub fn counterparty_count(&self) -> Result<i64> {
         Ok(self

@@ -244,8 +244,19 @@ impl FromRequestParts<Arc<AppState>> for User {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("the Authorization header must be Bearer <token>"))?
             .to_string();
-        let st = state.clone();
-        let found = blocking(move || Ok(st.store().user_by_token(&token)?)).await?;
+        let key = chokepoint_store::sha256_hex(token.as_bytes());
+        let cached = state.users.read().expect("users lock").get(&key).cloned();
+        let found = match cached {
+            Some(u) => Some(u),
+            None => {
+                let st = state.clone();
+                let found = blocking(move || Ok(st.store().user_by_token(&token)?)).await?;
+                if let Some(u) = &found {
+                    state.users.write().expect("users lock").insert(key, u.clone());
+                }
+                found
+            }
+        };
         match found {
             Some((name, role)) => Ok(User { name, role }),
             None => Err(unauthorized("unknown token")),

@@ -32,6 +32,9 @@ pub struct AppState {
     lists: RwLock<Arc<Lists>>,
     /// Serialises index rebuilds.
     rebuilding: tokio::sync::Mutex<()>,
+    /// Users by token hash, as found in the store: users are never changed or removed, so a
+    /// hit stays true; a miss (a user added by another instance) asks the store.
+    pub(crate) users: RwLock<std::collections::HashMap<String, (String, String)>>,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             store: Mutex::new(store),
             lists: RwLock::new(Arc::new(lists)),
             rebuilding: tokio::sync::Mutex::new(()),
+            users: Default::default(),
         }))
     }
 

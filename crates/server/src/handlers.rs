@@ -29,7 +29,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 type S = State<Arc<AppState>>;
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let api = Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .route("/v1/whoami", get(whoami))
@@ -54,7 +54,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/monitor/run", post(monitor_run))
         .route("/v1/users", post(users_add))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
-        .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::map_response(json_errors));
+    // The UI's pages answer HTML, also for errors, so the JSON error layer stays on the API.
+    crate::ui::routes()
+        .merge(api)
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -74,16 +77,19 @@ pub(crate) struct ApiError {
 }
 
 impl ApiError {
+    pub(crate) fn parts(self) -> (StatusCode, String) {
+        (self.status, self.message)
+    }
     fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
         }
     }
-    fn bad(message: impl Into<String>) -> Self {
+    pub(crate) fn bad(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
-    fn not_found(message: impl Into<String>) -> Self {
+    pub(crate) fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, message)
     }
 }
@@ -184,7 +190,7 @@ where
     }
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| {
@@ -198,13 +204,13 @@ async fn blocking<T: Send + 'static>(
 
 /// The caller, from its bearer token.
 pub(crate) struct User {
-    name: String,
-    role: String,
+    pub(crate) name: String,
+    pub(crate) role: String,
 }
 
 impl User {
     /// Admins may do everything; others need one of `roles`.
-    fn need(&self, roles: &[&str], action: &str) -> Result<(), ApiError> {
+    pub(crate) fn need(&self, roles: &[&str], action: &str) -> Result<(), ApiError> {
         if self.role == "admin" || roles.contains(&self.role.as_str()) {
             Ok(())
         } else {
@@ -244,6 +250,14 @@ impl FromRequestParts<Arc<AppState>> for User {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| unauthorized("the Authorization header must be Bearer <token>"))?
             .to_string();
+        User::from_token(state, token).await
+    }
+}
+
+impl User {
+    /// The user a token belongs to (cached by the token's hash).
+    pub(crate) async fn from_token(state: &Arc<AppState>, token: String) -> Result<User, ApiError> {
+        let unauthorized = |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, m);
         let key = chokepoint_store::sha256_hex(token.as_bytes());
         let cached = state.users.read().expect("users lock").get(&key).cloned();
         let found = match cached {
@@ -252,7 +266,11 @@ impl FromRequestParts<Arc<AppState>> for User {
                 let st = state.clone();
                 let found = blocking(move || Ok(st.store().user_by_token(&token)?)).await?;
                 if let Some(u) = &found {
-                    state.users.write().expect("users lock").insert(key, u.clone());
+                    state
+                        .users
+                        .write()
+                        .expect("users lock")
+                        .insert(key, u.clone());
                 }
                 found
             }

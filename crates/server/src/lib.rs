@@ -10,6 +10,7 @@
 
 pub mod api;
 mod handlers;
+mod ui;
 
 use anyhow::Result;
 use chokepoint_screen::{Config, Index};
@@ -54,7 +55,7 @@ impl AppState {
         self.lists.read().expect("lists lock").clone()
     }
 
-    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+    pub(crate) fn store(&self) -> std::sync::MutexGuard<'_, Store> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so the store stays usable.
         self.store.lock().unwrap_or_else(|p| p.into_inner())

@@ -282,3 +282,39 @@ pub fn dispose(
     )?;
     Ok(())
 }
+
+/// Screens one party and, when it alerts, opens a case with the alerts for review (the web
+/// UI's "screen" page): the audit record and the case are written in one transaction. The
+/// party is recorded like an assessment's, so a false-positive disposition is remembered.
+pub fn screen_for_review(
+    store: &mut Store,
+    user: &str,
+    q: &Query,
+    index: &Index,
+    snapshots: &[i64],
+) -> Result<(Vec<Match>, i64, Option<i64>)> {
+    let matches = select(index.screen(q, 10), None);
+    let hits: Vec<(String, String, String, String)> = matches
+        .iter()
+        .map(|m| {
+            (
+                "q".to_string(),
+                "screening".to_string(),
+                m.entity_id.clone(),
+                format!(
+                    "\"{}\" ({}, score {:.3})",
+                    m.matched_name, m.source, m.score
+                ),
+            )
+        })
+        .collect();
+    let body = serde_json::json!({
+        "query": {"name": q.name, "type": q.kind.map(|k| k.as_str()), "birth_date": q.birth_date.map(|d| d.to_string()), "country": q.country, "identifiers": q.identifiers},
+        "parties": [{"id": "q", "name": q.name, "country": q.country}],
+        "snapshots": snapshots,
+        "threshold": index.config().alert_threshold,
+        "matches": matches,
+    });
+    let (seq, case) = store.record_with_case(user, "screen", &q.name, &body, &hits)?;
+    Ok((matches, seq, case))
+}

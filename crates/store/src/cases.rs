@@ -352,10 +352,23 @@ impl Store {
         body: &Value,
         hits: &[(String, String, String, String)],
     ) -> Result<(i64, Option<i64>)> {
+        self.record_with_case(actor, "assess", subject, body, hits)
+    }
+
+    /// Records an action (`assess`, `screen` …) and, when there are hits to review, opens a
+    /// case with them — in one transaction. Returns (audit seq, case id if one was opened).
+    pub fn record_with_case(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        body: &Value,
+        hits: &[(String, String, String, String)],
+    ) -> Result<(i64, Option<i64>)> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let seq = Self::append_audit_tx(&tx, actor, "assess", subject, body)?;
+        let seq = Self::append_audit_tx(&tx, actor, action, subject, body)?;
         let mut case = None;
         if !hits.is_empty() {
             tx.execute(

@@ -1,6 +1,8 @@
 //! Helpers shared by the CLI test files: a temporary store and a way to run the binary on it.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -3,8 +3,8 @@
 //! record in the same SQLite transaction, so a crash leaves neither half a case nor an audit
 //! record without its action.
 
+use crate::db::{p, Db};
 use crate::{sha256_hex, Error, Result, Store};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -205,37 +205,33 @@ pub(crate) fn failpoint(name: &str) {
 }
 
 impl Store {
+    /// Appends an audit record inside the caller's write transaction (which serialises
+    /// writers, so the head read here is the head the record links to).
     pub(crate) fn append_audit_tx(
-        tx: &rusqlite::Transaction<'_>,
+        tx: &Db,
         actor: &str,
         action: &str,
         subject: &str,
         body: &Value,
     ) -> Result<i64> {
-        let (last_seq, prev): (i64, String) = tx
-            .query_row(
-                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
+        let (last_seq, prev) = tx
+            .row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[])?
+            .map(|r| (r.i64(0), r.text(1)))
             .unwrap_or((0, "genesis".into()));
         let seq = last_seq + 1;
         let at = now();
         let body = body.to_string();
         let hash = record_hash(&prev, seq, &at, actor, action, subject, &body);
-        tx.execute(
+        tx.exec(
             "INSERT INTO audit (seq, at, actor, action, subject, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![seq, at, actor, action, subject, body, prev, hash],
+            p![seq, at, actor, action, subject, body, prev, hash],
         )?;
         Ok(seq)
     }
 
     /// Appends one audit record on its own.
     pub fn audit(&mut self, actor: &str, action: &str, subject: &str, body: &Value) -> Result<i64> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
         let seq = Self::append_audit_tx(&tx, actor, action, subject, body)?;
         tx.commit()?;
         Ok(seq)
@@ -253,29 +249,27 @@ impl Store {
         if name.trim().is_empty() {
             return Err(Error::Invalid("empty user name".into()));
         }
-        let users: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM app_user", [], |r| r.get(0))?;
-        if users == 0 && role != "admin" {
+        let tx = self.db.begin()?;
+        if tx
+            .row("SELECT count(*) FROM app_user", &[])?
+            .map_or(0, |r| r.i64(0))
+            == 0
+            && role != "admin"
+        {
             return Err(Error::Invalid(
                 "the first user must be an admin (who then adds the others)".into(),
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let exists: Option<String> = tx
-            .query_row("SELECT role FROM app_user WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        if exists.is_some() {
+        if tx
+            .row("SELECT role FROM app_user WHERE name = ?1", p![name])?
+            .is_some()
+        {
             return Err(Error::Invalid(format!("user {name} exists")));
         }
         let token = new_token()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO app_user (name, role, created_at, token_hash) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role, now(), sha256_hex(token.as_bytes())],
+            p![name, role, now(), sha256_hex(token.as_bytes())],
         )?;
         Self::append_audit_tx(
             &tx,
@@ -291,30 +285,28 @@ impl Store {
     /// Number of users.
     pub fn user_count(&self) -> Result<i64> {
         Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM app_user", [], |r| r.get(0))?)
+            .db
+            .row("SELECT count(*) FROM app_user", &[])?
+            .map_or(0, |r| r.i64(0)))
     }
 
     /// The user (name, role) an API token belongs to.
     pub fn user_by_token(&self, token: &str) -> Result<Option<(String, String)>> {
         Ok(self
-            .conn
-            .query_row(
+            .db
+            .row(
                 "SELECT name, role FROM app_user WHERE token_hash = ?1",
-                [sha256_hex(token.as_bytes())],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?)
+                p![sha256_hex(token.as_bytes())],
+            )?
+            .map(|r| (r.text(0), r.text(1))))
     }
 
     /// A user's role.
     pub fn user_role(&self, name: &str) -> Result<Option<String>> {
         Ok(self
-            .conn
-            .query_row("SELECT role FROM app_user WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()?)
+            .db
+            .row("SELECT role FROM app_user WHERE name = ?1", p![name])?
+            .map(|r| r.text(0)))
     }
 
     fn require(&self, user: &str, allowed: &[&str], action: &str) -> Result<String> {
@@ -334,10 +326,7 @@ impl Store {
     /// added, a single-user installation acts as whoever it says it is (the name still goes
     /// into the audit log).
     pub fn require_role(&self, user: &str, allowed: &[&str], action: &str) -> Result<()> {
-        let users: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM app_user", [], |r| r.get(0))?;
-        if users == 0 {
+        if self.user_count()? == 0 {
             return Ok(());
         }
         self.require(user, allowed, action).map(|_| ())
@@ -365,22 +354,16 @@ impl Store {
         body: &Value,
         hits: &[(String, String, String, String)],
     ) -> Result<(i64, Option<i64>)> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
         let seq = Self::append_audit_tx(&tx, actor, action, subject, body)?;
         let mut case = None;
         if !hits.is_empty() {
-            tx.execute(
-                "INSERT INTO case_file (opened_at, opened_by, subject, decision, status) VALUES (?1, ?2, ?3, ?4, 'open')",
-                params![now(), actor, subject, body.to_string()],
-            )?;
-            let id = tx.last_insert_rowid();
+            let id = Self::open_case_tx(&tx, actor, subject, &body.to_string())?;
             failpoint("case-insert");
             for (n, (party, kind, reference, detail)) in hits.iter().enumerate() {
-                tx.execute(
+                tx.exec(
                     "INSERT INTO case_hit (case_id, hit_no, party, kind, reference, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![id, n as i64 + 1, party, kind, reference, detail],
+                    p![id, n + 1, party, kind, reference, detail],
                 )?;
             }
             Self::append_audit_tx(
@@ -397,17 +380,27 @@ impl Store {
         Ok((seq, case))
     }
 
+    /// Inserts an open case; returns its id.
+    pub(crate) fn open_case_tx(tx: &Db, actor: &str, subject: &str, decision: &str) -> Result<i64> {
+        tx.row(
+            "INSERT INTO case_file (opened_at, opened_by, subject, decision, status) VALUES (?1, ?2, ?3, ?4, 'open') RETURNING id",
+            p![now(), actor, subject, decision],
+        )?
+        .map(|r| r.i64(0))
+        .ok_or_else(|| Error::Invalid("no case id".into()))
+    }
+
     /// Cases, newest first; only those with `status` when given.
     pub fn cases(&self, status: Option<&str>) -> Result<Vec<Case>> {
-        let ids: Vec<i64> = {
-            let mut st = self.conn.prepare(
-                "SELECT id FROM case_file WHERE (?1 IS NULL OR status = ?1) ORDER BY id DESC",
-            )?;
-            let v = st
-                .query_map([status], |r| r.get(0))?
-                .collect::<std::result::Result<_, _>>()?;
-            v
-        };
+        let ids: Vec<i64> = self
+            .db
+            .rows(
+                "SELECT id FROM case_file WHERE (CAST(?1 AS TEXT) IS NULL OR status = ?1) ORDER BY id DESC",
+                p![status],
+            )?
+            .iter()
+            .map(|r| r.i64(0))
+            .collect();
         ids.into_iter()
             .map(|id| self.case(id).map(|c| c.expect("listed case exists")))
             .collect()
@@ -416,46 +409,43 @@ impl Store {
     /// One case with its hits.
     pub fn case(&self, id: i64) -> Result<Option<Case>> {
         let c = self
-            .conn
-            .query_row(
+            .db
+            .row(
                 "SELECT id, opened_at, opened_by, subject, decision, status, closed_at, closed_by FROM case_file WHERE id = ?1",
-                [id],
-                |r| {
-                    let d: String = r.get(4)?;
-                    Ok(Case {
-                        id: r.get(0)?,
-                        opened_at: r.get(1)?,
-                        opened_by: r.get(2)?,
-                        subject: r.get(3)?,
-                        decision: serde_json::from_str(&d).unwrap_or(Value::Null),
-                        status: r.get(5)?,
-                        closed_at: r.get(6)?,
-                        closed_by: r.get(7)?,
-                        hits: vec![],
-                        notes: vec![],
-                    })
-                },
-            )
-            .optional()?;
+                p![id],
+            )?
+            .map(|r| Case {
+                id: r.i64(0),
+                opened_at: r.text(1),
+                opened_by: r.text(2),
+                subject: r.text(3),
+                decision: serde_json::from_str(&r.text(4)).unwrap_or(Value::Null),
+                status: r.text(5),
+                closed_at: r.opt_text(6),
+                closed_by: r.opt_text(7),
+                hits: vec![],
+                notes: vec![],
+            });
         let Some(mut c) = c else { return Ok(None) };
-        let mut st = self.conn.prepare(
-            "SELECT hit_no, party, kind, reference, detail, disposition, reason, disposed_by, disposed_at FROM case_hit WHERE case_id = ?1 ORDER BY hit_no",
-        )?;
-        c.hits = st
-            .query_map([id], |r| {
-                Ok(CaseHit {
-                    hit_no: r.get(0)?,
-                    party: r.get(1)?,
-                    kind: r.get(2)?,
-                    reference: r.get(3)?,
-                    detail: r.get(4)?,
-                    disposition: r.get(5)?,
-                    reason: r.get(6)?,
-                    disposed_by: r.get(7)?,
-                    disposed_at: r.get(8)?,
-                })
-            })?
-            .collect::<std::result::Result<_, _>>()?;
+        c.hits = self
+            .db
+            .rows(
+                "SELECT hit_no, party, kind, reference, detail, disposition, reason, disposed_by, disposed_at FROM case_hit WHERE case_id = ?1 ORDER BY hit_no",
+                p![id],
+            )?
+            .iter()
+            .map(|r| CaseHit {
+                hit_no: r.i64(0),
+                party: r.text(1),
+                kind: r.text(2),
+                reference: r.text(3),
+                detail: r.text(4),
+                disposition: r.opt_text(5),
+                reason: r.opt_text(6),
+                disposed_by: r.opt_text(7),
+                disposed_at: r.opt_text(8),
+            })
+            .collect();
         c.notes = self
             .case_notes(id)?
             .into_iter()
@@ -486,6 +476,8 @@ impl Store {
         if reason.trim().is_empty() {
             return Err(Error::Invalid("a disposition needs a reason".into()));
         }
+        // Checked inside the transaction: another instance may be closing the case.
+        let tx = self.db.begin()?;
         let c = self
             .case(case_id)?
             .ok_or_else(|| Error::Invalid(format!("no case {case_id}")))?;
@@ -498,19 +490,18 @@ impl Store {
             .find(|h| h.hit_no == hit_no)
             .ok_or_else(|| Error::Invalid(format!("case {case_id} has no hit {hit_no}")))?
             .clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let at = now();
-        tx.execute(
+        tx.exec(
             "UPDATE case_hit SET disposition = ?1, reason = ?2, disposed_by = ?3, disposed_at = ?4 WHERE case_id = ?5 AND hit_no = ?6",
-            params![disposition, reason, user, at, case_id, hit_no],
+            p![disposition, reason, user, at.as_str(), case_id, hit_no],
         )?;
         if disposition == "false_positive" && hit.kind == "screening" {
             if let (Some(k), Some(h)) = (party_key, entity_hash) {
-                tx.execute(
-                    "INSERT OR REPLACE INTO fp_memory (party_key, entity_id, entity_hash, decided_by, decided_at, case_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![k, hit.reference, h, user, at, case_id],
+                tx.exec(
+                    "INSERT INTO fp_memory (party_key, entity_id, entity_hash, decided_by, decided_at, case_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (party_key, entity_id) DO UPDATE SET entity_hash = excluded.entity_hash, decided_by = excluded.decided_by,
+                       decided_at = excluded.decided_at, case_id = excluded.case_id",
+                    p![k, hit.reference.as_str(), h, user, at.as_str(), case_id],
                 )?;
             }
         }
@@ -529,6 +520,7 @@ impl Store {
     /// disposed of its hits (four eyes).
     pub fn approve(&mut self, user: &str, case_id: i64) -> Result<()> {
         self.require(user, &["approver"], "approve cases")?;
+        let tx = self.db.begin()?;
         let c = self
             .case(case_id)?
             .ok_or_else(|| Error::Invalid(format!("no case {case_id}")))?;
@@ -549,12 +541,9 @@ impl Store {
                 "four eyes: {user} disposed of hits in case {case_id} and cannot also approve it"
             )));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
+        tx.exec(
             "UPDATE case_file SET status = 'closed', closed_at = ?1, closed_by = ?2 WHERE id = ?3",
-            params![now(), user, case_id],
+            p![now(), user, case_id],
         )?;
         Self::append_audit_tx(
             &tx,
@@ -570,14 +559,13 @@ impl Store {
     /// Whether a screening hit of this party on this entity was judged a false positive on the
     /// entity's version `entity_hash` (a changed entity comes back for review).
     pub fn suppressed(&self, party_key: &str, entity_id: &str, entity_hash: &str) -> Result<bool> {
-        let h: Option<String> = self
-            .conn
-            .query_row(
+        let h = self
+            .db
+            .row(
                 "SELECT entity_hash FROM fp_memory WHERE party_key = ?1 AND entity_id = ?2",
-                params![party_key, entity_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+                p![party_key, entity_id],
+            )?
+            .map(|r| r.text(0));
         Ok(h.as_deref() == Some(entity_hash))
     }
 
@@ -585,14 +573,13 @@ impl Store {
     pub fn entity_hash(&self, snapshots: &[i64], entity_id: &str) -> Result<Option<String>> {
         let mut best: Option<(i64, String)> = None;
         for &s in snapshots {
-            let h: Option<String> = self
-                .conn
-                .query_row(
+            let h = self
+                .db
+                .row(
                     "SELECT hash FROM snapshot_entity WHERE snapshot_id = ?1 AND entity_id = ?2",
-                    params![s, entity_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+                    p![s, entity_id],
+                )?
+                .map(|r| r.text(0));
             if let Some(h) = h {
                 if best.as_ref().is_none_or(|b| s > b.0) {
                     best = Some((s, h));
@@ -604,54 +591,36 @@ impl Store {
 
     /// Audit records with `at` within [from, to] (dates or timestamps; either may be open).
     pub fn audit_records(&self, from: Option<&str>, to: Option<&str>) -> Result<Vec<AuditRecord>> {
-        let mut st = self.conn.prepare(
-            "SELECT seq, at, actor, action, subject, body, prev_hash, hash FROM audit WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR substr(at, 1, length(?2)) <= ?2) ORDER BY seq",
-        )?;
-        let v = st
-            .query_map(params![from, to], |r| {
-                let b: String = r.get(5)?;
-                Ok(AuditRecord {
-                    seq: r.get(0)?,
-                    at: r.get(1)?,
-                    actor: r.get(2)?,
-                    action: r.get(3)?,
-                    subject: r.get(4)?,
-                    body: serde_json::from_str(&b).unwrap_or(Value::String(b)),
-                    prev_hash: r.get(6)?,
-                    hash: r.get(7)?,
-                })
-            })?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(v)
+        Ok(self
+            .db
+            .rows(
+                "SELECT seq, at, actor, action, subject, body, prev_hash, hash FROM audit
+                 WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) AND (CAST(?2 AS TEXT) IS NULL OR substr(at, 1, length(?2)) <= ?2) ORDER BY seq",
+                p![from, to],
+            )?
+            .iter()
+            .map(audit_row)
+            .collect())
     }
 
     /// Checks the whole chain: sequence without gaps, each record's hash, each link.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
-        let mut st = self.conn.prepare(
+        let rows = self.db.rows(
             "SELECT seq, at, actor, action, subject, body, prev_hash, hash FROM audit ORDER BY seq",
+            &[],
         )?;
-        let mut rows = st.query([])?;
         let (mut prev, mut expect, mut n) = ("genesis".to_string(), 1i64, 0i64);
         let mut problems = Vec::new();
-        while let Some(r) = rows.next()? {
-            let (seq, at, actor, action, subject, body, prev_hash, hash): (
-                i64,
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-            ) = (
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
+        for r in &rows {
+            let (seq, at, actor, action, subject, body, prev_hash, hash) = (
+                r.i64(0),
+                r.text(1),
+                r.text(2),
+                r.text(3),
+                r.text(4),
+                r.text(5),
+                r.text(6),
+                r.text(7),
             );
             n += 1;
             if seq != expect {
@@ -675,5 +644,19 @@ impl Store {
             head: prev,
             problems,
         })
+    }
+}
+
+fn audit_row(r: &crate::db::Row) -> AuditRecord {
+    let b = r.text(5);
+    AuditRecord {
+        seq: r.i64(0),
+        at: r.text(1),
+        actor: r.text(2),
+        action: r.text(3),
+        subject: r.text(4),
+        body: serde_json::from_str(&b).unwrap_or(Value::String(b)),
+        prev_hash: r.text(6),
+        hash: r.text(7),
     }
 }

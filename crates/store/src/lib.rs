@@ -9,11 +9,13 @@
 #![deny(missing_docs)]
 
 pub mod cases;
+mod db;
 pub mod monitor;
 
 use chokepoint_lists::ParsedList;
 use chokepoint_model::Entity;
-use rusqlite::{params, Connection, OptionalExtension};
+use db::{p, Db, Row};
+use rusqlite::Connection;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -25,6 +27,9 @@ pub enum Error {
     /// SQLite failed.
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("database error: {0}")]
+    Postgres(String),
     /// A stored body could not be decoded.
     #[error("corrupt stored entity: {0}")]
     Json(#[from] serde_json::Error),
@@ -114,9 +119,10 @@ pub enum ImportOutcome {
     AlreadyImported(Snapshot),
 }
 
-/// The SQLite store.
+/// The store: SQLite in one file (the default) or a PostgreSQL database shared by several
+/// instances — same tables, same behaviour.
 pub struct Store {
-    conn: Connection,
+    db: Db,
 }
 
 const SCHEMA: &str = r#"
@@ -156,21 +162,138 @@ CREATE TABLE IF NOT EXISTS snapshot_delta (
 ) WITHOUT ROWID;
 "#;
 
-fn row_snapshot(r: &rusqlite::Row<'_>) -> rusqlite::Result<Snapshot> {
-    let files: String = r.get(8)?;
-    Ok(Snapshot {
-        id: r.get(0)?,
-        source: r.get(1)?,
-        format: r.get(2)?,
-        list_date: r.get(3)?,
-        date_basis: r.get(4)?,
-        effective_date: r.get(5)?,
-        imported_at: r.get(6)?,
-        sha256: r.get(7)?,
-        files: serde_json::from_str(&files).unwrap_or_default(),
-        entities: r.get(9)?,
-        records: r.get(10)?,
-    })
+/// The same tables on PostgreSQL: every table of the SQLite schemas (`SCHEMA`,
+/// `cases::CASES_SCHEMA`, `monitor::MONITOR_SCHEMA`), with PostgreSQL's types and trigger
+/// syntax.
+const PG_SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS snapshot (
+    id BIGSERIAL PRIMARY KEY,
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    list_date TEXT,
+    date_basis TEXT NOT NULL,
+    effective_date TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    files TEXT NOT NULL,
+    entity_count BIGINT NOT NULL,
+    record_count BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS snapshot_source ON snapshot(source, effective_date, id);
+CREATE TABLE IF NOT EXISTS entity_version (
+    hash TEXT PRIMARY KEY,
+    entity_id TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshot_entity (
+    snapshot_id BIGINT NOT NULL REFERENCES snapshot(id),
+    entity_id TEXT NOT NULL,
+    hash TEXT NOT NULL REFERENCES entity_version(hash),
+    PRIMARY KEY (snapshot_id, entity_id)
+);
+CREATE INDEX IF NOT EXISTS snapshot_entity_by_id ON snapshot_entity(entity_id);
+CREATE TABLE IF NOT EXISTS snapshot_delta (
+    snapshot_id BIGINT NOT NULL REFERENCES snapshot(id),
+    base_snapshot_id BIGINT,
+    entity_id TEXT NOT NULL,
+    change TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, entity_id)
+);
+CREATE TABLE IF NOT EXISTS app_user (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    token_hash TEXT UNIQUE
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq BIGINT PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE OR REPLACE FUNCTION chokepoint_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$;
+CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION chokepoint_audit_append_only();
+CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION chokepoint_audit_append_only();
+CREATE TABLE IF NOT EXISTS case_file (
+    id BIGSERIAL PRIMARY KEY,
+    opened_at TEXT NOT NULL,
+    opened_by TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    status TEXT NOT NULL,
+    closed_at TEXT,
+    closed_by TEXT
+);
+CREATE TABLE IF NOT EXISTS case_hit (
+    case_id BIGINT NOT NULL REFERENCES case_file(id),
+    hit_no BIGINT NOT NULL,
+    party TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    disposition TEXT,
+    reason TEXT,
+    disposed_by TEXT,
+    disposed_at TEXT,
+    PRIMARY KEY (case_id, hit_no)
+);
+CREATE TABLE IF NOT EXISTS fp_memory (
+    party_key TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    entity_hash TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    case_id BIGINT NOT NULL,
+    PRIMARY KEY (party_key, entity_id)
+);
+CREATE TABLE IF NOT EXISTS counterparty (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT,
+    country TEXT,
+    birth_date TEXT,
+    identifiers TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    registered_by TEXT NOT NULL,
+    last_screened_at TEXT,
+    last_result TEXT
+);
+CREATE TABLE IF NOT EXISTS monitor_state (
+    source TEXT PRIMARY KEY,
+    snapshot_id BIGINT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS case_note (
+    id BIGSERIAL PRIMARY KEY,
+    case_id BIGINT NOT NULL REFERENCES case_file(id),
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    note TEXT NOT NULL
+);
+"#;
+
+fn row_snapshot(r: &Row) -> Snapshot {
+    Snapshot {
+        id: r.i64(0),
+        source: r.text(1),
+        format: r.text(2),
+        list_date: r.opt_text(3),
+        date_basis: r.text(4),
+        effective_date: r.text(5),
+        imported_at: r.text(6),
+        sha256: r.text(7),
+        files: serde_json::from_str(&r.text(8)).unwrap_or_default(),
+        entities: r.i64(9),
+        records: r.i64(10),
+    }
 }
 
 const SNAP_COLS: &str = "id, source, format, list_date, date_basis, effective_date, imported_at, sha256, files, entity_count, record_count";
@@ -198,6 +321,31 @@ impl Store {
         Self::init(Connection::open_in_memory()?)
     }
 
+    /// Opens a PostgreSQL store (`postgres://user:pass@host/db`), creating its tables if
+    /// needed.
+    pub fn open_postgres(url: &str) -> Result<Store> {
+        let db = Db::postgres(url)?;
+        // Two instances starting at once must not both create the tables.
+        let tx = db.begin()?;
+        tx.batch(PG_SCHEMA)?;
+        tx.commit()?;
+        Ok(Store { db })
+    }
+
+    /// Opens `target`: a PostgreSQL URL or an SQLite file path.
+    pub fn open_any(target: &str) -> Result<Store> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Self::open_postgres(target)
+        } else {
+            Self::open(Path::new(target))
+        }
+    }
+
+    /// Whether the store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.db.is_postgres()
+    }
+
     fn init(conn: Connection) -> Result<Store> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -219,14 +367,17 @@ impl Store {
             "CREATE UNIQUE INDEX IF NOT EXISTS app_user_token ON app_user (token_hash)",
         )?;
         conn.execute_batch(monitor::MONITOR_SCHEMA)?;
-        Ok(Store { conn })
+        Ok(Store {
+            db: Db::sqlite(conn),
+        })
     }
 
     /// Number of snapshots stored.
     pub fn snapshot_count(&self) -> Result<i64> {
         Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM snapshot", [], |r| r.get(0))?)
+            .db
+            .row("SELECT COUNT(*) FROM snapshot", &[])?
+            .map_or(0, |r| r.i64(0)))
     }
 
     /// Imports a parsed list as one snapshot, atomically. `sha256` identifies the bytes;
@@ -254,7 +405,7 @@ impl Store {
         items: &[ImportItem<'_>],
         now: &str,
     ) -> Result<Vec<ImportOutcome>> {
-        let tx = self.conn.transaction()?;
+        let tx = self.db.begin()?;
         let mut done = Vec::new();
         for it in items {
             done.push(import_one(&tx, it, now)?);
@@ -281,35 +432,35 @@ impl Store {
     /// A snapshot by id.
     pub fn snapshot(&self, id: i64) -> Result<Option<Snapshot>> {
         Ok(self
-            .conn
-            .query_row(
+            .db
+            .row(
                 &format!("SELECT {SNAP_COLS} FROM snapshot WHERE id = ?1"),
-                [id],
-                row_snapshot,
-            )
-            .optional()?)
+                p![id],
+            )?
+            .map(|r| row_snapshot(&r)))
     }
 
     /// Every snapshot, by source then effective date.
     pub fn snapshots(&self) -> Result<Vec<Snapshot>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {SNAP_COLS} FROM snapshot ORDER BY source, effective_date, id"
-        ))?;
-        let rows = st
-            .query_map([], row_snapshot)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        Ok(self
+            .db
+            .rows(
+                &format!("SELECT {SNAP_COLS} FROM snapshot ORDER BY source, effective_date, id"),
+                &[],
+            )?
+            .iter()
+            .map(row_snapshot)
+            .collect())
     }
 
     /// The sources present.
     pub fn sources(&self) -> Result<Vec<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT DISTINCT source FROM snapshot ORDER BY source")?;
-        let rows = st
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(rows)
+        Ok(self
+            .db
+            .rows("SELECT DISTINCT source FROM snapshot ORDER BY source", &[])?
+            .iter()
+            .map(|r| r.text(0))
+            .collect())
     }
 
     /// The snapshot of `source` in force on `date` (ISO date), or the newest when `date` is `None`.
@@ -318,13 +469,9 @@ impl Store {
             "SELECT {SNAP_COLS} FROM snapshot WHERE source = ?1 AND effective_date <= ?2 ORDER BY effective_date DESC, id DESC LIMIT 1"
         );
         Ok(self
-            .conn
-            .query_row(
-                &sql,
-                params![source, date.unwrap_or("9999-12-31")],
-                row_snapshot,
-            )
-            .optional()?)
+            .db
+            .row(&sql, p![source, date.unwrap_or("9999-12-31")])?
+            .map(|r| row_snapshot(&r)))
     }
 
     /// The snapshots in force on `date` for every source (newest per source without a date).
@@ -339,13 +486,12 @@ impl Store {
     /// An entity as held by one snapshot.
     pub fn entity_in(&self, snapshot: i64, entity_id: &str) -> Result<Option<Entity>> {
         let body: Option<String> = self
-            .conn
-            .query_row(
+            .db
+            .row(
                 "SELECT v.body FROM snapshot_entity s JOIN entity_version v ON v.hash = s.hash WHERE s.snapshot_id = ?1 AND s.entity_id = ?2",
-                params![snapshot, entity_id],
-                |r| r.get(0),
-            )
-            .optional()?;
+                p![snapshot, entity_id],
+            )?
+            .map(|r| r.text(0));
         Ok(match body {
             Some(b) => Some(serde_json::from_str(&b)?),
             None => None,
@@ -369,41 +515,39 @@ impl Store {
 
     /// All entities of one snapshot, in id order.
     pub fn entities(&self, snapshot: i64) -> Result<Vec<Entity>> {
-        let mut st = self.conn.prepare(
+        let rows = self.db.rows(
             "SELECT v.body FROM snapshot_entity s JOIN entity_version v ON v.hash = s.hash WHERE s.snapshot_id = ?1 ORDER BY s.entity_id",
+            p![snapshot],
         )?;
-        let rows = st.query_map([snapshot], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for b in rows {
-            out.push(serde_json::from_str(&b?)?);
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            out.push(serde_json::from_str(&r.text(0))?);
         }
         Ok(out)
     }
 
     /// The delta stored with a snapshot at import (against the previous snapshot of its source).
     pub fn stored_delta(&self, snapshot: i64) -> Result<Delta> {
-        let mut st = self.conn.prepare(
+        let rows = self.db.rows(
             "SELECT d.base_snapshot_id, d.entity_id, d.change, d.fields, v.body FROM snapshot_delta d
              LEFT JOIN snapshot_entity s ON s.snapshot_id = COALESCE(CASE WHEN d.change = 'removed' THEN d.base_snapshot_id END, d.snapshot_id) AND s.entity_id = d.entity_id
              LEFT JOIN entity_version v ON v.hash = s.hash
              WHERE d.snapshot_id = ?1 ORDER BY d.entity_id",
+            p![snapshot],
         )?;
         let mut delta = Delta {
             from: None,
             to: snapshot,
             changes: vec![],
         };
-        let rows = st.query_map([snapshot], |r| {
-            Ok((
-                r.get::<_, Option<i64>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
         for row in rows {
-            let (base, id, change, fields, body) = row?;
+            let (base, id, change, fields, body) = (
+                row.opt_i64(0),
+                row.text(1),
+                row.text(2),
+                row.text(3),
+                row.opt_text(4),
+            );
             delta.from = base;
             let name = body
                 .and_then(|b| serde_json::from_str::<Entity>(&b).ok())
@@ -420,14 +564,14 @@ impl Store {
             let snap = self
                 .snapshot(snapshot)?
                 .ok_or_else(|| Error::Invalid(format!("no snapshot {snapshot}")))?;
-            delta.from = prev_snapshot(&self.conn, &snap.source, &snap.effective_date, snap.id)?;
+            delta.from = prev_snapshot(&self.db, &snap.source, &snap.effective_date, snap.id)?;
         }
         Ok(delta)
     }
 
     /// The delta between any two snapshots (`from = None`: everything in `to` is added).
     pub fn diff(&self, from: Option<i64>, to: i64) -> Result<Delta> {
-        compute_delta(&self.conn, from, to)
+        compute_delta(&self.db, from, to)
     }
 }
 
@@ -449,15 +593,11 @@ enum Done {
     New(i64, (usize, usize, usize)),
 }
 
-fn import_one(tx: &Connection, it: &ImportItem<'_>, now: &str) -> Result<Done> {
+fn import_one(tx: &Db, it: &ImportItem<'_>, now: &str) -> Result<Done> {
     let parsed = it.parsed;
     let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM snapshot WHERE sha256 = ?1",
-            [it.sha256],
-            |r| r.get(0),
-        )
-        .optional()?;
+        .row("SELECT id FROM snapshot WHERE sha256 = ?1", p![it.sha256])?
+        .map(|r| r.i64(0));
     if let Some(id) = existing {
         return Ok(Done::Existing(id));
     }
@@ -477,84 +617,86 @@ fn import_one(tx: &Connection, it: &ImportItem<'_>, now: &str) -> Result<Done> {
         (None, None) => (None, "none"),
     };
     let effective = list_date.clone().unwrap_or_else(|| now[..10].to_string());
-    tx.execute(
-        "INSERT INTO snapshot (source, format, list_date, date_basis, effective_date, imported_at, sha256, files, entity_count, record_count)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            parsed.source,
-            parsed.format.as_str(),
-            list_date,
-            basis,
-            effective,
-            now,
-            it.sha256,
-            serde_json::to_string(it.files)?,
-            parsed.entities.len() as i64,
-            parsed.records as i64
-        ],
-    )?;
-    let sid = tx.last_insert_rowid();
-    {
-        let mut ins_v = tx.prepare_cached(
-            "INSERT OR IGNORE INTO entity_version (hash, entity_id, body) VALUES (?1, ?2, ?3)",
+    let sid = tx
+        .row(
+            "INSERT INTO snapshot (source, format, list_date, date_basis, effective_date, imported_at, sha256, files, entity_count, record_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+            p![
+                parsed.source.as_str(),
+                parsed.format.as_str(),
+                list_date.clone(),
+                basis,
+                effective.as_str(),
+                now,
+                it.sha256,
+                serde_json::to_string(it.files)?,
+                parsed.entities.len(),
+                parsed.records
+            ],
+        )?
+        .map(|r| r.i64(0))
+        .ok_or_else(|| Error::Invalid("no snapshot id".into()))?;
+    for e in &parsed.entities {
+        let body = serde_json::to_string(e)?;
+        let h = sha256_hex(body.as_bytes());
+        tx.exec(
+            "INSERT INTO entity_version (hash, entity_id, body) VALUES (?1, ?2, ?3) ON CONFLICT (hash) DO NOTHING",
+            p![h.as_str(), e.id.as_str(), body],
         )?;
-        let mut ins_s = tx.prepare_cached(
+        tx.exec(
             "INSERT INTO snapshot_entity (snapshot_id, entity_id, hash) VALUES (?1, ?2, ?3)",
+            p![sid, e.id.as_str(), h],
         )?;
-        for e in &parsed.entities {
-            let body = serde_json::to_string(e)?;
-            let h = sha256_hex(body.as_bytes());
-            ins_v.execute(params![h, e.id, body])?;
-            ins_s.execute(params![sid, e.id, h])?;
-        }
     }
     // The delta of this snapshot, and of the one after it when this import was out of order.
     let prev = prev_snapshot(tx, &parsed.source, &effective, sid)?;
     let delta = store_delta(tx, prev, sid)?;
     if let Some(next) = next_snapshot(tx, &parsed.source, &effective, sid)? {
-        tx.execute("DELETE FROM snapshot_delta WHERE snapshot_id = ?1", [next])?;
+        tx.exec(
+            "DELETE FROM snapshot_delta WHERE snapshot_id = ?1",
+            p![next],
+        )?;
         store_delta(tx, Some(sid), next)?;
     }
     Ok(Done::New(sid, delta.counts()))
 }
 
-fn prev_snapshot(conn: &Connection, source: &str, effective: &str, id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
+fn prev_snapshot(db: &Db, source: &str, effective: &str, id: i64) -> Result<Option<i64>> {
+    Ok(db
+        .row(
             "SELECT id FROM snapshot WHERE source = ?1 AND id != ?3 AND (effective_date < ?2 OR (effective_date = ?2 AND id < ?3))
              ORDER BY effective_date DESC, id DESC LIMIT 1",
-            params![source, effective, id],
-            |r| r.get(0),
-        )
-        .optional()?)
+            p![source, effective, id],
+        )?
+        .map(|r| r.i64(0)))
 }
 
-fn next_snapshot(conn: &Connection, source: &str, effective: &str, id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
+fn next_snapshot(db: &Db, source: &str, effective: &str, id: i64) -> Result<Option<i64>> {
+    Ok(db
+        .row(
             "SELECT id FROM snapshot WHERE source = ?1 AND id != ?3 AND (effective_date > ?2 OR (effective_date = ?2 AND id > ?3))
              ORDER BY effective_date ASC, id ASC LIMIT 1",
-            params![source, effective, id],
-            |r| r.get(0),
-        )
-        .optional()?)
+            p![source, effective, id],
+        )?
+        .map(|r| r.i64(0)))
 }
 
-fn versions(conn: &Connection, snapshot: i64) -> Result<HashMap<String, String>> {
-    let mut st =
-        conn.prepare_cached("SELECT entity_id, hash FROM snapshot_entity WHERE snapshot_id = ?1")?;
-    let rows = st
-        .query_map([snapshot], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<HashMap<String, String>>>()?;
-    Ok(rows)
+fn versions(db: &Db, snapshot: i64) -> Result<HashMap<String, String>> {
+    Ok(db
+        .rows(
+            "SELECT entity_id, hash FROM snapshot_entity WHERE snapshot_id = ?1",
+            p![snapshot],
+        )?
+        .iter()
+        .map(|r| (r.text(0), r.text(1)))
+        .collect())
 }
 
-fn body(conn: &Connection, hash: &str) -> Result<serde_json::Value> {
-    let b: String = conn.query_row(
-        "SELECT body FROM entity_version WHERE hash = ?1",
-        [hash],
-        |r| r.get(0),
-    )?;
+fn body(db: &Db, hash: &str) -> Result<serde_json::Value> {
+    let b = db
+        .row("SELECT body FROM entity_version WHERE hash = ?1", p![hash])?
+        .map(|r| r.text(0))
+        .ok_or_else(|| Error::Invalid(format!("entity version {hash} is missing")))?;
     Ok(serde_json::from_str(&b)?)
 }
 
@@ -565,7 +707,8 @@ fn name_of(v: &serde_json::Value) -> String {
         .to_string()
 }
 
-fn compute_delta(conn: &Connection, from: Option<i64>, to: i64) -> Result<Delta> {
+fn compute_delta(db: &Db, from: Option<i64>, to: i64) -> Result<Delta> {
+    let conn = db;
     let new = versions(conn, to)?;
     let old = match from {
         Some(f) => versions(conn, f)?,
@@ -618,19 +761,13 @@ fn compute_delta(conn: &Connection, from: Option<i64>, to: i64) -> Result<Delta>
     Ok(Delta { from, to, changes })
 }
 
-fn store_delta(conn: &Connection, base: Option<i64>, sid: i64) -> Result<Delta> {
-    let d = compute_delta(conn, base, sid)?;
-    let mut ins = conn.prepare_cached(
-        "INSERT INTO snapshot_delta (snapshot_id, base_snapshot_id, entity_id, change, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+fn store_delta(db: &Db, base: Option<i64>, sid: i64) -> Result<Delta> {
+    let d = compute_delta(db, base, sid)?;
     for c in &d.changes {
-        ins.execute(params![
-            sid,
-            base,
-            c.entity_id,
-            c.change,
-            serde_json::to_string(&c.fields)?
-        ])?;
+        db.exec(
+            "INSERT INTO snapshot_delta (snapshot_id, base_snapshot_id, entity_id, change, fields) VALUES (?1, ?2, ?3, ?4, ?5)",
+            p![sid, base, c.entity_id.as_str(), c.change.as_str(), serde_json::to_string(&c.fields)?],
+        )?;
     }
     Ok(d)
 }

@@ -3,8 +3,8 @@
 //! notes on open cases whose list entity was removed, the new monitoring state and the audit
 //! record, in one transaction).
 
+use crate::db::{p, Row};
 use crate::{Error, Result, Store};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS monitor_state (
     at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS case_note (
+    id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES case_file(id),
     at TEXT NOT NULL,
     author TEXT NOT NULL,
@@ -87,23 +88,25 @@ pub struct MonitorRecord {
     pub cases_noted: Vec<i64>,
 }
 
-fn row_counterparty(r: &rusqlite::Row<'_>) -> rusqlite::Result<Counterparty> {
-    let ids: String = r.get(5)?;
-    let last: Option<String> = r.get(8)?;
-    Ok(Counterparty {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        kind: r.get(2)?,
-        country: r.get(3)?,
-        birth_date: r.get(4)?,
-        identifiers: serde_json::from_str(&ids).unwrap_or_default(),
-        registered_at: r.get(6)?,
-        last_screened_at: r.get(7)?,
-        last_result: last.and_then(|l| serde_json::from_str(&l).ok()),
-    })
+fn row_counterparty(r: &Row) -> Counterparty {
+    Counterparty {
+        id: r.text(0),
+        name: r.text(1),
+        kind: r.opt_text(2),
+        country: r.opt_text(3),
+        birth_date: r.opt_text(4),
+        identifiers: serde_json::from_str(&r.text(5)).unwrap_or_default(),
+        registered_at: r.text(6),
+        last_screened_at: r.opt_text(7),
+        last_result: r.opt_text(8).and_then(|l| serde_json::from_str(&l).ok()),
+    }
 }
 
 const CP_COLUMNS: &str = "id, name, kind, country, birth_date, identifiers, registered_at, last_screened_at, last_result";
+
+const OPEN_HITS_ON: &str =
+    "SELECT DISTINCT h.case_id FROM case_hit h JOIN case_file c ON c.id = h.case_id
+     WHERE c.status = 'open' AND h.kind = 'screening' AND h.reference = ?1";
 
 impl Store {
     /// Registers (or updates) counterparties, all or none, with one audit record.
@@ -116,29 +119,25 @@ impl Store {
                 return Err(Error::Invalid(format!("counterparty {}: empty name", c.id)));
             }
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
         let at = crate::cases::now();
-        {
-            let mut ins = tx.prepare_cached(
+        for c in cps {
+            tx.exec(
                 "INSERT INTO counterparty (id, name, kind, country, birth_date, identifiers, registered_at, registered_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, country = excluded.country,
                    birth_date = excluded.birth_date, identifiers = excluded.identifiers",
-            )?;
-            for c in cps {
-                ins.execute(params![
-                    c.id,
-                    c.name,
-                    c.kind,
-                    c.country,
-                    c.birth_date,
+                p![
+                    c.id.as_str(),
+                    c.name.as_str(),
+                    c.kind.as_deref(),
+                    c.country.as_deref(),
+                    c.birth_date.as_deref(),
                     serde_json::to_string(&c.identifiers)?,
-                    at,
+                    at.as_str(),
                     actor
-                ])?;
-            }
+                ],
+            )?;
         }
         let ids: Vec<&str> = cps.iter().take(100).map(|c| c.id.as_str()).collect();
         let seq = Self::append_audit_tx(
@@ -154,67 +153,68 @@ impl Store {
 
     /// Registered counterparties, ordered by id.
     pub fn counterparties(&self) -> Result<Vec<Counterparty>> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {CP_COLUMNS} FROM counterparty ORDER BY id"
-        ))?;
-        let v = st
-            .query_map([], row_counterparty)?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(v)
+        Ok(self
+            .db
+            .rows(
+                &format!("SELECT {CP_COLUMNS} FROM counterparty ORDER BY id"),
+                &[],
+            )?
+            .iter()
+            .map(row_counterparty)
+            .collect())
     }
 
     /// Up to `limit` counterparties with ids after `after` (`""`: from the first), by id: for
     /// going through many without holding them all.
     pub fn counterparties_after(&self, after: &str, limit: usize) -> Result<Vec<Counterparty>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {CP_COLUMNS} FROM counterparty WHERE id > ?1 ORDER BY id LIMIT ?2"
-        ))?;
-        let v = st
-            .query_map(params![after, limit as i64], row_counterparty)?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(v)
+        Ok(self
+            .db
+            .rows(
+                &format!(
+                    "SELECT {CP_COLUMNS} FROM counterparty WHERE id > ?1 ORDER BY id LIMIT ?2"
+                ),
+                p![after, limit],
+            )?
+            .iter()
+            .map(row_counterparty)
+            .collect())
     }
 
     /// Number of registered counterparties.
     pub fn counterparty_count(&self) -> Result<i64> {
         Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM counterparty", [], |r| r.get(0))?)
+            .db
+            .row("SELECT count(*) FROM counterparty", &[])?
+            .map_or(0, |r| r.i64(0)))
     }
 
     /// One counterparty.
     pub fn counterparty(&self, id: &str) -> Result<Option<Counterparty>> {
         Ok(self
-            .conn
-            .query_row(
+            .db
+            .row(
                 &format!("SELECT {CP_COLUMNS} FROM counterparty WHERE id = ?1"),
-                [id],
-                row_counterparty,
-            )
-            .optional()?)
+                p![id],
+            )?
+            .map(|r| row_counterparty(&r)))
     }
 
     /// The snapshot each source was last monitored against.
     pub fn monitor_state(&self) -> Result<HashMap<String, i64>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT source, snapshot_id FROM monitor_state")?;
-        let v = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(v)
+        Ok(self
+            .db
+            .rows("SELECT source, snapshot_id FROM monitor_state", &[])?
+            .iter()
+            .map(|r| (r.text(0), r.i64(1)))
+            .collect())
     }
 
-    /// Open cases with a screening hit on one of `entity_ids`.
+    /// Open cases with a screening hit on one of `entity_ids`: (case id, entity id).
     pub fn open_cases_citing(&self, entity_ids: &[String]) -> Result<Vec<(i64, String)>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT DISTINCT h.case_id FROM case_hit h JOIN case_file c ON c.id = h.case_id
-             WHERE c.status = 'open' AND h.kind = 'screening' AND h.reference = ?1",
-        )?;
         let mut out = Vec::new();
         for e in entity_ids {
-            for id in st.query_map([e], |r| r.get::<_, i64>(0))? {
-                out.push((id?, e.clone()));
+            for r in self.db.rows(OPEN_HITS_ON, p![e])? {
+                out.push((r.i64(0), e.clone()));
             }
         }
         Ok(out)
@@ -224,23 +224,26 @@ impl Store {
     /// a later screening does not open a second case for the same hit).
     pub fn open_hit_exists(&self, party: &str, entity_id: &str) -> Result<bool> {
         Ok(self
-            .conn
-            .prepare_cached(
+            .db
+            .row(
                 "SELECT 1 FROM case_hit h JOIN case_file c ON c.id = h.case_id
                  WHERE c.status = 'open' AND h.kind = 'screening' AND h.party = ?1 AND h.reference = ?2",
+                p![party, entity_id],
             )?
-            .exists(params![party, entity_id])?)
+            .is_some())
     }
 
     /// Notes on a case, oldest first: (when, by whom, note).
     pub fn case_notes(&self, case_id: i64) -> Result<Vec<(String, String, String)>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT at, author, note FROM case_note WHERE case_id = ?1 ORDER BY rowid")?;
-        let v = st
-            .query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<std::result::Result<_, _>>()?;
-        Ok(v)
+        Ok(self
+            .db
+            .rows(
+                "SELECT at, author, note FROM case_note WHERE case_id = ?1 ORDER BY id",
+                p![case_id],
+            )?
+            .iter()
+            .map(|r| (r.text(0), r.text(1), r.text(2)))
+            .collect())
     }
 
     /// Records a screening of counterparties in one transaction: each counterparty's time
@@ -259,45 +262,61 @@ impl Store {
         state: &[(String, Option<i64>, i64)],
         body: &Value,
     ) -> Result<MonitorRecord> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.db.begin()?;
+        // First, whether another run got here first: then nothing is written.
+        let mut moves = Vec::new();
+        for (source, from, snap) in state {
+            let now: Option<i64> = tx
+                .row(
+                    "SELECT snapshot_id FROM monitor_state WHERE source = ?1",
+                    p![source.as_str()],
+                )?
+                .map(|r| r.i64(0));
+            if now != *from {
+                if action == "monitor.run" {
+                    return Err(Error::Conflict(format!(
+                        "{source} was monitored by another run meanwhile (snapshot {now:?})"
+                    )));
+                }
+                continue;
+            }
+            moves.push((source, snap));
+        }
         let at = crate::cases::now();
         match screened_ids {
             // A monitoring run screens every counterparty against the delta.
             None => {
-                tx.execute("UPDATE counterparty SET last_screened_at = ?1", [&at])?;
+                tx.exec(
+                    "UPDATE counterparty SET last_screened_at = ?1",
+                    p![at.as_str()],
+                )?;
             }
             Some(ids) => {
-                let mut up = tx.prepare_cached(
-                    "UPDATE counterparty SET last_screened_at = ?1 WHERE id = ?2",
-                )?;
                 for id in ids {
-                    up.execute(params![at, id])?;
+                    tx.exec(
+                        "UPDATE counterparty SET last_screened_at = ?1 WHERE id = ?2",
+                        p![at.as_str(), id.as_str()],
+                    )?;
                 }
             }
         }
         let seq = Self::append_audit_tx(&tx, actor, action, "counterparties", body)?;
         let mut cases_opened = Vec::new();
         for r in results {
-            tx.execute(
+            tx.exec(
                 "UPDATE counterparty SET last_result = ?1 WHERE id = ?2",
-                params![r.result.to_string(), r.id],
+                p![r.result.to_string(), r.id.as_str()],
             )?;
             if r.hits.is_empty() {
                 continue;
             }
             let subject = format!("counterparty {}", r.id);
             let decision = serde_json::json!({"monitoring": action, "audit_seq": seq, "counterparty": r.id, "result": r.result});
-            tx.execute(
-                "INSERT INTO case_file (opened_at, opened_by, subject, decision, status) VALUES (?1, ?2, ?3, ?4, 'open')",
-                params![at, actor, subject, decision.to_string()],
-            )?;
-            let id = tx.last_insert_rowid();
+            let id = Self::open_case_tx(&tx, actor, &subject, &decision.to_string())?;
             for (n, (entity, detail)) in r.hits.iter().enumerate() {
-                tx.execute(
+                tx.exec(
                     "INSERT INTO case_hit (case_id, hit_no, party, kind, reference, detail) VALUES (?1, ?2, ?3, 'screening', ?4, ?5)",
-                    params![id, n as i64 + 1, r.id, entity, detail],
+                    p![id, n + 1, r.id.as_str(), entity.as_str(), detail.as_str()],
                 )?;
             }
             Self::append_audit_tx(
@@ -310,22 +329,18 @@ impl Store {
             cases_opened.push(id);
         }
         let mut cases_noted = Vec::new();
-        {
-            let mut st = tx.prepare_cached(
-                "SELECT DISTINCT h.case_id FROM case_hit h JOIN case_file c ON c.id = h.case_id
-                 WHERE c.status = 'open' AND h.kind = 'screening' AND h.reference = ?1",
-            )?;
-            let mut note = tx.prepare_cached(
-                "INSERT INTO case_note (case_id, at, author, note) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (entity, why) in removed {
-                let ids: Vec<i64> = st
-                    .query_map([entity], |r| r.get(0))?
-                    .collect::<std::result::Result<_, _>>()?;
-                for id in ids {
-                    note.execute(params![id, at, actor, format!("{entity}: {why}")])?;
-                    cases_noted.push(id);
-                }
+        for (entity, why) in removed {
+            let ids: Vec<i64> = tx
+                .rows(OPEN_HITS_ON, p![entity.as_str()])?
+                .iter()
+                .map(|r| r.i64(0))
+                .collect();
+            for id in ids {
+                tx.exec(
+                    "INSERT INTO case_note (case_id, at, author, note) VALUES (?1, ?2, ?3, ?4)",
+                    p![id, at.as_str(), actor, format!("{entity}: {why}")],
+                )?;
+                cases_noted.push(id);
             }
         }
         for &id in &cases_noted {
@@ -337,28 +352,11 @@ impl Store {
                 &serde_json::json!({"audit_seq": seq, "removed": removed.iter().map(|r| &r.0).collect::<Vec<_>>()}),
             )?;
         }
-        for (source, from, snap) in state {
-            let now: Option<i64> = tx
-                .query_row(
-                    "SELECT snapshot_id FROM monitor_state WHERE source = ?1",
-                    [source],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if now != *from {
-                if action == "monitor.run" {
-                    // Another instance monitored this update meanwhile: record nothing, so
-                    // that no hit is reported twice.
-                    return Err(Error::Conflict(format!(
-                        "{source} was monitored by another run meanwhile (snapshot {now:?})"
-                    )));
-                }
-                continue;
-            }
-            tx.execute(
+        for (source, snap) in moves {
+            tx.exec(
                 "INSERT INTO monitor_state (source, snapshot_id, at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (source) DO UPDATE SET snapshot_id = excluded.snapshot_id, at = excluded.at",
-                params![source, snap, at],
+                p![source.as_str(), *snap, at.as_str()],
             )?;
         }
         crate::cases::failpoint("monitor-before-commit");

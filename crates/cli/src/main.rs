@@ -35,8 +35,15 @@ edition as a dated snapshot, so you can ask what a list said on any day.\n\nOn f
 filled from the official files shipped with Chokepoint; `chokepoint lists update` fetches current ones."
 )]
 struct Cli {
-    /// SQLite store file [default: <user data dir>/chokepoint/chokepoint.db]
-    #[arg(long, global = true, env = "CHOKEPOINT_DB", value_name = "PATH")]
+    /// The store: an SQLite file [default: <user data dir>/chokepoint/chokepoint.db], or a
+    /// PostgreSQL URL (postgres://user:password@host/database) shared by several instances
+    #[arg(
+        long,
+        visible_alias = "database",
+        global = true,
+        env = "CHOKEPOINT_DB",
+        value_name = "PATH|URL"
+    )]
     db: Option<PathBuf>,
     /// Who is acting (recorded in the audit log; case actions check the user's role)
     #[arg(
@@ -217,6 +224,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens the SQLite file or PostgreSQL database `db` names (a URL's password is not shown
+/// in errors).
+fn open_store(db: &Path) -> Result<Store> {
+    let target = db.to_string_lossy();
+    let shown = match target.split_once('@') {
+        Some((creds, host)) if target.starts_with("postgres") => {
+            format!("{}…@{host}", creds.split(':').next().unwrap_or(""))
+        }
+        _ => target.to_string(),
+    };
+    Store::open_any(&target).with_context(|| format!("opening store {shown}"))
+}
+
 fn default_db() -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
@@ -243,8 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let cli = match cli.cmd {
         Cmd::Determine(a) => {
             let db = cli.db.clone().unwrap_or_else(default_db);
-            let mut store =
-                Store::open(&db).with_context(|| format!("opening store {}", db.display()))?;
+            let mut store = open_store(&db)?;
             return determine::run(&mut store, &cli.user, a);
         }
         Cmd::Classify(a) => return determine::run_classify(a),
@@ -252,7 +271,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         cmd => Cli { cmd, ..cli },
     };
     let db = cli.db.unwrap_or_else(default_db);
-    let mut store = Store::open(&db).with_context(|| format!("opening store {}", db.display()))?;
+    let mut store = open_store(&db)?;
     let cmd = match cli.cmd {
         Cmd::Lists { cmd } => cmd,
         Cmd::Determine(_) | Cmd::Classify(_) | Cmd::Ownership(_) => unreachable!("handled above"),

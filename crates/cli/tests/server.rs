@@ -4,7 +4,7 @@
 //! token, and roles are enforced.
 
 mod common;
-use common::server::{json_of, start, start_with};
+use common::server::{json_of, start, start_at};
 use common::Env;
 use serde_json::{json, Value};
 
@@ -398,8 +398,19 @@ fn the_api_answers_as_documented_and_checks_every_role() {
 #[test]
 fn two_instances_on_one_store_lose_and_duplicate_nothing() {
     let env = Env::new();
-    let a = start(&env);
-    let mut b = start_with(&env, false);
+    two_instances(&env.db().display().to_string());
+}
+
+#[test]
+fn two_instances_on_one_postgres_lose_and_duplicate_nothing() {
+    if let Some(url) = common::fresh_pg() {
+        two_instances(&url);
+    }
+}
+
+fn two_instances(db: &str) {
+    let a = start_at(db, true);
+    let mut b = start_at(db, false);
     b.admin = a.admin.clone();
     let sam = a.add_user("sam", "screener");
     let tx: Value = serde_json::from_str(PUTIN_TX).unwrap();

@@ -104,7 +104,10 @@ pub(crate) struct Db {
 
 /// Marks a PostgreSQL error, which the store reports as a database error like SQLite's.
 fn pg(e: postgres::Error) -> Error {
-    Error::Postgres(e.to_string())
+    Error::Postgres(match e.as_db_error() {
+        Some(d) => format!("{}: {}", d.severity(), d.message()),
+        None => e.to_string(),
+    })
 }
 
 impl rusqlite::types::ToSql for V {
@@ -163,6 +166,8 @@ fn pg_value(row: &postgres::Row, i: usize) -> std::result::Result<V, postgres::E
     } else if ty == Type::BOOL {
         row.try_get::<_, Option<bool>>(i)?
             .map_or(V::Null, |v| V::I(v as i64))
+    } else if ty == Type::VOID {
+        V::Null
     } else {
         row.try_get::<_, Option<String>>(i)?.map_or(V::Null, V::T)
     })

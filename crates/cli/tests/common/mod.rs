@@ -52,3 +52,26 @@ impl Env {
         p.display().to_string()
     }
 }
+
+/// A fresh PostgreSQL database on the server `CHOKEPOINT_TEST_POSTGRES` names (`.ci/run` starts
+/// one); `None` outside CI when none is configured. Under `CI=true` it must be there.
+pub fn fresh_pg() -> Option<String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let Ok(base) = std::env::var("CHOKEPOINT_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must test PostgreSQL: set CHOKEPOINT_TEST_POSTGRES (.ci/run does)"
+        );
+        eprintln!("PostgreSQL part NOT RUN: set CHOKEPOINT_TEST_POSTGRES=postgres://…/postgres");
+        return None;
+    };
+    let name = format!(
+        "cp_cli_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut c = postgres::Client::connect(&base, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    Some(format!("{}/{name}", base.rsplit_once('/').unwrap().0))
+}

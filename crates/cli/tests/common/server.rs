@@ -29,9 +29,14 @@ pub fn start(env: &Env) -> Server {
 }
 
 pub fn start_with(env: &Env, first: bool) -> Server {
+    start_at(&env.db().display().to_string(), first)
+}
+
+/// A server on the store `db` (an SQLite path or a PostgreSQL URL).
+pub fn start_at(db: &str, first: bool) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chokepoint"))
         .arg("--db")
-        .arg(env.db())
+        .arg(db)
         .args(["serve", "--listen", "127.0.0.1:0", "--watch-interval", "1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

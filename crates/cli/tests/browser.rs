@@ -29,6 +29,11 @@ impl Drop for Driver {
 }
 
 fn wd(method: &str, url: &str, body: Option<Value>) -> Value {
+    try_wd(method, url, body).unwrap_or_else(|e| panic!("WebDriver {method} {url}: {e}"))
+}
+
+/// A WebDriver call; `Err` holds the driver's error when it answered with one.
+fn try_wd(method: &str, url: &str, body: Option<Value>) -> Result<Value, String> {
     let req = ureq::request(method, url);
     let r = match body {
         Some(b) => req
@@ -38,12 +43,10 @@ fn wd(method: &str, url: &str, body: Option<Value>) -> Value {
     };
     let text = match r {
         Ok(r) => r.into_string().unwrap(),
-        Err(ureq::Error::Status(_, r)) => {
-            panic!("WebDriver {method} {url}: {}", r.into_string().unwrap())
-        }
+        Err(ureq::Error::Status(_, r)) => return Err(r.into_string().unwrap()),
         Err(e) => panic!("WebDriver {method} {url}: {e}"),
     };
-    serde_json::from_str::<Value>(&text).unwrap()["value"].clone()
+    Ok(serde_json::from_str::<Value>(&text).unwrap()["value"].clone())
 }
 
 impl Driver {
@@ -150,32 +153,36 @@ impl Driver {
             .next()
             .unwrap_or_else(|| panic!("no {css} on {}: {}", self.current(), self.text("body")))
     }
+    /// Finds `css` and acts on it, finding it again when the page was replaced in between
+    /// (a navigation still finishing makes the element stale).
+    fn on(&self, css: &str, method: &str, action: &str, body: Option<Value>) -> Value {
+        for _ in 0..50 {
+            let e = self.find(css);
+            match try_wd(
+                method,
+                &self.url(&format!("/element/{e}/{action}")),
+                body.clone(),
+            ) {
+                Ok(v) => return v,
+                Err(err) if err.contains("stale element") => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
+                Err(err) => panic!("{action} on {css}: {err}"),
+            }
+        }
+        panic!("{css} kept going stale")
+    }
     fn text(&self, css: &str) -> String {
-        let e = self
-            .find_all(css)
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no {css} on {}", self.current()));
-        wd("GET", &self.url(&format!("/element/{e}/text")), None)
+        self.on(css, "GET", "text", None)
             .as_str()
             .unwrap()
             .to_string()
     }
     fn click(&self, css: &str) {
-        let e = self.find(css);
-        wd(
-            "POST",
-            &self.url(&format!("/element/{e}/click")),
-            Some(json!({})),
-        );
+        self.on(css, "POST", "click", Some(json!({})));
     }
     fn type_in(&self, css: &str, text: &str) {
-        let e = self.find(css);
-        wd(
-            "POST",
-            &self.url(&format!("/element/{e}/value")),
-            Some(json!({"text": text})),
-        );
+        self.on(css, "POST", "value", Some(json!({"text": text})));
     }
     fn screenshot(&self, name: &str) {
         if let Ok(dir) = std::env::var("CHOKEPOINT_SCREENSHOTS") {

@@ -463,3 +463,70 @@ fn two_instances(db: &str) {
     // user.add for admin, sam and ada, then (assess, case.open) per assessment.
     assert_eq!(v["records"].as_i64().unwrap(), 3 + 2 * n as i64);
 }
+
+#[test]
+fn a_list_update_made_elsewhere_is_picked_up_and_monitored() {
+    // The store holds only the 2024 UN edition; the server runs on it.
+    let env = Env::new();
+    let un = |f: &str| common::data(&format!("un/{f}"));
+    env.ok(&[
+        "lists",
+        "import",
+        un("consolidated_2024-05-15.xml.gz").to_str().unwrap(),
+    ]);
+    let srv = start(&env);
+    let sam = srv.add_user("sam", "screener");
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/counterparties",
+        "/v1/counterparties",
+        Some(&sam),
+        Some(&json!({"counterparties": [
+            {"id": "c1", "name": "Yazd Metallurgy Industries", "type": "organization", "country": "IR"}
+        ]})),
+    );
+    assert_eq!(
+        (s, v["hits"].as_u64()),
+        (200, Some(0)),
+        "not listed in 2024: {v}"
+    );
+    // The 2026 edition (which adds un:110326 YAZD METALLURGY INDUSTRIES) is imported by the
+    // command line, not through the server.
+    env.ok(&[
+        "lists",
+        "import",
+        un("consolidated.xml.gz").to_str().unwrap(),
+    ]);
+    let t = std::time::Instant::now();
+    let case = loop {
+        let (_, cases) = srv.call("GET", "/v1/cases", "/v1/cases", Some(&sam), None);
+        if let Some(c) = cases
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["subject"] == "counterparty c1")
+        {
+            break c.clone();
+        }
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(60),
+            "no monitoring case after the update"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    assert_eq!(case["hits"][0]["reference"], "un:110326");
+    assert_eq!(case["opened_by"], "monitor");
+    // The server now screens against the new lists.
+    let (_, v) = srv.call(
+        "POST",
+        "/v1/screen",
+        "/v1/screen",
+        Some(&sam),
+        Some(&json!({"name": "Yazd Metallurgy Industries"})),
+    );
+    assert!(v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["entity_id"] == "un:110326"));
+}

@@ -6,6 +6,7 @@ mod assess;
 mod bundled;
 mod cases;
 mod determine;
+mod licensing;
 mod ownership;
 mod screen;
 mod serve;
@@ -101,6 +102,16 @@ enum Cmd {
     Monitor {
         #[command(subcommand)]
         cmd: serve::MonitorCmd,
+    },
+    /// A licensing authority's applications: file, review, refer, recommend, decide, issue
+    Licensing {
+        #[command(subcommand)]
+        cmd: licensing::LicensingCmd,
+    },
+    /// Denials issued by this authority or notified by partners (for no-undercut)
+    Denials {
+        #[command(subcommand)]
+        cmd: licensing::DenialsCmd,
     },
 }
 
@@ -298,6 +309,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ensure_loaded(&mut store)?;
             return serve::monitor(&mut store, &cli.user, cmd);
         }
+        Cmd::Licensing { cmd } => {
+            ensure_loaded(&mut store)?;
+            return licensing::licensing(&mut store, &cli.user, cmd, |s| {
+                chokepoint_service::build_index(s, None, Default::default())
+            });
+        }
+        Cmd::Denials { cmd } => return licensing::denials(&mut store, &cli.user, cmd),
     };
     match cmd {
         ListsCmd::Import {

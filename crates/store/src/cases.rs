@@ -63,8 +63,18 @@ CREATE TABLE IF NOT EXISTS fp_memory (
 ) WITHOUT ROWID;
 "#;
 
-/// Roles, each allowed what the ones before it are plus its own.
-pub const ROLES: [&str; 5] = ["screener", "reviewer", "approver", "auditor", "admin"];
+/// Roles. Exporters' compliance teams: screener, reviewer, approver, auditor; a licensing
+/// authority: applicant, case_officer, adviser, approver; admin may do everything.
+pub const ROLES: [&str; 8] = [
+    "screener",
+    "reviewer",
+    "approver",
+    "auditor",
+    "admin",
+    "applicant",
+    "case_officer",
+    "adviser",
+];
 
 /// A hit to review: a screening match or a red flag.
 #[derive(Debug, Clone, Serialize, PartialEq)]

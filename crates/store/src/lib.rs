@@ -10,6 +10,7 @@
 
 pub mod cases;
 mod db;
+pub mod licensing;
 pub mod monitor;
 
 use chokepoint_lists::ParsedList;
@@ -328,6 +329,7 @@ impl Store {
         // Two instances starting at once must not both create the tables.
         let tx = db.begin()?;
         tx.batch(PG_SCHEMA)?;
+        tx.batch(licensing::PG_SCHEMA)?;
         tx.commit()?;
         Ok(Store { db })
     }
@@ -367,6 +369,7 @@ impl Store {
             "CREATE UNIQUE INDEX IF NOT EXISTS app_user_token ON app_user (token_hash)",
         )?;
         conn.execute_batch(monitor::MONITOR_SCHEMA)?;
+        conn.execute_batch(licensing::SQLITE_SCHEMA)?;
         Ok(Store {
             db: Db::sqlite(conn),
         })

@@ -1,0 +1,260 @@
+//! `chokepoint licensing` and `chokepoint denials`: the licensing authority's side.
+
+use anyhow::{bail, Context, Result};
+use chokepoint_licensing::{Application, Denial};
+use chokepoint_service::licensing::{self as lic, MoveRequest};
+use chokepoint_store::Store;
+use clap::Subcommand;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum LicensingCmd {
+    /// File a draft application (JSON: exporter {name, country}, parties [{role, name, country,
+    /// address}] with an end_user, items [{control_entry, description, quantity, value}],
+    /// destination, end_use)
+    File {
+        /// The application (JSON)
+        file: PathBuf,
+    },
+    /// Move an application: submitted, under_review, referred, returned, recommended, approved,
+    /// denied, issued (see data/licensing/lifecycle.json for who may make which move)
+    Move {
+        /// Application id
+        id: i64,
+        /// The new state
+        #[arg(long)]
+        to: String,
+        /// Why (returns, sending back)
+        #[arg(long)]
+        note: Option<String>,
+        /// Agency to refer it to (repeat)
+        #[arg(long = "agency")]
+        agencies: Vec<String>,
+        /// A case officer's recommendation: approve or deny
+        #[arg(long = "recommend")]
+        recommendation: Option<String>,
+        /// The regime of a denial: NSG, MTCR, AG, WA, EU
+        #[arg(long)]
+        regime: Option<String>,
+        /// The denial reason
+        #[arg(long)]
+        reason: Option<String>,
+        /// Last valid day of the licence (YYYY-MM-DD), when issuing
+        #[arg(long)]
+        valid_until: Option<String>,
+        /// A licence condition (repeat)
+        #[arg(long = "condition")]
+        conditions: Vec<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an agency's advice on a referred application
+    Advise {
+        /// Application id
+        id: i64,
+        /// The agency advising
+        #[arg(long)]
+        agency: String,
+        /// The advice
+        #[arg(long)]
+        advice: String,
+    },
+    /// Record the consultation of the authority that issued a denial (no-undercut)
+    Consult {
+        /// Application id
+        id: i64,
+        /// The denial's reference
+        #[arg(long)]
+        denial: String,
+        /// What the partner answered (e.g. no-objection, objection)
+        #[arg(long)]
+        outcome: String,
+        /// What was said, when, with whom
+        #[arg(long)]
+        note: String,
+    },
+    /// Show an application with its history, assessment, no-undercut findings and licence
+    Show {
+        /// Application id
+        id: i64,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// List applications
+    List {
+        /// Only those in this state
+        #[arg(long)]
+        status: Option<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DenialsCmd {
+    /// Record denials: own or partners' — a JSON array of {reference, origin, regime, parties
+    /// [{name, address, country}], items [{control_entry, description}], destination, reason,
+    /// denied_on}, or a CSV with the header reference,origin,regime,denied_on,destination,reason,
+    /// party_name,party_address,party_country,control_entry,item_description (one row per party
+    /// and item; rows of one reference form one denial). All or none are recorded.
+    Add {
+        /// The file (.json or .csv)
+        file: PathBuf,
+    },
+    /// List recorded denials
+    List,
+}
+
+pub fn licensing(
+    store: &mut Store,
+    user: &str,
+    cmd: LicensingCmd,
+    index: impl FnOnce(&Store) -> Result<chokepoint_screen::Index>,
+) -> Result<ExitCode> {
+    match cmd {
+        LicensingCmd::File { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let app: Application = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not a valid application", file.display()))?;
+            let id = lic::file(store, user, &app)?;
+            println!("application {id} filed as a draft");
+        }
+        LicensingCmd::Move {
+            id,
+            to,
+            note,
+            agencies,
+            recommendation,
+            regime,
+            reason,
+            valid_until,
+            conditions,
+            json,
+        } => {
+            let req = MoveRequest {
+                note,
+                agencies,
+                recommendation,
+                regime,
+                reason,
+                valid_until,
+                conditions,
+            };
+            let ix = index(store)?;
+            let m = lic::move_to(store, user, id, &to, &req, &ix)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&m)?);
+            } else {
+                println!(
+                    "application {id}: {} → {} (audit record {})",
+                    m.from, m.status, m.audit_seq
+                );
+                if let Some(a) = &m.assessment {
+                    println!("  assessment: {}", a["outcome"]);
+                }
+                for u in &m.undercuts {
+                    println!(
+                        "  essentially identical to {} denial {} ({}; {}): {}",
+                        u.origin,
+                        u.denial,
+                        u.regime,
+                        if u.rule == "consult" {
+                            "consult before approving"
+                        } else {
+                            "notify partners after approval"
+                        },
+                        u.why.join("; ")
+                    );
+                }
+                if let Some(l) = &m.licence {
+                    println!(
+                        "  licence {} valid until {}",
+                        l["number"].as_str().unwrap_or(""),
+                        l["valid_until"].as_str().unwrap_or("")
+                    );
+                }
+            }
+        }
+        LicensingCmd::Advise { id, agency, advice } => {
+            lic::advise(store, user, id, &agency, &advice)?;
+            println!("application {id}: advice of {agency} recorded");
+        }
+        LicensingCmd::Consult {
+            id,
+            denial,
+            outcome,
+            note,
+        } => {
+            let role = store.user_role(user)?.unwrap_or_default();
+            if !["case_officer", "approver", "admin"].contains(&role.as_str()) {
+                bail!("{user} ({role}) may not record consultations; it needs the role case_officer or approver");
+            }
+            store.record_consultation(user, id, &denial, &outcome, &note)?;
+            println!("application {id}: consultation on denial {denial} recorded");
+        }
+        LicensingCmd::Show { id, json } => {
+            let a = store
+                .application(id)?
+                .ok_or_else(|| anyhow::anyhow!("no application {id}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&a)?);
+            } else {
+                println!(
+                    "application {} ({}) filed {} by {}",
+                    a.id, a.status, a.created_at, a.applicant
+                );
+                for e in &a.events {
+                    println!(
+                        "  {} {} {} → {}",
+                        e["at"].as_str().unwrap_or(""),
+                        e["actor"].as_str().unwrap_or(""),
+                        e["from"].as_str().unwrap_or(""),
+                        e["to"].as_str().unwrap_or("")
+                    );
+                }
+                println!("  state: {}", a.state);
+            }
+        }
+        LicensingCmd::List { status, json } => {
+            let v = store.applications(status.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                for a in &v {
+                    println!(
+                        "{:>5}  {:<13} {}  {}",
+                        a.id, a.status, a.updated_at, a.applicant
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn denials(store: &mut Store, user: &str, cmd: DenialsCmd) -> Result<ExitCode> {
+    match cmd {
+        DenialsCmd::Add { file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file.display().to_string();
+            let ds: Vec<Denial> = if name.to_ascii_lowercase().ends_with(".csv") {
+                lic::read_denials_csv(&bytes, &name)?
+            } else {
+                serde_json::from_slice(&bytes)
+                    .with_context(|| format!("{name}: not a JSON array of denials"))?
+            };
+            let n = lic::record_denials(store, user, &ds).with_context(|| name.clone())?;
+            println!("{n} denial(s) recorded");
+        }
+        DenialsCmd::List => {
+            println!("{}", serde_json::to_string_pretty(&store.denials()?)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

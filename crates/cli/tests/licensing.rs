@@ -1,0 +1,495 @@
+//! The licensing authority's side end to end through the command line: an application from
+//! filing to issued licence, with referral, four eyes, the forbidden moves and their errors,
+//! and a no-undercut consultation forced by a partner's essentially identical denial, whose end
+//! user is spelled differently (matched by the screening engine, not by string equality).
+
+mod common;
+use common::Env;
+use serde_json::Value;
+
+const APP: &str = r#"{
+  "exporter": {"name": "Precision Spindles GmbH", "country": "DE"},
+  "parties": [{"role": "end_user", "name": "Tehran Precision Tooling Company", "country": "IR", "address": "Tehran"}],
+  "items": [{"control_entry": "2B001.a", "description": "5-axis machining centre", "quantity": 1, "value": 450000, "currency": "EUR"}],
+  "destination": "IR",
+  "end_use": "manufacture of pump housings"
+}"#;
+
+fn denial(days_ago: i64, reference: &str, regime: &str) -> String {
+    let d = (chrono::Utc::now() - chrono::Duration::days(days_ago))
+        .format("%Y-%m-%d")
+        .to_string();
+    format!(
+        r#"[{{"reference": "{reference}", "origin": "FR", "regime": "{regime}", "denied_on": "{d}", "destination": "IR",
+             "reason": "risk of diversion to a nuclear programme",
+             "parties": [{{"name": "Tehran Precision Tooling Co.", "address": "Tehran", "country": "IR"}}],
+             "items": [{{"control_entry": "2B001", "description": "machine tools"}}]}}]"#
+    )
+}
+
+fn err(env: &Env, args: &[&str]) -> String {
+    let o = env.run(args);
+    assert!(!o.status.success(), "{args:?} should fail");
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn an_application_from_filing_to_licence_with_a_no_undercut_consultation() {
+    let env = Env::new();
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    for (u, r) in [
+        ("ann", "applicant"),
+        ("carl", "case_officer"),
+        ("dora", "adviser"),
+        ("abe", "approver"),
+    ] {
+        env.ok(&["--user", "root", "users", "add", u, "--role", r]);
+    }
+    let app = env.write("app.json", APP.as_bytes());
+    // A partner's NSG denial of an essentially identical export, ten months ago.
+    let den = env.write(
+        "denials.json",
+        denial(300, "FR-NSG-2026-017", "NSG").as_bytes(),
+    );
+    env.ok(&["--user", "carl", "denials", "add", &den]);
+    assert!(err(&env, &["--user", "carl", "denials", "add", &den]).contains("already recorded"));
+
+    assert!(err(&env, &["--user", "carl", "licensing", "file", &app]).contains("role applicant"));
+    env.ok(&["--user", "ann", "licensing", "file", &app]);
+    let e = err(
+        &env,
+        &[
+            "--user",
+            "ann",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "approved",
+        ],
+    );
+    assert!(
+        e.contains("cannot become approved") && e.contains("submitted (applicant)"),
+        "{e}"
+    );
+
+    // Submission runs the assessment and finds the denial.
+    let sub: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "ann",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "submitted",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(sub["assessment"]["outcome"].is_string(), "{sub}");
+    let u = &sub["undercuts"][0];
+    assert_eq!(
+        (u["denial"].as_str(), u["rule"].as_str()),
+        (Some("FR-NSG-2026-017"), Some("consult")),
+        "{sub}"
+    );
+    assert!(
+        u["why"]
+            .to_string()
+            .contains("Tehran Precision Tooling Co."),
+        "{u}"
+    );
+
+    env.ok(&[
+        "--user",
+        "carl",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "under_review",
+    ]);
+    assert!(err(
+        &env,
+        &[
+            "--user",
+            "carl",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "referred"
+        ]
+    )
+    .contains("agencies"));
+    env.ok(&[
+        "--user",
+        "carl",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "referred",
+        "--agency",
+        "MoD",
+        "--agency",
+        "Energy",
+    ]);
+    let e = err(
+        &env,
+        &[
+            "--user",
+            "carl",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "under_review",
+        ],
+    );
+    assert!(e.contains("waiting for the advice of MoD, Energy"), "{e}");
+    assert!(err(
+        &env,
+        &[
+            "--user",
+            "carl",
+            "licensing",
+            "advise",
+            "1",
+            "--agency",
+            "MoD",
+            "--advice",
+            "ok"
+        ]
+    )
+    .contains("role adviser"));
+    env.ok(&[
+        "--user",
+        "dora",
+        "licensing",
+        "advise",
+        "1",
+        "--agency",
+        "MoD",
+        "--advice",
+        "no objection",
+    ]);
+    env.ok(&[
+        "--user",
+        "dora",
+        "licensing",
+        "advise",
+        "1",
+        "--agency",
+        "Energy",
+        "--advice",
+        "no objection; end use plausible",
+    ]);
+    env.ok(&[
+        "--user",
+        "carl",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "under_review",
+    ]);
+    env.ok(&[
+        "--user",
+        "carl",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "recommended",
+        "--recommend",
+        "approve",
+    ]);
+    assert!(err(
+        &env,
+        &[
+            "--user",
+            "carl",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "approved"
+        ]
+    )
+    .contains("role approver"));
+
+    // No-undercut: approval waits for the consultation of the denying partner.
+    let e = err(
+        &env,
+        &[
+            "--user",
+            "abe",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "approved",
+        ],
+    );
+    assert!(
+        e.contains("no-undercut") && e.contains("FR-NSG-2026-017"),
+        "{e}"
+    );
+    env.ok(&[
+        "--user",
+        "carl",
+        "licensing",
+        "consult",
+        "1",
+        "--denial",
+        "FR-NSG-2026-017",
+        "--outcome",
+        "no-objection",
+        "--note",
+        "call with the French authority on the end user's new owner",
+    ]);
+    env.ok(&[
+        "--user",
+        "abe",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "approved",
+    ]);
+    assert!(err(
+        &env,
+        &["--user", "carl", "licensing", "move", "1", "--to", "issued"]
+    )
+    .contains("valid-until"));
+    let issued: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "carl",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "issued",
+        "--valid-until",
+        "2099-12-31",
+        "--condition",
+        "no re-export without authorisation",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(issued["licence"]["number"]
+        .as_str()
+        .unwrap()
+        .starts_with("L-"));
+    assert!(err(
+        &env,
+        &["--user", "root", "licensing", "move", "1", "--to", "draft"]
+    )
+    .contains("cannot move"));
+
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["--user", "carl", "licensing", "show", "1", "--json"]))
+            .unwrap();
+    assert_eq!(shown["status"], "issued");
+    let moves: Vec<&str> = shown["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "submitted",
+            "under_review",
+            "referred",
+            "under_review",
+            "recommended",
+            "approved",
+            "issued"
+        ]
+    );
+    assert_eq!(shown["consultations"][0]["denial"], "FR-NSG-2026-017");
+
+    let audit = env.ok(&["--user", "root", "audit", "export"]);
+    for a in [
+        "application.create",
+        "application.submitted",
+        "application.advice",
+        "application.consult",
+        "application.approved",
+        "application.issued",
+        "denial.record",
+    ] {
+        assert!(
+            audit.contains(&format!("\"action\":\"{a}\"")),
+            "{a} not audited"
+        );
+    }
+    env.ok(&["--user", "root", "audit", "verify"]);
+}
+
+#[test]
+fn four_eyes_expiry_and_other_end_users() {
+    let env = Env::new();
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    env.ok(&[
+        "--user",
+        "root",
+        "users",
+        "add",
+        "ann",
+        "--role",
+        "applicant",
+    ]);
+    // A denial older than the regime's three years no longer counts; a Wassenaar denial asks
+    // for notification after the fact, not consultation.
+    let old = env.write(
+        "old.json",
+        denial(4 * 365, "FR-NSG-2022-001", "NSG").as_bytes(),
+    );
+    env.ok(&["--user", "root", "denials", "add", &old]);
+    let app = env.write("app.json", APP.as_bytes());
+    env.ok(&["--user", "ann", "licensing", "file", &app]);
+    let sub: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "ann",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "submitted",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(sub.get("undercuts").is_none(), "expired denial: {sub}");
+    let wa = env.write("wa.json", denial(100, "FR-WA-2026-004", "WA").as_bytes());
+    env.ok(&["--user", "root", "denials", "add", &wa]);
+    env.ok(&[
+        "--user",
+        "root",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "under_review",
+    ]);
+    env.ok(&[
+        "--user",
+        "root",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "recommended",
+        "--recommend",
+        "approve",
+    ]);
+    // Four eyes binds admins too.
+    let e = err(
+        &env,
+        &[
+            "--user",
+            "root",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "approved",
+        ],
+    );
+    assert!(e.contains("four eyes"), "{e}");
+    env.ok(&[
+        "--user", "root", "users", "add", "abe", "--role", "approver",
+    ]);
+    env.ok(&[
+        "--user",
+        "abe",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "approved",
+    ]);
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["--user", "abe", "licensing", "show", "1", "--json"]))
+            .unwrap();
+    assert_eq!(
+        shown["state"]["notify_partners"][0]["denial"], "FR-WA-2026-004",
+        "{shown}"
+    );
+
+    // A different end user is not essentially identical, however close the rest.
+    let other = APP.replace("Tehran Precision Tooling Company", "Isfahan Pump Works");
+    let p = env.write("other.json", other.as_bytes());
+    env.ok(&["--user", "ann", "licensing", "file", &p]);
+    let sub: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "ann",
+        "licensing",
+        "move",
+        "2",
+        "--to",
+        "submitted",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(sub.get("undercuts").is_none(), "{sub}");
+}
+
+#[test]
+fn bad_input_and_a_crash_leave_nothing_half_done() {
+    let env = Env::new();
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    let bad = APP.replace("\"destination\": \"IR\"", "\"destination\": \"Iran\"");
+    let p = env.write("bad.json", bad.as_bytes());
+    assert!(err(&env, &["--user", "root", "licensing", "file", &p]).contains("destination"));
+    let csv = env.write(
+        "d.csv",
+        b"reference,origin,regime,denied_on,destination,reason,party_name,party_address,party_country,control_entry,item_description\n\
+          D1,FR,NSG,2026-01-10,IR,diversion,Acme Tehran,,IR,2B001,lathe\n\
+          D2,FR,XYZ,2026-01-10,IR,diversion,Other,,IR,2B001,lathe\n",
+    );
+    let e = err(&env, &["--user", "root", "denials", "add", &csv]);
+    assert!(e.contains("D2") && e.contains("regime"), "{e}");
+    assert_eq!(
+        env.ok(&["--user", "root", "denials", "list"]).trim(),
+        "[]",
+        "all or none"
+    );
+    let short = env.write("s.csv", b"reference,origin\nD1,FR\n");
+    assert!(err(&env, &["--user", "root", "denials", "add", &short]).contains("s.csv:"));
+
+    let app = env.write("app.json", APP.as_bytes());
+    env.ok(&["--user", "root", "licensing", "file", &app]);
+    let before = env
+        .ok(&["--user", "root", "audit", "export"])
+        .lines()
+        .count();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+        .env("CHOKEPOINT_FAILPOINT", "application-before-commit")
+        .args([
+            "--db",
+            env.db().to_str().unwrap(),
+            "--user",
+            "root",
+            "licensing",
+            "move",
+            "1",
+            "--to",
+            "submitted",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the failpoint aborts");
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["--user", "root", "licensing", "show", "1", "--json"]))
+            .unwrap();
+    assert_eq!(shown["status"], "draft");
+    assert!(shown["events"].as_array().unwrap().is_empty());
+    // The assessment committed before the move is its own complete record; the move left none.
+    let after = env.ok(&["--user", "root", "audit", "export"]);
+    assert!(!after.contains("application.submitted"));
+    assert!(after.lines().count() >= before);
+    env.ok(&["--user", "root", "audit", "verify"]);
+}

@@ -1,6 +1,6 @@
 //! `chokepoint licensing` and `chokepoint denials`: the licensing authority's side.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chokepoint_licensing::{Application, Denial};
 use chokepoint_service::licensing::{self as lic, MoveRequest};
 use chokepoint_store::Store;
@@ -190,11 +190,7 @@ pub fn licensing(
             outcome,
             note,
         } => {
-            let role = store.user_role(user)?.unwrap_or_default();
-            if !["case_officer", "approver", "admin"].contains(&role.as_str()) {
-                bail!("{user} ({role}) may not record consultations; it needs the role case_officer or approver");
-            }
-            store.record_consultation(user, id, &denial, &outcome, &note)?;
+            lic::consult(store, user, id, &denial, &outcome, &note)?;
             println!("application {id}: consultation on denial {denial} recorded");
         }
         LicensingCmd::Show { id, json } => {

@@ -530,3 +530,111 @@ fn a_list_update_made_elsewhere_is_picked_up_and_monitored() {
         .iter()
         .any(|m| m["entity_id"] == "un:110326"));
 }
+
+#[test]
+fn the_licensing_lifecycle_through_the_api() {
+    let env = Env::new();
+    let srv = start(&env);
+    let ann = srv.add_user("ann", "applicant");
+    let carl = srv.add_user("carl", "case_officer");
+    let abe = srv.add_user("abe", "approver");
+    let denied_on = (chrono::Utc::now() - chrono::Duration::days(200))
+        .format("%Y-%m-%d")
+        .to_string();
+    let denial = json!([{"reference": "DE-AG-2026-3", "origin": "DE", "regime": "AG", "denied_on": denied_on,
+        "destination": "SY", "reason": "chemical weapons programme risk",
+        "parties": [{"name": "Scientific Studies and Research Centre", "country": "SY"}],
+        "items": [{"control_entry": "2B350", "description": "reaction vessels"}]}]);
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/denials",
+        "/v1/denials",
+        Some(&ann),
+        Some(&denial),
+    );
+    assert_eq!(s, 403, "an applicant records no denials");
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/denials",
+        "/v1/denials",
+        Some(&carl),
+        Some(&denial),
+    );
+    assert_eq!((s, v["recorded"].as_u64()), (200, Some(1)), "{v}");
+    let app = json!({"exporter": {"name": "Chem Plant Equipment BV", "country": "NL"},
+        "parties": [{"role": "end_user", "name": "Scientific Studies & Research Center", "country": "SY"}],
+        "items": [{"control_entry": "2B350.c", "description": "glass-lined reactor"}],
+        "destination": "SY", "end_use": "pharmaceutical production"});
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/applications",
+        "/v1/applications",
+        Some(&carl),
+        Some(&app),
+    );
+    assert_eq!(s, 403);
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/applications",
+        "/v1/applications",
+        Some(&ann),
+        Some(&app),
+    );
+    assert_eq!(s, 200, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let mv = format!("/v1/applications/{id}/move");
+    let t = "/v1/applications/{id}/move";
+    let go = |tok: &str, body: Value| srv.call("POST", t, &mv, Some(tok), Some(&body));
+    let (s, v) = go(&ann, json!({"to": "approved"}));
+    assert_eq!(s, 400, "{v}");
+    assert!(v["message"]
+        .as_str()
+        .unwrap()
+        .contains("cannot become approved"));
+    let (s, v) = go(&carl, json!({"to": "submitted"}));
+    assert_eq!(s, 403, "only the applicant submits: {v}");
+    let (s, v) = go(&ann, json!({"to": "submitted"}));
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["undercuts"][0]["denial"], "DE-AG-2026-3", "{v}");
+    let (s, v) = go(&ann, json!({"to": "submitted"}));
+    assert_eq!(s, 400, "already submitted: {v}");
+    assert_eq!(go(&carl, json!({"to": "under_review"})).0, 200);
+    assert_eq!(
+        go(
+            &carl,
+            json!({"to": "recommended", "recommendation": "approve"})
+        )
+        .0,
+        200
+    );
+    let (s, v) = go(&abe, json!({"to": "approved"}));
+    assert_eq!(s, 400);
+    assert!(
+        v["message"].as_str().unwrap().contains("no-undercut"),
+        "{v}"
+    );
+    let cp = format!("/v1/applications/{id}/consultations");
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/applications/{id}/consultations",
+        &cp,
+        Some(&carl),
+        Some(&json!({"denial": "DE-AG-2026-3", "outcome": "objection withdrawn", "note": "end user's new ownership verified"})),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(go(&abe, json!({"to": "approved"})).0, 200);
+    let (s, v) = go(&carl, json!({"to": "issued", "valid_until": "2099-01-31"}));
+    assert_eq!(s, 200, "{v}");
+    assert!(v["licence"]["number"].is_string());
+    let ap = format!("/v1/applications/{id}");
+    let (s, v) = srv.call("GET", "/v1/applications/{id}", &ap, Some(&ann), None);
+    assert_eq!((s, v["status"].as_str()), (200, Some("issued")));
+    let (s, v) = srv.call(
+        "GET",
+        "/v1/applications",
+        "/v1/applications?status=issued",
+        Some(&abe),
+        None,
+    );
+    assert_eq!((s, v.as_array().unwrap().len()), (200, 1));
+}

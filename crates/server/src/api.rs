@@ -420,6 +420,130 @@ pub struct WhoAmI {
     pub role: String,
 }
 
+/// An application filed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationFiled {
+    /// Its id.
+    pub id: i64,
+    /// `draft`.
+    pub status: String,
+}
+
+/// An application with its history.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationOut {
+    /// Id.
+    pub id: i64,
+    /// Who filed it.
+    pub applicant: String,
+    /// `draft`, `submitted`, `under_review`, `referred`, `returned`, `recommended`,
+    /// `approved`, `denied`, `issued`.
+    pub status: String,
+    /// As filed.
+    #[schema(value_type = Object)]
+    pub application: serde_json::Value,
+    /// What the process established: referral and advice, recommendation, assessment,
+    /// no-undercut findings, decision, licence.
+    #[schema(value_type = Object)]
+    pub state: serde_json::Value,
+    /// Every move.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+    /// Consultations recorded.
+    #[schema(value_type = Vec<Object>)]
+    pub consultations: Vec<serde_json::Value>,
+}
+
+/// A move through the lifecycle (`data/licensing/lifecycle.json`).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveIn {
+    /// The new state.
+    pub to: String,
+    /// Why (returns, sending back).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Agencies to refer it to.
+    #[serde(default)]
+    pub agencies: Vec<String>,
+    /// `approve` or `deny` (recommendations).
+    #[serde(default)]
+    pub recommendation: Option<String>,
+    /// The regime of a denial.
+    #[serde(default)]
+    pub regime: Option<String>,
+    /// The denial reason.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Last valid day of the licence (issue).
+    #[serde(default)]
+    pub valid_until: Option<String>,
+    /// Licence conditions (issue).
+    #[serde(default)]
+    pub conditions: Vec<String>,
+}
+
+/// What a move did.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MovedOut {
+    /// Application id.
+    pub id: i64,
+    /// From.
+    pub from: String,
+    /// Now.
+    pub status: String,
+    /// The audit record.
+    pub audit_seq: i64,
+    /// Essentially identical denials found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub undercuts: Vec<serde_json::Value>,
+    /// The assessment, when it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    pub assessment: Option<serde_json::Value>,
+    /// The licence issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    pub licence: Option<serde_json::Value>,
+}
+
+/// An agency's advice.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceIn {
+    /// The agency.
+    pub agency: String,
+    /// Its advice.
+    pub advice: String,
+}
+
+/// A consultation of a denying partner.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationIn {
+    /// The denial's reference.
+    pub denial: String,
+    /// The partner's answer.
+    pub outcome: String,
+    /// What was said.
+    pub note: String,
+}
+
+/// Something recorded.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct Recorded {
+    /// Its audit record.
+    pub audit_seq: i64,
+}
+
+/// Denials recorded.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DenialsRecorded {
+    /// How many.
+    pub recorded: usize,
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -460,6 +584,14 @@ impl Modify for BearerAuth {
         crate::handlers::counterparty_show,
         crate::handlers::monitor_run,
         crate::handlers::users_add,
+        crate::handlers::application_file,
+        crate::handlers::applications_list,
+        crate::handlers::application_show,
+        crate::handlers::application_move,
+        crate::handlers::application_advice,
+        crate::handlers::application_consult,
+        crate::handlers::denials_add,
+        crate::handlers::denials_list,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

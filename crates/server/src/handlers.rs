@@ -53,6 +53,18 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/v1/counterparties/{id}", get(counterparty_show))
         .route("/v1/monitor/run", post(monitor_run))
         .route("/v1/users", post(users_add))
+        .route(
+            "/v1/applications",
+            post(application_file).get(applications_list),
+        )
+        .route("/v1/applications/{id}", get(application_show))
+        .route("/v1/applications/{id}/move", post(application_move))
+        .route("/v1/applications/{id}/advice", post(application_advice))
+        .route(
+            "/v1/applications/{id}/consultations",
+            post(application_consult),
+        )
+        .route("/v1/denials", post(denials_add).get(denials_list))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         .layer(axum::middleware::map_response(json_errors));
     // The UI's pages answer HTML, also for errors, so the JSON error layer stays on the API.
@@ -132,6 +144,9 @@ impl IntoResponse for ApiError {
 
 impl From<anyhow::Error> for ApiError {
     fn from(e: anyhow::Error) -> Self {
+        if let Some(f) = e.downcast_ref::<chokepoint_service::licensing::Forbidden>() {
+            return ApiError::new(StatusCode::FORBIDDEN, f.0.clone());
+        }
         match e.downcast_ref::<chokepoint_store::Error>() {
             Some(chokepoint_store::Error::Conflict(_)) => {
                 ApiError::new(StatusCode::CONFLICT, format!("{e:#}"))
@@ -869,4 +884,189 @@ pub(crate) async fn users_add(
         }))
     })
     .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licensing authority
+
+#[utoipa::path(post, path = "/v1/applications", tag = "licensing",
+    request_body(content = Object, description = "An application: exporter {name, country}, parties [{role, name, country, address}] with an end_user, items [{control_entry, description, quantity, value, currency}], destination, end_use"),
+    responses((status = 200, description = "Filed as a draft", body = ApplicationFiled), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn application_file(
+    State(st): S,
+    user: User,
+    Body(app): Body<chokepoint_licensing::Application>,
+) -> Result<Json<ApplicationFiled>, ApiError> {
+    blocking(move || {
+        let id = chokepoint_service::licensing::file(&mut st.store(), &user.name, &app)?;
+        Ok(Json(ApplicationFiled {
+            id,
+            status: "draft".into(),
+        }))
+    })
+    .await
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct AppFilter {
+    /// Only applications in this state.
+    status: Option<String>,
+}
+
+const AUTHORITY: &[&str] = &[
+    "applicant",
+    "case_officer",
+    "adviser",
+    "approver",
+    "auditor",
+];
+
+#[utoipa::path(get, path = "/v1/applications", tag = "licensing", params(AppFilter),
+    responses((status = 200, body = Vec<ApplicationOut>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn applications_list(
+    State(st): S,
+    user: User,
+    Query(f): Query<AppFilter>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    user.need(AUTHORITY, "see applications")?;
+    blocking(move || {
+        let mut v = st.store().applications(f.status.as_deref())?;
+        // Applicants see their own applications only.
+        if user.role == "applicant" {
+            v.retain(|a| a.applicant == user.name);
+        }
+        Ok(Json(serde_json::to_value(v).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/v1/applications/{id}", tag = "licensing", params(("id" = i64, Path, description = "Application id")),
+    responses((status = 200, body = ApplicationOut), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn application_show(
+    State(st): S,
+    user: User,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    user.need(AUTHORITY, "see applications")?;
+    blocking(move || match st.store().application(id)? {
+        Some(a) if user.role != "applicant" || a.applicant == user.name => {
+            Ok(Json(serde_json::to_value(a).map_err(anyhow::Error::from)?))
+        }
+        _ => Err(ApiError::not_found(format!("no application {id}"))),
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/applications/{id}/move", tag = "licensing",
+    params(("id" = i64, Path, description = "Application id")), request_body = MoveIn,
+    responses((status = 200, description = "Moved; the assessment and no-undercut findings when they ran", body = MovedOut),
+        (status = 400, description = "A move the lifecycle does not allow, or a condition not met (no-undercut consultation, four eyes, advice, …)", body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "Someone else moved it first", body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn application_move(
+    State(st): S,
+    user: User,
+    Path(id): Path<i64>,
+    Body(m): Body<MoveIn>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let lists = st.lists();
+    blocking(move || {
+        let mut store = st.store();
+        if store.application(id)?.is_none() {
+            return Err(ApiError::not_found(format!("no application {id}")));
+        }
+        let req = chokepoint_service::licensing::MoveRequest {
+            note: m.note,
+            agencies: m.agencies,
+            recommendation: m.recommendation,
+            regime: m.regime,
+            reason: m.reason,
+            valid_until: m.valid_until,
+            conditions: m.conditions,
+        };
+        let r = chokepoint_service::licensing::move_to(
+            &mut store,
+            &user.name,
+            id,
+            &m.to,
+            &req,
+            &lists.index,
+        )?;
+        Ok(Json(serde_json::to_value(r).map_err(anyhow::Error::from)?))
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/applications/{id}/advice", tag = "licensing",
+    params(("id" = i64, Path, description = "Application id")), request_body = AdviceIn,
+    responses((status = 200, body = Recorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn application_advice(
+    State(st): S,
+    user: User,
+    Path(id): Path<i64>,
+    Body(a): Body<AdviceIn>,
+) -> Result<Json<Recorded>, ApiError> {
+    blocking(move || {
+        let seq = chokepoint_service::licensing::advise(
+            &mut st.store(),
+            &user.name,
+            id,
+            &a.agency,
+            &a.advice,
+        )?;
+        Ok(Json(Recorded { audit_seq: seq }))
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/applications/{id}/consultations", tag = "licensing",
+    params(("id" = i64, Path, description = "Application id")), request_body = ConsultationIn,
+    responses((status = 200, body = Recorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn application_consult(
+    State(st): S,
+    user: User,
+    Path(id): Path<i64>,
+    Body(c): Body<ConsultationIn>,
+) -> Result<Json<Recorded>, ApiError> {
+    blocking(move || {
+        let seq = chokepoint_service::licensing::consult(
+            &mut st.store(),
+            &user.name,
+            id,
+            &c.denial,
+            &c.outcome,
+            &c.note,
+        )?;
+        Ok(Json(Recorded { audit_seq: seq }))
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/denials", tag = "licensing",
+    request_body(content = Vec<Object>, description = "Denials: [{reference, origin, regime, parties [{name, address, country}], items [{control_entry, description}], destination, reason, denied_on}]; all or none are recorded"),
+    responses((status = 200, body = DenialsRecorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn denials_add(
+    State(st): S,
+    user: User,
+    Body(ds): Body<Vec<chokepoint_licensing::Denial>>,
+) -> Result<Json<DenialsRecorded>, ApiError> {
+    blocking(move || {
+        let n = chokepoint_service::licensing::record_denials(&mut st.store(), &user.name, &ds)?;
+        Ok(Json(DenialsRecorded { recorded: n }))
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/v1/denials", tag = "licensing",
+    responses((status = 200, body = Vec<Object>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn denials_list(
+    State(st): S,
+    user: User,
+) -> Result<Json<Vec<serde_json::Value>>, ApiError> {
+    user.need(
+        &["case_officer", "adviser", "approver", "auditor"],
+        "see denials",
+    )?;
+    blocking(move || Ok(Json(st.store().denials()?))).await
 }

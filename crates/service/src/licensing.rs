@@ -42,6 +42,22 @@ fn today() -> String {
     chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
+/// A refusal for lack of the right role (the server answers it with 403).
+#[derive(Debug)]
+pub struct Forbidden(pub String);
+
+impl std::fmt::Display for Forbidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Forbidden {}
+
+fn forbidden(msg: String) -> anyhow::Error {
+    anyhow::Error::new(Forbidden(msg))
+}
+
 fn role_of(store: &Store, user: &str) -> Result<String> {
     store
         .user_role(user)?
@@ -52,7 +68,9 @@ fn role_of(store: &Store, user: &str) -> Result<String> {
 pub fn file(store: &mut Store, user: &str, app: &Application) -> Result<i64> {
     let role = role_of(store, user)?;
     if role != "applicant" && role != "admin" {
-        bail!("{user} ({role}) may not file applications; it needs the role applicant");
+        return Err(forbidden(format!(
+            "{user} ({role}) may not file applications; it needs the role applicant"
+        )));
     }
     app.validate().map_err(|e| anyhow!("application: {e}"))?;
     Ok(store.create_application(user, &serde_json::to_value(app)?)?)
@@ -62,7 +80,9 @@ pub fn file(store: &mut Store, user: &str, app: &Application) -> Result<i64> {
 pub fn record_denials(store: &mut Store, user: &str, denials: &[Denial]) -> Result<usize> {
     let role = role_of(store, user)?;
     if !["case_officer", "approver", "admin"].contains(&role.as_str()) {
-        bail!("{user} ({role}) may not record denials; it needs the role case_officer or approver");
+        return Err(forbidden(format!(
+            "{user} ({role}) may not record denials; it needs the role case_officer or approver"
+        )));
     }
     let mut rows = Vec::new();
     for d in denials {
@@ -256,7 +276,13 @@ pub fn move_to(
         .application(id)?
         .ok_or_else(|| anyhow!("no application {id}"))?;
     let from = rec.status.clone();
-    let t = transition(&from, to, &role).map_err(|e| anyhow!("application {id}: {e}"))?;
+    let t = transition(&from, to, &role).map_err(|e| {
+        if e.contains("needs the role") {
+            forbidden(format!("application {id}: {e}"))
+        } else {
+            anyhow!("application {id}: {e}")
+        }
+    })?;
     let app: Application = serde_json::from_value(rec.application.clone())
         .with_context(|| format!("application {id} as stored"))?;
     let mut state = if rec.state.is_object() {
@@ -435,7 +461,9 @@ pub fn move_to(
 pub fn advise(store: &mut Store, user: &str, id: i64, agency: &str, advice: &str) -> Result<i64> {
     let role = role_of(store, user)?;
     if role != "adviser" && role != "admin" {
-        bail!("{user} ({role}) may not advise; it needs the role adviser");
+        return Err(forbidden(format!(
+            "{user} ({role}) may not advise; it needs the role adviser"
+        )));
     }
     let rec = store
         .application(id)?
@@ -468,4 +496,22 @@ pub fn advise(store: &mut Store, user: &str, id: i64, agency: &str, advice: &str
         "application.advice",
         &json!({"agency": agency, "advice": advice}),
     )?)
+}
+
+/// Records a consultation (case officers and approvers).
+pub fn consult(
+    store: &mut Store,
+    user: &str,
+    id: i64,
+    denial: &str,
+    outcome: &str,
+    note: &str,
+) -> Result<i64> {
+    let role = role_of(store, user)?;
+    if !["case_officer", "approver", "admin"].contains(&role.as_str()) {
+        return Err(forbidden(format!(
+            "{user} ({role}) may not record consultations; it needs the role case_officer or approver"
+        )));
+    }
+    Ok(store.record_consultation(user, id, denial, outcome, note)?)
 }

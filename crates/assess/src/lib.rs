@@ -9,6 +9,6 @@ pub mod decide;
 pub mod ownership;
 pub mod transaction;
 
-pub use decide::{assess, Decision, Outcome, ScreenHit, Screener};
+pub use decide::{assess, Decision, Node, Outcome, ScreenHit, Screener};
 pub use ownership::Error;
 pub use transaction::Transaction;

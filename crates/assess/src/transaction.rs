@@ -177,6 +177,11 @@ pub struct Item {
     /// EAR99 food or medicine.
     #[serde(default)]
     pub food_or_medicine: bool,
+    /// The licence this line ships under (issued here or recorded with `chokepoint licences
+    /// add`): checked for validity, destination, parties, item and remaining quantity and
+    /// value, and drawn down when the shipment is cleared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
 }
 
 /// The route.

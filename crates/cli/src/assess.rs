@@ -56,12 +56,16 @@ pub fn run(store: &mut Store, user: &str, a: AssessArgs) -> Result<ExitCode> {
         decision: d,
         audit_seq: seq,
         case_id: case,
+        licences,
     } = chokepoint_service::assess_and_record(store, user, &tx, &subject, None)
         .with_context(|| path.display().to_string())?;
     if a.json {
         let mut v = serde_json::to_value(&d)?;
         v["audit_seq"] = seq.into();
         v["case_id"] = case.into();
+        if !licences.is_empty() {
+            v["licences"] = serde_json::to_value(&licences)?;
+        }
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!(

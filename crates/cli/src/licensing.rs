@@ -254,3 +254,82 @@ pub fn denials(store: &mut Store, user: &str, cmd: DenialsCmd) -> Result<ExitCod
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Subcommand)]
+pub enum LicencesCmd {
+    /// Record a licence issued to you by an authority (JSON: number, holder {name, country},
+    /// items [{control_entry, quantity, value}], parties [{role, name}], destinations,
+    /// valid_from, valid_until, conditions); transaction lines naming it are checked against
+    /// it and draw it down
+    Add {
+        /// The licence (JSON)
+        file: PathBuf,
+    },
+    /// Show a licence and what has been drawn on it
+    Show {
+        /// Licence number
+        number: String,
+    },
+    /// List licences
+    List,
+}
+
+pub fn licences(store: &mut Store, user: &str, cmd: LicencesCmd) -> Result<ExitCode> {
+    match cmd {
+        LicencesCmd::Add { file } => {
+            store.require_role(
+                user,
+                &["screener", "reviewer", "approver", "case_officer"],
+                "record licences",
+            )?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let l: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not JSON", file.display()))?;
+            for (field, ok) in [
+                ("number", l["number"].is_string()),
+                (
+                    "items",
+                    l["items"].as_array().is_some_and(|a| {
+                        !a.is_empty() && a.iter().all(|i| i["control_entry"].is_string())
+                    }),
+                ),
+                (
+                    "destinations",
+                    l["destinations"].as_array().is_some_and(|a| !a.is_empty()),
+                ),
+                ("parties", l["parties"].is_array()),
+                (
+                    "valid_until",
+                    l["valid_until"]
+                        .as_str()
+                        .is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()),
+                ),
+            ] {
+                if !ok {
+                    anyhow::bail!(
+                        "{}: licence field {field} is missing or malformed",
+                        file.display()
+                    );
+                }
+            }
+            store.add_licence(user, &l)?;
+            println!("licence {} recorded", l["number"].as_str().unwrap_or(""));
+        }
+        LicencesCmd::Show { number } => {
+            let (l, drawn) = store
+                .licence(&number)?
+                .ok_or_else(|| anyhow::anyhow!("no licence {number}"))?;
+            let drawn: Vec<serde_json::Value> = drawn
+                .iter()
+                .map(|(e, q, v)| serde_json::json!({"control_entry": e, "quantity": q, "value": v}))
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&serde_json::json!({"licence": l, "drawn": drawn}))?
+            );
+        }
+        LicencesCmd::List => println!("{}", serde_json::to_string_pretty(&store.licences()?)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}

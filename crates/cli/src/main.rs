@@ -113,6 +113,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: licensing::DenialsCmd,
     },
+    /// Licences: issued here, or recorded by an exporter; orders naming one draw it down
+    Licences {
+        #[command(subcommand)]
+        cmd: licensing::LicencesCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -316,6 +321,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             });
         }
         Cmd::Denials { cmd } => return licensing::denials(&mut store, &cli.user, cmd),
+        Cmd::Licences { cmd } => return licensing::licences(&mut store, &cli.user, cmd),
     };
     match cmd {
         ListsCmd::Import {

@@ -493,3 +493,89 @@ fn bad_input_and_a_crash_leave_nothing_half_done() {
     assert!(after.lines().count() >= before);
     env.ok(&["--user", "root", "audit", "verify"]);
 }
+
+#[test]
+fn shipments_draw_down_a_licence_and_hold_when_it_does_not_cover_them() {
+    let env = Env::new();
+    let lic = env.write(
+        "lic.json",
+        br#"{"number": "D123456", "holder": {"name": "Acme Machine Tools Inc", "country": "US"},
+             "items": [{"control_entry": "2B001.a", "quantity": 2, "value": 500000}],
+             "parties": [{"role": "end_user", "name": "Quellwerk Zerspanung Feldkirchen GmbH"}],
+             "destinations": ["CN"], "valid_from": "2026-08-01", "valid_until": "2026-10-31",
+             "conditions": ["no reexport"]}"#,
+    );
+    env.ok(&["licences", "add", &lic]);
+    assert!(err(&env, &["licences", "add", &lic]).contains("already recorded"));
+    let tx = |name: &str, qty: u32, licence: &str| -> String {
+        format!(
+            r#"{{"exporter": {{"country": "US"}}, "route": {{"destination": "CN"}},
+               "parties": [{{"id": "p1", "role": "end_user", "name": "{name}", "kind": "organization", "country": "CN"}}],
+               "items": [{{"eccn": "2B001.a", "quantity": {qty}, "unit_price": 250000, "licence": "{licence}"}}],
+               "end_use": {{"statement_status": "received", "reexport_intent": "none"}},
+               "payment": {{"method": "wire", "payer_party": "p1"}}}}"#
+        )
+    };
+    let run = |json: String, date: &str| -> (Value, i32) {
+        let p = env.write("tx.json", json.as_bytes());
+        let o = env.run(&["assess", &p, "--date", date, "--json"]);
+        let v: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+        (v, o.status.code().unwrap())
+    };
+    let quell = "Quellwerk Zerspanung Feldkirchen GmbH";
+    // Without the licence the line needs one (US-2); with it, the shipment is cleared.
+    let (v, code) = run(tx(quell, 1, ""), "2026-09-01");
+    assert_eq!(
+        (v["outcome"].as_str(), code),
+        (Some("LICENSE_REQUIRED"), 5),
+        "{v}"
+    );
+    let (v, code) = run(tx(quell, 1, "D123456"), "2026-09-01");
+    assert_eq!((v["outcome"].as_str(), code), (Some("CLEAR"), 0), "{v}");
+    let (v, _) = run(tx(quell, 1, "D123456"), "2026-09-02");
+    assert_eq!(v["outcome"], "CLEAR");
+    let shown: Value = serde_json::from_str(&env.ok(&["licences", "show", "D123456"])).unwrap();
+    assert_eq!(shown["drawn"][0]["quantity"], 2.0);
+    // The licence is used up: a third machine is an over-draw.
+    let (v, code) = run(tx(quell, 1, "D123456"), "2026-09-03");
+    assert_eq!(
+        (v["outcome"].as_str(), code),
+        (Some("HOLD_FOR_REVIEW"), 8),
+        "{v}"
+    );
+    assert!(
+        v["licences"][0]["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("over-draw"),
+        "{v}"
+    );
+    // A party not on the licence, an expired licence, an unknown licence: holds with the reason.
+    let (v, _) = run(tx("Other Buyer Ltd", 0, "D123456"), "2026-09-03");
+    assert!(
+        v["licences"][0]["problems"]
+            .to_string()
+            .contains("not a party"),
+        "{v}"
+    );
+    let (v, _) = run(tx(quell, 0, "D123456"), "2026-11-15");
+    assert!(
+        v["licences"][0]["problems"]
+            .to_string()
+            .contains("expired on 2026-10-31"),
+        "{v}"
+    );
+    let (v, _) = run(tx(quell, 1, "X999"), "2026-09-03");
+    assert_eq!(v["outcome"], "HOLD_FOR_REVIEW");
+    assert!(v["licences"][0]["problems"]
+        .to_string()
+        .contains("not recorded"));
+    // A hold opened a case whose hit names the licence problem; nothing more was drawn.
+    let cases: Vec<Value> = serde_json::from_str(&env.ok(&["cases", "list", "--json"])).unwrap();
+    assert!(cases
+        .iter()
+        .any(|c| c["hits"].to_string().contains("over-draw")));
+    let shown: Value = serde_json::from_str(&env.ok(&["licences", "show", "D123456"])).unwrap();
+    assert_eq!(shown["drawn"][0]["quantity"], 2.0);
+}

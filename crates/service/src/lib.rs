@@ -4,6 +4,7 @@
 //! against each list update.
 #![deny(missing_docs)]
 
+pub mod licences;
 pub mod licensing;
 pub mod monitor;
 
@@ -159,6 +160,9 @@ pub struct Assessed {
     pub audit_seq: i64,
     /// The case opened for review, on a hold.
     pub case_id: Option<i64>,
+    /// Licences named on the order: covered, or why not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub licences: Vec<licences::LicenceUse>,
 }
 
 /// Assesses a transaction against the lists in force on its date, records it in the audit log
@@ -181,9 +185,10 @@ pub fn assess_and_record(
     };
     let snapshots = snapshots_in_force(store, tx.date.as_deref())?;
     let screener = IndexScreener::new(index, store, snapshots.clone(), None);
-    let d = assess(tx, &screener).with_context(|| subject.to_string())?;
+    let mut d = assess(tx, &screener).with_context(|| subject.to_string())?;
     let suppressed = screener.suppressed();
     drop(screener);
+    let (licences, drawdowns) = licences::apply(store, tx, &mut d)?;
     let mut hits: Vec<(String, String, String, String)> = Vec::new();
     if d.outcome == Outcome::HoldForReview {
         for s in &d.screening {
@@ -208,6 +213,14 @@ pub fn assess_and_record(
                 format!("{} ({}): {}", f.indicator, f.severity, f.facts.join("; ")),
             ));
         }
+        for u in licences.iter().filter(|u| !u.problems.is_empty()) {
+            hits.push((
+                String::new(),
+                "licence".into(),
+                u.licence.clone(),
+                format!("line {}: {}", u.line, u.problems.join("; ")),
+            ));
+        }
     }
     let body = serde_json::json!({
         "transaction": tx,
@@ -219,12 +232,16 @@ pub fn assess_and_record(
         "snapshots": snapshots,
         "suppressed_false_positives": suppressed,
         "decision": d,
+        "licences": licences,
+        "drawdowns": drawdowns,
     });
-    let (seq, case) = store.record_assessment(user, subject, &body, &hits)?;
+    let (seq, case) =
+        store.record_with_drawdowns(user, "assess", subject, &body, &hits, &drawdowns)?;
     Ok(Assessed {
         decision: d,
         audit_seq: seq,
         case_id: case,
+        licences,
     })
 }
 

@@ -445,7 +445,7 @@ pub fn move_to(
     if !found.is_empty() {
         data["undercuts"] = json!(found.iter().map(|u| &u.denial).collect::<Vec<_>>());
     }
-    let seq = store.move_application(user, id, &from, to, &state, &data)?;
+    let seq = store.move_application(user, id, &from, to, &state, &data, licence.as_ref())?;
     Ok(Moved {
         id,
         from,

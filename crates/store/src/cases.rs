@@ -364,8 +364,28 @@ impl Store {
         body: &Value,
         hits: &[(String, String, String, String)],
     ) -> Result<(i64, Option<i64>)> {
+        self.record_with_drawdowns(actor, action, subject, body, hits, &[])
+    }
+
+    /// As [`Store::record_with_case`], also drawing down licences — (licence number, control
+    /// entry, quantity, value) — in the same transaction.
+    pub fn record_with_drawdowns(
+        &mut self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        body: &Value,
+        hits: &[(String, String, String, String)],
+        drawdowns: &[(String, String, f64, f64)],
+    ) -> Result<(i64, Option<i64>)> {
         let tx = self.db.begin()?;
         let seq = Self::append_audit_tx(&tx, actor, action, subject, body)?;
+        for (licence, entry, quantity, value) in drawdowns {
+            tx.exec(
+                "INSERT INTO drawdown (licence, audit_seq, at, control_entry, quantity, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                p![licence.as_str(), seq, now(), entry.as_str(), *quantity, *value],
+            )?;
+        }
         let mut case = None;
         if !hits.is_empty() {
             let id = Self::open_case_tx(&tx, actor, subject, &body.to_string())?;

@@ -25,6 +25,11 @@ impl From<i64> for V {
         V::I(v)
     }
 }
+impl From<f64> for V {
+    fn from(v: f64) -> V {
+        V::F(v)
+    }
+}
 impl From<usize> for V {
     fn from(v: usize) -> V {
         V::I(v as i64)
@@ -78,6 +83,14 @@ impl Row {
     }
     pub(crate) fn text(&self, i: usize) -> String {
         self.opt_text(i).unwrap_or_default()
+    }
+    pub(crate) fn f64(&self, i: usize) -> f64 {
+        match &self.0[i] {
+            V::F(f) => *f,
+            V::I(v) => *v as f64,
+            V::T(t) => t.parse().unwrap_or(0.0),
+            V::Null => 0.0,
+        }
     }
     pub(crate) fn opt_text(&self, i: usize) -> Option<String> {
         match &self.0[i] {

@@ -45,6 +45,23 @@ CREATE TABLE IF NOT EXISTS consultation (
     outcome TEXT NOT NULL,
     note TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS licence (
+    number TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    body TEXT NOT NULL,
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS drawdown (
+    id INTEGER PRIMARY KEY,
+    licence TEXT NOT NULL REFERENCES licence(number),
+    audit_seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    control_entry TEXT NOT NULL,
+    quantity REAL NOT NULL,
+    value REAL NOT NULL
+);
 "#;
 
 pub(crate) const PG_SCHEMA: &str = r#"
@@ -83,6 +100,23 @@ CREATE TABLE IF NOT EXISTS consultation (
     actor TEXT NOT NULL,
     outcome TEXT NOT NULL,
     note TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS licence (
+    number TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    body TEXT NOT NULL,
+    source TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS drawdown (
+    id BIGSERIAL PRIMARY KEY,
+    licence TEXT NOT NULL REFERENCES licence(number),
+    audit_seq BIGINT NOT NULL,
+    at TEXT NOT NULL,
+    control_entry TEXT NOT NULL,
+    quantity DOUBLE PRECISION NOT NULL,
+    value DOUBLE PRECISION NOT NULL
 );
 "#;
 
@@ -201,6 +235,7 @@ impl Store {
         to: &str,
         state: &Value,
         data: &Value,
+        licence: Option<&Value>,
     ) -> Result<i64> {
         let tx = self.db.begin()?;
         let now: Option<String> = tx
@@ -231,6 +266,9 @@ impl Store {
             &format!("application {id}"),
             &serde_json::json!({"from": from, "to": to, "data": data}),
         )?;
+        if let Some(l) = licence {
+            Self::insert_licence(&tx, actor, l, "issued")?;
+        }
         crate::cases::failpoint("application-before-commit");
         tx.commit()?;
         Ok(seq)
@@ -359,6 +397,78 @@ impl Store {
             )?
             .iter()
             .map(|r| serde_json::json!({"denial": r.text(0), "at": r.text(1), "actor": r.text(2), "outcome": r.text(3), "note": r.text(4)}))
+            .collect())
+    }
+}
+
+impl Store {
+    fn insert_licence(tx: &crate::db::Db, actor: &str, l: &Value, source: &str) -> Result<()> {
+        let number = l["number"].as_str().unwrap_or("").trim().to_string();
+        if number.is_empty() {
+            return Err(Error::Invalid("licence: number is empty".into()));
+        }
+        if tx
+            .row(
+                "SELECT 1 FROM licence WHERE number = ?1",
+                p![number.as_str()],
+            )?
+            .is_some()
+        {
+            return Err(Error::Invalid(format!(
+                "licence {number} is already recorded"
+            )));
+        }
+        let holder = l["holder"]["name"].as_str().unwrap_or("").to_string();
+        tx.exec(
+            "INSERT INTO licence (number, holder, body, source, recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            p![number.as_str(), holder, l.to_string(), source, crate::cases::now(), actor],
+        )?;
+        Ok(())
+    }
+
+    /// Records a licence issued elsewhere (an exporter's own licences), with an audit record.
+    pub fn add_licence(&mut self, actor: &str, licence: &Value) -> Result<i64> {
+        let tx = self.db.begin()?;
+        Self::insert_licence(&tx, actor, licence, "recorded")?;
+        let seq = Self::append_audit_tx(
+            &tx,
+            actor,
+            "licence.record",
+            licence["number"].as_str().unwrap_or(""),
+            &serde_json::json!({"licence": licence}),
+        )?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// A licence (JSON) with what has been drawn on it: (control entry, quantity, value) totals.
+    pub fn licence(&self, number: &str) -> Result<Option<(Value, Vec<(String, f64, f64)>)>> {
+        let Some(body) = self
+            .db
+            .row("SELECT body FROM licence WHERE number = ?1", p![number])?
+            .map(|r| r.text(0))
+        else {
+            return Ok(None);
+        };
+        let drawn = self
+            .db
+            .rows(
+                "SELECT control_entry, SUM(quantity), SUM(value) FROM drawdown WHERE licence = ?1 GROUP BY control_entry ORDER BY control_entry",
+                p![number],
+            )?
+            .iter()
+            .map(|r| (r.text(0), r.f64(1), r.f64(2)))
+            .collect();
+        Ok(Some((serde_json::from_str(&body)?, drawn)))
+    }
+
+    /// Every licence recorded or issued (JSON), by number.
+    pub fn licences(&self) -> Result<Vec<Value>> {
+        Ok(self
+            .db
+            .rows("SELECT body FROM licence ORDER BY number", &[])?
+            .iter()
+            .filter_map(|r| serde_json::from_str(&r.text(0)).ok())
             .collect())
     }
 }

@@ -1,0 +1,206 @@
+//! Licences in use: a transaction line that names a licence is checked against it — recorded,
+//! valid on the date, the destination and every party on it, the item on it, enough quantity
+//! and value left — and a cleared shipment draws it down. A failed check holds the order with
+//! the reason; lines whose licence requirement a valid licence covers no longer need one.
+
+use anyhow::Result;
+use chokepoint_assess::{Decision, Node, Outcome, Transaction};
+use chokepoint_store::cases::party_key;
+use chokepoint_store::Store;
+use serde::Serialize;
+
+/// What was found for one line.
+#[derive(Debug, Clone, Serialize)]
+pub struct LicenceUse {
+    /// Line number (1-based).
+    pub line: usize,
+    /// The licence named.
+    pub licence: String,
+    /// Covered, or why not.
+    pub problems: Vec<String>,
+    /// Drawn on clearance: (quantity, value).
+    pub draws: (f64, f64),
+}
+
+fn same_entry(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim().to_ascii_uppercase(), b.trim().to_ascii_uppercase());
+    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
+}
+
+/// Checks every line that names a licence and adjusts the decision: a problem holds the
+/// order; licence requirements covered by valid licences are lifted. Returns what was found
+/// and the drawdowns to record if the order is cleared.
+pub fn apply(
+    store: &Store,
+    tx: &Transaction,
+    d: &mut Decision,
+) -> Result<(Vec<LicenceUse>, Vec<(String, String, f64, f64)>)> {
+    let mut uses = Vec::new();
+    let date = d.date.clone();
+    for (i, item) in tx.items.iter().enumerate() {
+        let Some(number) = item
+            .licence
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        else {
+            continue;
+        };
+        let mut problems = Vec::new();
+        let entry = item.eccn.clone().or(item.eu.clone()).unwrap_or_default();
+        let qty = item.quantity.unwrap_or(0.0);
+        let value = qty * item.unit_price.unwrap_or(0.0);
+        match store.licence(number)? {
+            None => problems.push(format!("licence {number} is not recorded")),
+            Some((l, drawn)) => {
+                let from = l["valid_from"].as_str().unwrap_or("");
+                let until = l["valid_until"].as_str().unwrap_or("");
+                if date.as_str() < from {
+                    problems.push(format!("licence {number} is valid only from {from}"));
+                }
+                if !until.is_empty() && date.as_str() > until {
+                    problems.push(format!("licence {number} expired on {until}"));
+                }
+                let dests: Vec<&str> = l["destinations"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|x| x.as_str())
+                    .collect();
+                if !dests
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(&tx.route.destination))
+                {
+                    problems.push(format!(
+                        "destination {} is not on licence {number} ({})",
+                        tx.route.destination,
+                        dests.join(", ")
+                    ));
+                }
+                let on_licence: Vec<String> = l["parties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["name"].as_str())
+                    .map(|n| party_key(n, None))
+                    .collect();
+                for p in tx.parties.iter().filter(|p| {
+                    [
+                        "end_user",
+                        "ultimate_consignee",
+                        "intermediate_consignee",
+                        "purchaser",
+                    ]
+                    .contains(&p.role.as_str())
+                }) {
+                    if !on_licence.contains(&party_key(&p.name, None)) {
+                        problems.push(format!(
+                            "{} {:?} is not a party to licence {number}",
+                            p.role, p.name
+                        ));
+                    }
+                }
+                let licensed = l["items"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|x| same_entry(x["control_entry"].as_str().unwrap_or(""), &entry));
+                match licensed {
+                    None => problems.push(format!("item {entry} is not on licence {number}")),
+                    Some(x) => {
+                        let (dq, dv) = drawn
+                            .iter()
+                            .filter(|(e, _, _)| same_entry(e, &entry))
+                            .fold((0.0, 0.0), |a, (_, q, v)| (a.0 + q, a.1 + v));
+                        // Earlier lines of this order draw on it too.
+                        let (pq, pv) = uses
+                            .iter()
+                            .filter(|u: &&LicenceUse| u.licence == number && u.problems.is_empty())
+                            .fold((0.0, 0.0), |a, u| (a.0 + u.draws.0, a.1 + u.draws.1));
+                        if let Some(lq) = x["quantity"].as_f64() {
+                            if dq + pq + qty > lq + 1e-9 {
+                                problems.push(format!(
+                                    "over-draw: licence {number} allows {lq} of {entry}, {} already used, this order needs {qty}",
+                                    dq + pq
+                                ));
+                            }
+                        }
+                        if let Some(lv) = x["value"].as_f64() {
+                            if dv + pv + value > lv + 1e-6 {
+                                problems.push(format!(
+                                    "over-draw: licence {number} allows a value of {lv} for {entry}, {} already used, this order needs {value}",
+                                    dv + pv
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        uses.push(LicenceUse {
+            line: i + 1,
+            licence: number.to_string(),
+            problems,
+            draws: (qty, value),
+        });
+    }
+    if uses.is_empty() {
+        return Ok((uses, vec![]));
+    }
+    let mut node = Node {
+        finding: "licences named on the order".into(),
+        citation: None,
+        children: vec![],
+    };
+    for u in &uses {
+        node.children.push(Node {
+            finding: if u.problems.is_empty() {
+                format!("line {}: covered by licence {}", u.line, u.licence)
+            } else {
+                format!(
+                    "line {}: licence {}: {}",
+                    u.line,
+                    u.licence,
+                    u.problems.join("; ")
+                )
+            },
+            citation: None,
+            children: vec![],
+        });
+    }
+    let problem = uses.iter().any(|u| !u.problems.is_empty());
+    if problem && d.outcome < Outcome::HoldForReview {
+        d.outcome = Outcome::HoldForReview;
+        node.finding = "a licence named on the order does not cover it: hold".into();
+    } else if !problem && d.outcome == Outcome::LicenseRequired {
+        let needing: Vec<usize> = d
+            .determination
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.outcome == chokepoint_controls::Outcome::LicenseRequired)
+            .map(|(i, _)| i + 1)
+            .collect();
+        if needing.iter().all(|n| uses.iter().any(|u| u.line == *n)) {
+            d.outcome = Outcome::Clear;
+            node.finding = "every licence requirement is covered by a valid licence".into();
+        }
+    }
+    d.explanation.children.push(node);
+    let draws = if d.outcome == Outcome::Clear {
+        uses.iter()
+            .map(|u| {
+                let it = &tx.items[u.line - 1];
+                (
+                    u.licence.clone(),
+                    it.eccn.clone().or(it.eu.clone()).unwrap_or_default(),
+                    u.draws.0,
+                    u.draws.1,
+                )
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok((uses, draws))
+}

@@ -120,6 +120,9 @@ CREATE TABLE IF NOT EXISTS drawdown (
 );
 "#;
 
+/// What has been drawn on a licence: (control entry, quantity, value) totals.
+pub type Drawn = Vec<(String, f64, f64)>;
+
 /// An application with its history.
 #[derive(Debug, Clone, Serialize)]
 pub struct ApplicationRecord {
@@ -227,6 +230,7 @@ impl Store {
 
     /// Moves an application from `from` to `to`, replacing its process state with `state`
     /// and recording `data` with the event — atomically, and only if it is still `from`.
+    #[allow(clippy::too_many_arguments)]
     pub fn move_application(
         &mut self,
         actor: &str,
@@ -442,7 +446,7 @@ impl Store {
     }
 
     /// A licence (JSON) with what has been drawn on it: (control entry, quantity, value) totals.
-    pub fn licence(&self, number: &str) -> Result<Option<(Value, Vec<(String, f64, f64)>)>> {
+    pub fn licence(&self, number: &str) -> Result<Option<(Value, Drawn)>> {
         let Some(body) = self
             .db
             .row("SELECT body FROM licence WHERE number = ?1", p![number])?

@@ -9,6 +9,9 @@ use chokepoint_store::cases::party_key;
 use chokepoint_store::Store;
 use serde::Serialize;
 
+/// A drawdown to record: (licence number, control entry, quantity, value).
+pub type Drawdown = (String, String, f64, f64);
+
 /// What was found for one line.
 #[derive(Debug, Clone, Serialize)]
 pub struct LicenceUse {
@@ -34,7 +37,7 @@ pub fn apply(
     store: &Store,
     tx: &Transaction,
     d: &mut Decision,
-) -> Result<(Vec<LicenceUse>, Vec<(String, String, f64, f64)>)> {
+) -> Result<(Vec<LicenceUse>, Vec<Drawdown>)> {
     let mut uses = Vec::new();
     let date = d.date.clone();
     for (i, item) in tx.items.iter().enumerate() {

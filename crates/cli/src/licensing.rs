@@ -333,3 +333,138 @@ pub fn licences(store: &mut Store, user: &str, cmd: LicencesCmd) -> Result<ExitC
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Subcommand)]
+pub enum EuvCmd {
+    /// Plan a pre-licence check or a post-shipment verification
+    Plan {
+        /// pre_licence or post_shipment
+        #[arg(long)]
+        kind: String,
+        /// The party to verify
+        #[arg(long)]
+        party: String,
+        /// Its country (ISO code)
+        #[arg(long)]
+        country: Option<String>,
+        /// Its address
+        #[arg(long)]
+        address: Option<String>,
+        /// Destination country (ISO code)
+        #[arg(long)]
+        destination: String,
+        /// Due date (YYYY-MM-DD)
+        #[arg(long)]
+        due: String,
+        /// The licence it concerns
+        #[arg(long)]
+        licence: Option<String>,
+        /// The application it concerns
+        #[arg(long)]
+        application: Option<i64>,
+    },
+    /// Record a check's result: confirmed, not_verified or diverted; --restrict puts the party
+    /// on the organisation's own restricted list (source `own`), which screening then uses
+    Record {
+        /// Check id
+        id: i64,
+        /// Date performed
+        #[arg(long)]
+        performed_on: String,
+        /// Site visited
+        #[arg(long)]
+        site: String,
+        /// Officer
+        #[arg(long)]
+        officer: String,
+        /// Findings
+        #[arg(long)]
+        findings: String,
+        /// confirmed, not_verified or diverted
+        #[arg(long)]
+        outcome: String,
+        /// Put the party on the own restricted list
+        #[arg(long)]
+        restrict: bool,
+    },
+    /// Checks due in the next N days (and overdue), outcomes by destination
+    Report {
+        /// Horizon in days
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
+}
+
+pub fn euv(store: &mut Store, user: &str, cmd: EuvCmd) -> Result<ExitCode> {
+    use chokepoint_service::euv;
+    match cmd {
+        EuvCmd::Plan {
+            kind,
+            party,
+            country,
+            address,
+            destination,
+            due,
+            licence,
+            application,
+        } => {
+            let id = euv::plan(
+                store,
+                user,
+                &euv::Plan {
+                    kind,
+                    party: chokepoint_licensing::Party {
+                        role: "end_user".into(),
+                        name: party,
+                        address,
+                        country,
+                    },
+                    destination,
+                    due_on: due,
+                    licence,
+                    application,
+                },
+            )?;
+            println!("end-use check {id} planned");
+        }
+        EuvCmd::Record {
+            id,
+            performed_on,
+            site,
+            officer,
+            findings,
+            outcome,
+            restrict,
+        } => {
+            euv::record(
+                store,
+                user,
+                id,
+                &euv::Result_ {
+                    performed_on,
+                    site,
+                    officer,
+                    findings,
+                    outcome: outcome.clone(),
+                },
+                restrict,
+            )?;
+            println!(
+                "end-use check {id}: {outcome}{}",
+                if restrict {
+                    "; party added to the own restricted list"
+                } else {
+                    ""
+                }
+            );
+        }
+        EuvCmd::Report { days } => {
+            let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&euv::report(store, &today, days)?)?
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

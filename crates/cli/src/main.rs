@@ -118,6 +118,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: licensing::LicencesCmd,
     },
+    /// End-use checks: plan, record (and restrict the party), report
+    Euv {
+        #[command(subcommand)]
+        cmd: licensing::EuvCmd,
+    },
 }
 
 #[derive(Subcommand)]
@@ -322,6 +327,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Denials { cmd } => return licensing::denials(&mut store, &cli.user, cmd),
         Cmd::Licences { cmd } => return licensing::licences(&mut store, &cli.user, cmd),
+        Cmd::Euv { cmd } => return licensing::euv(&mut store, &cli.user, cmd),
     };
     match cmd {
         ListsCmd::Import {

@@ -579,3 +579,192 @@ fn shipments_draw_down_a_licence_and_hold_when_it_does_not_cover_them() {
     let shown: Value = serde_json::from_str(&env.ok(&["licences", "show", "D123456"])).unwrap();
     assert_eq!(shown["drawn"][0]["quantity"], 2.0);
 }
+
+#[test]
+fn a_diverting_end_user_goes_on_the_own_list_and_screening_finds_it() {
+    let env = Env::new();
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    env.ok(&[
+        "--user",
+        "root",
+        "users",
+        "add",
+        "olga",
+        "--role",
+        "case_officer",
+    ]);
+    env.ok(&[
+        "--user", "root", "users", "add", "sam", "--role", "screener",
+    ]);
+    let name = "Caspian Industrial Trading FZE";
+    // Not on any list before.
+    let o = env.run(&["--user", "sam", "screen", name]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(err(
+        &env,
+        &[
+            "--user",
+            "sam",
+            "euv",
+            "plan",
+            "--kind",
+            "post_shipment",
+            "--party",
+            name,
+            "--destination",
+            "AE",
+            "--due",
+            "2026-12-15"
+        ]
+    )
+    .contains("role case_officer"));
+    env.ok(&[
+        "--user",
+        "olga",
+        "euv",
+        "plan",
+        "--kind",
+        "post_shipment",
+        "--party",
+        name,
+        "--country",
+        "AE",
+        "--destination",
+        "AE",
+        "--due",
+        "2026-12-15",
+        "--licence",
+        "D123456",
+    ]);
+    env.ok(&[
+        "--user",
+        "olga",
+        "euv",
+        "plan",
+        "--kind",
+        "pre_licence",
+        "--party",
+        "Gulf Pumps LLC",
+        "--country",
+        "AE",
+        "--destination",
+        "AE",
+        "--due",
+        "2099-01-01",
+    ]);
+    let rep: Value =
+        serde_json::from_str(&env.ok(&["--user", "olga", "euv", "report", "--days", "60"]))
+            .unwrap();
+    let due = rep["due"].as_array().unwrap();
+    assert_eq!(due.len(), 1, "{rep}");
+    assert_eq!(due[0]["check"]["party"]["name"], name);
+    let e = err(
+        &env,
+        &[
+            "--user",
+            "olga",
+            "euv",
+            "record",
+            "1",
+            "--performed-on",
+            "2026-11-20",
+            "--site",
+            "Jebel Ali",
+            "--officer",
+            "O. K.",
+            "--findings",
+            "goods not on site",
+            "--outcome",
+            "lost",
+        ],
+    );
+    assert!(e.contains("outcome"), "{e}");
+    assert!(err(
+        &env,
+        &[
+            "--user",
+            "olga",
+            "euv",
+            "record",
+            "1",
+            "--performed-on",
+            "2026-11-20",
+            "--site",
+            "Jebel Ali",
+            "--officer",
+            "O. K.",
+            "--findings",
+            "all there",
+            "--outcome",
+            "confirmed",
+            "--restrict"
+        ]
+    )
+    .contains("confirmed"));
+    env.ok(&[
+        "--user",
+        "olga",
+        "euv",
+        "record",
+        "1",
+        "--performed-on",
+        "2026-11-20",
+        "--site",
+        "Jebel Ali free zone",
+        "--officer",
+        "O. K.",
+        "--findings",
+        "machine not on site; consignee says it was resold",
+        "--outcome",
+        "diverted",
+        "--restrict",
+    ]);
+    assert!(err(
+        &env,
+        &[
+            "--user",
+            "olga",
+            "euv",
+            "record",
+            "1",
+            "--performed-on",
+            "2026-11-21",
+            "--site",
+            "x",
+            "--officer",
+            "x",
+            "--findings",
+            "x",
+            "--outcome",
+            "confirmed"
+        ]
+    )
+    .contains("already done"));
+    // Screening now finds the party on the own list, with the reason.
+    let o = env.run(&[
+        "--user",
+        "sam",
+        "screen",
+        "Caspian Industrial Trading",
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["matches"][0]["entity_id"], "own:euv-1", "{v}");
+    assert_eq!(v["matches"][0]["source"], "own");
+    let shown = env.ok(&["lists", "show", "own:euv-1"]);
+    assert!(shown.contains("diverted"), "{shown}");
+    let rep: Value = serde_json::from_str(&env.ok(&["--user", "olga", "euv", "report"])).unwrap();
+    assert_eq!(rep["outcomes_by_destination"]["AE"]["diverted"], 1);
+    env.ok(&["--user", "root", "audit", "verify"]);
+}

@@ -596,6 +596,12 @@ enum Done {
     New(i64, (usize, usize, usize)),
 }
 
+/// Imports one list inside the caller's transaction (the own restricted list, updated with the
+/// record that adds to it).
+pub(crate) fn import_in(tx: &Db, it: &ImportItem<'_>, now: &str) -> Result<()> {
+    import_one(tx, it, now).map(|_| ())
+}
+
 fn import_one(tx: &Db, it: &ImportItem<'_>, now: &str) -> Result<Done> {
     let parsed = it.parsed;
     let existing: Option<i64> = tx

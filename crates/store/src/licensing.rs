@@ -53,6 +53,17 @@ CREATE TABLE IF NOT EXISTS licence (
     recorded_at TEXT NOT NULL,
     recorded_by TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS euv_check (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL,
+    outcome TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS drawdown (
     id INTEGER PRIMARY KEY,
     licence TEXT NOT NULL REFERENCES licence(number),
@@ -108,6 +119,17 @@ CREATE TABLE IF NOT EXISTS licence (
     source TEXT NOT NULL,
     recorded_at TEXT NOT NULL,
     recorded_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS euv_check (
+    id BIGSERIAL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    status TEXT NOT NULL,
+    body TEXT NOT NULL,
+    outcome TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS drawdown (
     id BIGSERIAL PRIMARY KEY,
@@ -474,5 +496,90 @@ impl Store {
             .iter()
             .filter_map(|r| serde_json::from_str(&r.text(0)).ok())
             .collect())
+    }
+}
+
+impl Store {
+    /// Plans an end-use check (`pre_licence` or `post_shipment`); `body` holds the party,
+    /// licence or application and what is to be verified.
+    pub fn plan_euv(
+        &mut self,
+        actor: &str,
+        kind: &str,
+        destination: &str,
+        due_on: &str,
+        body: &Value,
+    ) -> Result<i64> {
+        let tx = self.db.begin()?;
+        let id = tx
+            .row(
+                "INSERT INTO euv_check (kind, destination, due_on, status, body, created_by, created_at) VALUES (?1, ?2, ?3, 'planned', ?4, ?5, ?6) RETURNING id",
+                p![kind, destination, due_on, body.to_string(), actor, crate::cases::now()],
+            )?
+            .map(|r| r.i64(0))
+            .ok_or_else(|| Error::Invalid("no check id".into()))?;
+        Self::append_audit_tx(&tx, actor, "euv.plan", &format!("check {id}"), body)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// End-use checks: (id, kind, destination, due on, status, outcome, body), by due date.
+    pub fn euv_checks(&self) -> Result<Vec<Value>> {
+        Ok(self
+            .db
+            .rows(
+                "SELECT id, kind, destination, due_on, status, outcome, body FROM euv_check ORDER BY due_on, id",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                serde_json::json!({"id": r.i64(0), "kind": r.text(1), "destination": r.text(2), "due_on": r.text(3),
+                    "status": r.text(4), "outcome": r.opt_text(5),
+                    "check": serde_json::from_str::<Value>(&r.text(6)).unwrap_or(Value::Null)})
+            })
+            .collect())
+    }
+
+    /// Records a check's result; with `restrict`, the organisation's own restricted list
+    /// (source `own`) gets a new snapshot in the same transaction, so screening finds the
+    /// party from then on.
+    pub fn record_euv(
+        &mut self,
+        actor: &str,
+        id: i64,
+        result: &Value,
+        outcome: &str,
+        restrict: Option<crate::ImportItem<'_>>,
+    ) -> Result<i64> {
+        let tx = self.db.begin()?;
+        let body: Value =
+            match tx.row("SELECT status, body FROM euv_check WHERE id = ?1", p![id])? {
+                None => return Err(Error::Invalid(format!("no end-use check {id}"))),
+                Some(r) if r.text(0) != "planned" => {
+                    return Err(Error::Invalid(format!(
+                        "end-use check {id} is already {}",
+                        r.text(0)
+                    )))
+                }
+                Some(r) => serde_json::from_str(&r.text(1))?,
+            };
+        let mut body = body;
+        body["result"] = result.clone();
+        tx.exec(
+            "UPDATE euv_check SET status = 'done', outcome = ?1, body = ?2 WHERE id = ?3",
+            p![outcome, body.to_string(), id],
+        )?;
+        if let Some(item) = restrict {
+            crate::import_in(&tx, &item, &crate::cases::now())?;
+        }
+        let seq = Self::append_audit_tx(
+            &tx,
+            actor,
+            "euv.record",
+            &format!("check {id}"),
+            &serde_json::json!({"outcome": outcome, "result": result}),
+        )?;
+        tx.commit()?;
+        Ok(seq)
     }
 }

@@ -107,6 +107,39 @@ pub enum DenialsCmd {
     },
     /// List recorded denials
     List,
+    /// Make an Ed25519 key pair for signing exports: the secret seed goes to FILE (keep it),
+    /// the public key is printed (give it to partners)
+    Keygen {
+        /// Where to write the secret key
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Export this authority's own denials, signed, for partners
+    Export {
+        /// The secret key file (from keygen)
+        #[arg(long)]
+        key: PathBuf,
+        /// Name of this authority
+        #[arg(long)]
+        issuer: String,
+        /// Output file
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check and import a partner's signed export
+    Import {
+        /// The export file
+        file: PathBuf,
+        /// The partner's public key (hex), obtained out of band
+        #[arg(long)]
+        public_key: String,
+        /// The partner's country code (the denials' origin)
+        #[arg(long)]
+        origin: String,
+        /// Only check the signature; import nothing
+        #[arg(long)]
+        verify_only: bool,
+    },
 }
 
 pub fn licensing(
@@ -250,6 +283,57 @@ pub fn denials(store: &mut Store, user: &str, cmd: DenialsCmd) -> Result<ExitCod
         }
         DenialsCmd::List => {
             println!("{}", serde_json::to_string_pretty(&store.denials()?)?);
+        }
+        DenialsCmd::Keygen { out } => {
+            let (secret, public) = lic::keygen()?;
+            write_private(&out, &secret)?;
+            println!("secret key written to {} (keep it safe)", out.display());
+            println!("public key: {public}");
+        }
+        DenialsCmd::Export { key, issuer, out } => {
+            store.require_role(user, &["case_officer", "approver"], "export denials")?;
+            let seed = std::fs::read_to_string(&key)
+                .with_context(|| format!("reading {}", key.display()))?;
+            let v = lic::export_signed(store, &issuer, &seed)?;
+            std::fs::write(&out, serde_json::to_vec_pretty(&v)?)
+                .with_context(|| format!("writing {}", out.display()))?;
+            store.audit(
+                user,
+                "denial.export",
+                &out.display().to_string(),
+                &serde_json::json!({"count": v["denials"].as_array().map(|a| a.len()), "signature": v["signature"]}),
+            )?;
+            println!(
+                "{} denial(s) exported and signed to {}",
+                v["denials"].as_array().map(|a| a.len()).unwrap_or(0),
+                out.display()
+            );
+        }
+        DenialsCmd::Import {
+            file,
+            public_key,
+            origin,
+            verify_only,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let v: serde_json::Value = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: not JSON", file.display()))?;
+            let ds = lic::verify_export(&v, &public_key, &origin)
+                .with_context(|| file.display().to_string())?;
+            if verify_only {
+                println!(
+                    "signature valid: {} denial(s) from {}",
+                    ds.len(),
+                    v["issuer"]
+                );
+            } else {
+                let n = lic::record_denials(store, user, &ds)?;
+                println!(
+                    "signature valid; {n} denial(s) from {} recorded",
+                    v["issuer"]
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -467,4 +551,21 @@ pub fn euv(store: &mut Store, user: &str, cmd: EuvCmd) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a secret readable by its owner only.
+fn write_private(path: &std::path::Path, secret: &str) -> Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.mode(0o600);
+    }
+    let mut f = o
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))?;
+    f.write_all(secret.as_bytes())?;
+    Ok(())
 }

@@ -768,3 +768,111 @@ fn a_diverting_end_user_goes_on_the_own_list_and_screening_finds_it() {
     assert_eq!(rep["outcomes_by_destination"]["AE"]["diverted"], 1);
     env.ok(&["--user", "root", "audit", "verify"]);
 }
+
+#[test]
+fn own_denials_are_exported_signed_and_a_partner_checks_them() {
+    let issuer = Env::new();
+    issuer.ok(&["users", "add", "root", "--role", "admin"]);
+    let own = denial(30, "NL-2026-88", "MTCR").replace("\"origin\": \"FR\"", "\"origin\": \"own\"");
+    let partner_denial = denial(30, "FR-2026-1", "NSG");
+    let f = issuer.write("d.json", own.as_bytes());
+    issuer.ok(&["--user", "root", "denials", "add", &f]);
+    let f = issuer.write("p.json", partner_denial.as_bytes());
+    issuer.ok(&["--user", "root", "denials", "add", &f]);
+    let key = issuer.dir.path().join("key").display().to_string();
+    let out = issuer.ok(&["denials", "keygen", "--out", &key]);
+    let public = out
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: "))
+        .unwrap()
+        .to_string();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let export = issuer.dir.path().join("export.json").display().to_string();
+    issuer.ok(&[
+        "--user",
+        "root",
+        "denials",
+        "export",
+        "--key",
+        &key,
+        "--issuer",
+        "NL export control authority",
+        "--out",
+        &export,
+    ]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    // Only this authority's own denials go out.
+    assert_eq!(v["denials"].as_array().unwrap().len(), 1);
+    assert_eq!(v["denials"][0]["reference"], "NL-2026-88");
+
+    let partner = Env::new();
+    partner.ok(&["users", "add", "root", "--role", "admin"]);
+    partner.ok(&[
+        "--user",
+        "root",
+        "denials",
+        "import",
+        &export,
+        "--public-key",
+        &public,
+        "--origin",
+        "NL",
+    ]);
+    let got: Value =
+        serde_json::from_str(&partner.ok(&["--user", "root", "denials", "list"])).unwrap();
+    assert_eq!(
+        (got[0]["reference"].as_str(), got[0]["origin"].as_str()),
+        (Some("NL-2026-88"), Some("NL"))
+    );
+    // Altered in transit, or signed with another key: refused.
+    let tampered = std::fs::read_to_string(&export)
+        .unwrap()
+        .replace("risk of diversion", "no concern");
+    let t = partner.write("t.json", tampered.as_bytes());
+    assert!(err(
+        &partner,
+        &[
+            "--user",
+            "root",
+            "denials",
+            "import",
+            &t,
+            "--public-key",
+            &public,
+            "--origin",
+            "NL",
+            "--verify-only"
+        ]
+    )
+    .contains("does not verify"));
+    let other = partner.dir.path().join("k2").display().to_string();
+    let out2 = partner.ok(&["denials", "keygen", "--out", &other]);
+    let public2 = out2
+        .lines()
+        .find_map(|l| l.strip_prefix("public key: "))
+        .unwrap()
+        .to_string();
+    assert!(err(
+        &partner,
+        &[
+            "--user",
+            "root",
+            "denials",
+            "import",
+            &export,
+            "--public-key",
+            &public2,
+            "--origin",
+            "NL",
+            "--verify-only"
+        ]
+    )
+    .contains("does not verify"));
+}

@@ -515,3 +515,83 @@ pub fn consult(
     }
     Ok(store.record_consultation(user, id, denial, outcome, note)?)
 }
+
+/// The format tag of a signed denial export.
+pub const EXPORT_FORMAT: &str = "chokepoint-denials/1";
+
+/// A new Ed25519 signing key: (secret seed hex, public key hex).
+pub fn keygen() -> Result<(String, String)> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| anyhow!("no randomness: {e}"))?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    Ok((
+        hex::encode(seed),
+        hex::encode(key.verifying_key().to_bytes()),
+    ))
+}
+
+fn signed_part(v: &Value) -> Result<Vec<u8>> {
+    // The signature covers everything but itself, serialised with sorted keys.
+    let mut c = v.clone();
+    c.as_object_mut()
+        .ok_or_else(|| anyhow!("not a denial export"))?
+        .remove("signature");
+    Ok(serde_json::to_vec(&c)?)
+}
+
+/// This authority's own denials, signed with `seed_hex` (Ed25519) so that partners can check
+/// origin and integrity.
+pub fn export_signed(store: &Store, issuer: &str, seed_hex: &str) -> Result<Value> {
+    let seed: [u8; 32] = hex::decode(seed_hex.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| anyhow!("the signing key is not a 32-byte hex seed"))?;
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let own: Vec<Value> = store
+        .denials()?
+        .into_iter()
+        .filter(|d| d["origin"] == "own")
+        .collect();
+    let mut v = json!({
+        "format": EXPORT_FORMAT,
+        "issuer": issuer,
+        "exported_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "public_key": hex::encode(key.verifying_key().to_bytes()),
+        "denials": own,
+    });
+    use ed25519_dalek::Signer;
+    let sig = key.sign(&signed_part(&v)?);
+    v["signature"] = json!(hex::encode(sig.to_bytes()));
+    Ok(v)
+}
+
+/// Checks a signed export against the partner's public key (obtained out of band) and
+/// returns its denials, their origin set to `origin` (the partner's country code).
+pub fn verify_export(v: &Value, public_key_hex: &str, origin: &str) -> Result<Vec<Denial>> {
+    if v["format"] != EXPORT_FORMAT {
+        bail!("not a {EXPORT_FORMAT} file");
+    }
+    let pk: [u8; 32] = hex::decode(public_key_hex.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| anyhow!("the public key is not 32 bytes of hex"))?;
+    let key =
+        ed25519_dalek::VerifyingKey::from_bytes(&pk).map_err(|e| anyhow!("bad public key: {e}"))?;
+    let sig: [u8; 64] = v["signature"]
+        .as_str()
+        .and_then(|s| hex::decode(s).ok())
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| anyhow!("the file carries no signature"))?;
+    key.verify_strict(
+        &signed_part(v)?,
+        &ed25519_dalek::Signature::from_bytes(&sig),
+    )
+    .map_err(|_| {
+        anyhow!("signature does not verify: the file was altered or not signed with this key")
+    })?;
+    let mut out: Vec<Denial> = serde_json::from_value(v["denials"].clone())?;
+    for d in &mut out {
+        d.origin = origin.to_ascii_uppercase();
+    }
+    Ok(out)
+}

@@ -250,7 +250,11 @@ pub fn monitor(store: &mut Store, user: &str, cmd: MonitorCmd) -> Result<ExitCod
             store.require_role(user, &[], "run monitoring")?;
             let index = chokepoint_service::build_index(store, None, Default::default())?;
             let r = chokepoint_service::monitor::run(store, user, &index)?;
+            let n = chokepoint_service::licensing::reassess_open(store, user, &index)?;
             report(&r, json)?;
+            if n > 0 && !json {
+                println!("{n} open licence application(s) re-assessed");
+            }
             Ok(if r.hits > 0 {
                 ExitCode::from(4)
             } else {

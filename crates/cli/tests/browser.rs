@@ -289,3 +289,98 @@ fn a_reviewer_screens_disposes_and_a_second_user_approves_in_the_browser() {
     b.goto(&format!("{}/ui/lists", srv.base));
     assert!(b.text("main").contains("un"));
 }
+
+#[test]
+fn a_case_officer_takes_an_application_to_a_licence_through_a_no_undercut_consultation() {
+    let Some(b) = Driver::start() else { return };
+    let env = Env::new();
+    let srv = start(&env);
+    let ann = srv.add_user("ann", "applicant");
+    let carl = srv.add_user("carl", "case_officer");
+    let abe = srv.add_user("abe", "approver");
+    let denied_on = (chrono::Utc::now() - chrono::Duration::days(90))
+        .format("%Y-%m-%d")
+        .to_string();
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/denials",
+        "/v1/denials",
+        Some(&carl),
+        Some(&json!([{"reference": "IT-MTCR-2026-5", "origin": "IT", "regime": "MTCR", "denied_on": denied_on,
+            "destination": "PK", "reason": "missile programme end use",
+            "parties": [{"name": "Al-Technique Corporation of Pakistan", "country": "PK"}],
+            "items": [{"control_entry": "9A004", "description": "propulsion test equipment"}]}])),
+    );
+    assert_eq!(s, 200);
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/applications",
+        "/v1/applications",
+        Some(&ann),
+        Some(&json!({"exporter": {"name": "Aero Test Systems SpA", "country": "IT"},
+            "parties": [{"role": "end_user", "name": "Al Technique Corp. of Pakistan", "country": "PK"}],
+            "items": [{"control_entry": "9A004.a", "description": "test stand"}],
+            "destination": "PK", "end_use": "civil engine testing"})),
+    );
+    assert_eq!(s, 200, "{v}");
+    let url = format!("{}/ui/applications/{}", srv.base, v["id"]);
+    let login = |token: &str| {
+        b.goto(&format!("{}/ui/login", srv.base));
+        b.type_in("#token", token);
+        b.click("#signin");
+        b.wait_url("/ui/");
+        b.goto(&url);
+    };
+    let logout = || {
+        b.click("header form button");
+        b.wait_url("/ui/login");
+    };
+    let status_is = |want: &str| b.wait(want, |d| d.text("#status") == want);
+
+    login(&ann);
+    b.click("#submit");
+    status_is("submitted");
+    assert!(
+        b.text("main").contains("IT denial IT-MTCR-2026-5"),
+        "the no-undercut flag shows"
+    );
+    logout();
+
+    login(&carl);
+    b.click("#review");
+    status_is("under_review");
+    b.click("#recommend");
+    status_is("recommended");
+    logout();
+
+    login(&abe);
+    b.click("#approve");
+    assert!(b.text(".error").contains("no-undercut"));
+    logout();
+
+    login(&carl);
+    b.type_in("input[name=outcome]", "no objection");
+    b.type_in(
+        "input[name=note]",
+        "call with the Italian authority on 3 Nov",
+    );
+    b.click("button.consult");
+    b.wait("the consultation recorded", |d| {
+        d.text("main").contains("Consultation recorded.")
+    });
+    logout();
+
+    login(&abe);
+    b.click("#approve");
+    status_is("approved");
+    logout();
+
+    login(&carl);
+    b.type_in("#valid_until", "2099-12-31");
+    b.click("#issue");
+    status_is("issued");
+    b.screenshot("application");
+    assert!(b.text("#licence").starts_with("L-"));
+    b.goto(&format!("{}/ui/applications", srv.base));
+    assert!(b.text("main").contains("issued"));
+}

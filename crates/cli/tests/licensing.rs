@@ -876,3 +876,41 @@ fn own_denials_are_exported_signed_and_a_partner_checks_them() {
     )
     .contains("does not verify"));
 }
+
+#[test]
+fn open_applications_are_reassessed_when_the_picture_changes() {
+    let env = Env::new();
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    let app = env.write("app.json", APP.as_bytes());
+    env.ok(&["--user", "root", "licensing", "file", &app]);
+    let sub: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "root",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "submitted",
+        "--json",
+    ]))
+    .unwrap();
+    assert!(sub.get("undercuts").is_none());
+    // A partner's denial arrives while the application is open.
+    let den = env.write("d.json", denial(10, "FR-NSG-2026-099", "NSG").as_bytes());
+    env.ok(&["--user", "root", "denials", "add", &den]);
+    let out = env.ok(&["--user", "root", "monitor", "run"]);
+    assert!(
+        out.contains("1 open licence application(s) re-assessed"),
+        "{out}"
+    );
+    let shown: Value =
+        serde_json::from_str(&env.ok(&["--user", "root", "licensing", "show", "1", "--json"]))
+            .unwrap();
+    assert_eq!(
+        shown["state"]["undercuts"][0]["denial"], "FR-NSG-2026-099",
+        "{shown}"
+    );
+    assert!(env
+        .ok(&["--user", "root", "audit", "export"])
+        .contains("\"action\":\"application.reassess\""));
+}

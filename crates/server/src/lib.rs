@@ -81,6 +81,12 @@ impl AppState {
             *st.lists.write().expect("lists lock") = Arc::new(lists);
             let lists = st.lists();
             let mut store = st.store();
+            // Open licence applications are assessed again on the new lists.
+            match chokepoint_service::licensing::reassess_open(&mut store, "monitor", &lists.index) {
+                Ok(n) if n > 0 => tracing::info!("re-assessed {n} open licence applications"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("re-assessing applications: {e:#}"),
+            }
             if store.counterparty_count()? > 0 {
                 match chokepoint_service::monitor::run(&mut store, "monitor", &lists.index) {
                     Ok(r) => tracing::info!(

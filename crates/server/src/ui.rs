@@ -30,6 +30,7 @@ pub(crate) fn routes() -> Router<Arc<AppState>> {
         .route("/ui/screen", get(screen_page).post(screen))
         .route("/ui/lists", get(lists_page))
         .route("/ui/audit", get(audit_page))
+        .merge(licensing_routes())
 }
 
 const STYLE: &str = r#"
@@ -75,6 +76,7 @@ fn page(title: &str, user: Option<&User>, body: Markup) -> Html<String> {
                         span.brand { "Chokepoint" }
                         @if let Some(u) = user {
                             a href="/ui/" { "Cases" }
+                            a href="/ui/applications" { "Applications" }
                             a href="/ui/screen" { "Screen" }
                             a href="/ui/lists" { "Lists" }
                             a href="/ui/audit" { "Audit" }
@@ -701,4 +703,344 @@ async fn audit_page(State(st): State<Arc<AppState>>, UiUser(u): UiUser) -> Respo
         },
     )
     .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Licensing authority: the case officer's queue and the application view
+
+const APP_ROLES: &[&str] = &[
+    "applicant",
+    "case_officer",
+    "adviser",
+    "approver",
+    "auditor",
+];
+
+pub(crate) fn licensing_routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/ui/applications", get(applications_page))
+        .route("/ui/applications/{id}", get(application_page))
+        .route("/ui/applications/{id}/move", post(application_move))
+        .route("/ui/applications/{id}/advice", post(application_advice))
+        .route("/ui/applications/{id}/consult", post(application_consult))
+}
+
+async fn applications_page(State(st): State<Arc<AppState>>, UiUser(u): UiUser) -> Response {
+    if let Err(e) = u.need(APP_ROLES, "see applications") {
+        return error_page(&u, e);
+    }
+    let mine = (u.role == "applicant").then(|| u.name.clone());
+    let apps = match blocking(move || {
+        let mut v = st.store().applications(None)?;
+        if let Some(m) = mine {
+            v.retain(|a| a.applicant == m);
+        }
+        Ok(v)
+    })
+    .await
+    {
+        Ok(v) => v,
+        Err(e) => return error_page(&u, e),
+    };
+    let open: Vec<_> = apps
+        .iter()
+        .filter(|a| !["issued", "denied"].contains(&a.status.as_str()))
+        .collect();
+    let done: Vec<_> = apps
+        .iter()
+        .filter(|a| ["issued", "denied"].contains(&a.status.as_str()))
+        .collect();
+    let table = |v: &[&chokepoint_store::licensing::ApplicationRecord]| {
+        html! {
+            table {
+                thead { tr { th { "Application" } th { "Exporter" } th { "Destination" } th { "Items" } th { "Status" } th { "Flags" } th { "Updated" } } }
+                tbody { @for a in v { tr {
+                    td { a href={ "/ui/applications/" (a.id) } { "#" (a.id) } }
+                    td { (a.application["exporter"]["name"].as_str().unwrap_or("")) }
+                    td { (a.application["destination"].as_str().unwrap_or("")) }
+                    td { (a.application["items"].as_array().map(|i| i.iter().filter_map(|x| x["control_entry"].as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
+                    td { span.pill { (a.status) } }
+                    td { @if a.state["undercuts"].as_array().is_some_and(|x| !x.is_empty()) { span.pill.alert { "no-undercut" } } }
+                    td.muted { (a.updated_at.get(..16).unwrap_or(&a.updated_at)) }
+                } } }
+            }
+        }
+    };
+    page(
+        "Applications",
+        Some(&u),
+        html! {
+            h1 { "Licence applications (" (open.len()) " open)" }
+            @if open.is_empty() { p.muted { "None open." } } @else { (table(&open)) }
+            h2 { "Decided" }
+            @if done.is_empty() { p.muted { "None yet." } } @else { (table(&done)) }
+        },
+    )
+    .into_response()
+}
+
+async fn application_page(
+    State(st): State<Arc<AppState>>,
+    UiUser(u): UiUser,
+    Path(id): Path<i64>,
+) -> Response {
+    if let Err(e) = u.need(APP_ROLES, "see applications") {
+        return error_page(&u, e);
+    }
+    let a = match blocking(move || {
+        st.store()
+            .application(id)?
+            .ok_or_else(|| ApiError::not_found(format!("no application {id}")))
+    })
+    .await
+    {
+        Ok(a) if u.role != "applicant" || a.applicant == u.name => a,
+        Ok(_) => return error_page(&u, ApiError::not_found(format!("no application {id}"))),
+        Err(e) => return error_page(&u, e),
+    };
+    let app = &a.application;
+    let st_ = &a.state;
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let consulted: Vec<String> = a.consultations.iter().map(|c| s(&c["denial"])).collect();
+    let is = |r: &str| u.role == r || u.role == "admin";
+    let mv = format!("/ui/applications/{id}/move");
+    page(
+        &format!("Application {id}"),
+        Some(&u),
+        html! {
+            h1 { "Application #" (a.id) " " span.pill #status { (a.status) } }
+            p.muted { "filed by " (a.applicant) " on " (a.created_at.get(..10).unwrap_or("")) }
+            div.side {
+                div.card {
+                    h2 { "Export" }
+                    dl {
+                        dt { "Exporter" } dd { (s(&app["exporter"]["name"])) " (" (s(&app["exporter"]["country"])) ")" }
+                        dt { "Destination" } dd { (s(&app["destination"])) }
+                        dt { "End use" } dd { (s(&app["end_use"])) }
+                        @for p in app["parties"].as_array().into_iter().flatten() {
+                            dt { (s(&p["role"])) } dd { (s(&p["name"])) " " span.muted { (s(&p["country"])) } }
+                        }
+                        @for it in app["items"].as_array().into_iter().flatten() {
+                            dt { (s(&it["control_entry"])) } dd { (s(&it["description"])) " " span.muted { (it["quantity"].as_f64().map(|q| format!("× {q}")).unwrap_or_default()) } }
+                        }
+                    }
+                }
+                div.card {
+                    h2 { "Findings" }
+                    dl {
+                        @if st_["assessment"].is_object() { dt { "Assessment" } dd { (s(&st_["assessment"]["outcome"])) } }
+                        @if let Some(r) = st_["referral"]["agencies"].as_array() {
+                            @for ag in r { dt { "Advice " (s(ag)) } dd { @if st_["referral"]["advice"][s(ag)].is_object() { (s(&st_["referral"]["advice"][s(ag)]["advice"])) } @else { span.muted { "awaited" } } } }
+                        }
+                        @if st_["recommendation"].is_object() { dt { "Recommendation" } dd { (s(&st_["recommendation"]["decision"])) " by " (s(&st_["recommendation"]["by"])) } }
+                        @if st_["decision"].is_object() { dt { "Decision" } dd { (s(&st_["decision"]["decision"])) " by " (s(&st_["decision"]["by"])) " " (s(&st_["decision"]["reason"])) } }
+                        @if st_["licence"].is_object() { dt { "Licence" } dd #licence { (s(&st_["licence"]["number"])) " valid until " (s(&st_["licence"]["valid_until"])) } }
+                    }
+                }
+            }
+            @for un in st_["undercuts"].as_array().into_iter().flatten() {
+                div.card {
+                    p { span.pill.alert { "no-undercut" } " essentially identical to " strong { (s(&un["origin"])) " denial " (s(&un["denial"])) } " (" (s(&un["regime"])) ", valid until " (s(&un["valid_until"])) ")" }
+                    ul { @for w in un["why"].as_array().into_iter().flatten() { li { (s(w)) } } }
+                    p.muted { (s(&un["citation"])) }
+                    @if consulted.contains(&s(&un["denial"])) {
+                        p.ok { "Consultation recorded." }
+                    } @else if s(&un["rule"]) == "consult" && (is("case_officer") || is("approver")) {
+                        form.inline method="post" action={ "/ui/applications/" (id) "/consult" } {
+                            input type="hidden" name="denial" value=(s(&un["denial"]));
+                            input type="text" name="outcome" placeholder="Partner's answer" required;
+                            input type="text" name="note" placeholder="What was said, when, with whom" size="40" required;
+                            button.consult type="submit" { "Record consultation" }
+                        }
+                    }
+                }
+            }
+            div.card #actions {
+                h2 { "Next step" }
+                @match a.status.as_str() {
+                    "draft" | "returned" if is("applicant") => {
+                        form method="post" action=(mv) { input type="hidden" name="to" value="submitted"; button #submit type="submit" { "Submit" } }
+                    }
+                    "submitted" if is("case_officer") => {
+                        form method="post" action=(mv) { input type="hidden" name="to" value="under_review"; button #review type="submit" { "Start review" } }
+                    }
+                    "under_review" if is("case_officer") => {
+                        form.inline method="post" action=(mv) {
+                            input type="hidden" name="to" value="recommended";
+                            select name="recommendation" { option value="approve" { "Recommend approval" } option value="deny" { "Recommend denial" } }
+                            input type="text" name="note" placeholder="Note";
+                            button #recommend type="submit" { "Recommend" }
+                        }
+                        form.inline method="post" action=(mv) {
+                            input type="hidden" name="to" value="referred";
+                            input type="text" name="agencies" placeholder="Agencies, comma-separated" required;
+                            button type="submit" { "Refer" }
+                        }
+                        form.inline method="post" action=(mv) {
+                            input type="hidden" name="to" value="returned";
+                            input type="text" name="note" placeholder="What the applicant must fix" required;
+                            button.secondary type="submit" { "Return to applicant" }
+                        }
+                    }
+                    "referred" => {
+                        @if is("adviser") {
+                            form.inline method="post" action={ "/ui/applications/" (id) "/advice" } {
+                                select name="agency" { @for ag in st_["referral"]["agencies"].as_array().into_iter().flatten() { option value=(s(ag)) { (s(ag)) } } }
+                                input type="text" name="advice" placeholder="Advice" size="40" required;
+                                button type="submit" { "Record advice" }
+                            }
+                        }
+                        @if is("case_officer") {
+                            form method="post" action=(mv) { input type="hidden" name="to" value="under_review"; button type="submit" { "Back to review" } }
+                        }
+                    }
+                    "recommended" if is("approver") => {
+                        form method="post" action=(mv) { input type="hidden" name="to" value="approved"; button #approve type="submit" { "Approve" } }
+                        form.inline method="post" action=(mv) {
+                            input type="hidden" name="to" value="denied";
+                            select name="regime" { @for r in chokepoint_licensing::regimes() { option value=(r.id) { (r.id) } } }
+                            input type="text" name="reason" placeholder="Denial reason" size="40" required;
+                            button.secondary type="submit" { "Deny" }
+                        }
+                    }
+                    "approved" if is("case_officer") => {
+                        form.inline method="post" action=(mv) {
+                            input type="hidden" name="to" value="issued";
+                            input #valid_until type="text" name="valid_until" placeholder="Valid until (YYYY-MM-DD)" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" required;
+                            input type="text" name="conditions" placeholder="Conditions, one per ;" size="40";
+                            button #issue type="submit" { "Issue licence" }
+                        }
+                    }
+                    _ => { p.muted { "Nothing for you to do at this stage." } }
+                }
+            }
+            h2 { "History" }
+            table {
+                thead { tr { th { "When" } th { "Who" } th { "From" } th { "To" } } }
+                tbody { @for e in &a.events { tr { td.muted { (s(&e["at"]).get(..19).unwrap_or("")) } td { (s(&e["actor"])) } td { (s(&e["from"])) } td { (s(&e["to"])) } } } }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+struct MoveForm {
+    to: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    agencies: String,
+    #[serde(default)]
+    recommendation: String,
+    #[serde(default)]
+    regime: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    valid_until: String,
+    #[serde(default)]
+    conditions: String,
+}
+
+async fn application_move(
+    State(st): State<Arc<AppState>>,
+    UiUser(u): UiUser,
+    Path(id): Path<i64>,
+    Form(f): Form<MoveForm>,
+) -> Response {
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let split = |s: &str, sep: char| -> Vec<String> {
+        s.split(sep)
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let req = chokepoint_service::licensing::MoveRequest {
+        note: opt(&f.note),
+        agencies: split(&f.agencies, ','),
+        recommendation: opt(&f.recommendation),
+        regime: opt(&f.regime),
+        reason: opt(&f.reason),
+        valid_until: opt(&f.valid_until),
+        conditions: split(&f.conditions, ';'),
+    };
+    let lists = st.lists();
+    let name = u.name.clone();
+    let r = blocking(move || {
+        Ok(chokepoint_service::licensing::move_to(
+            &mut st.store(),
+            &name,
+            id,
+            &f.to,
+            &req,
+            &lists.index,
+        )?)
+    })
+    .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/ui/applications/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct AdviceForm {
+    agency: String,
+    advice: String,
+}
+
+async fn application_advice(
+    State(st): State<Arc<AppState>>,
+    UiUser(u): UiUser,
+    Path(id): Path<i64>,
+    Form(f): Form<AdviceForm>,
+) -> Response {
+    let name = u.name.clone();
+    match blocking(move || {
+        Ok(chokepoint_service::licensing::advise(
+            &mut st.store(),
+            &name,
+            id,
+            &f.agency,
+            &f.advice,
+        )?)
+    })
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/ui/applications/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ConsultForm {
+    denial: String,
+    outcome: String,
+    note: String,
+}
+
+async fn application_consult(
+    State(st): State<Arc<AppState>>,
+    UiUser(u): UiUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ConsultForm>,
+) -> Response {
+    let name = u.name.clone();
+    match blocking(move || {
+        Ok(chokepoint_service::licensing::consult(
+            &mut st.store(),
+            &name,
+            id,
+            &f.denial,
+            &f.outcome,
+            &f.note,
+        )?)
+    })
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/ui/applications/{id}")).into_response(),
+        Err(e) => error_page(&u, e),
+    }
 }

@@ -595,3 +595,52 @@ pub fn verify_export(v: &Value, public_key_hex: &str, origin: &str) -> Result<Ve
     }
     Ok(out)
 }
+
+/// States in which an application is open (under consideration).
+pub const OPEN: [&str; 4] = ["submitted", "under_review", "referred", "recommended"];
+
+/// Re-runs the assessment and the no-undercut search of every open application (after a
+/// list update or a new denial), keeping the findings on the application. Returns how many
+/// were re-assessed.
+pub fn reassess_open(store: &mut Store, user: &str, reference: &Index) -> Result<usize> {
+    let open: Vec<_> = store
+        .applications(None)?
+        .into_iter()
+        .filter(|a| OPEN.contains(&a.status.as_str()))
+        .collect();
+    let date = today();
+    for a in &open {
+        let app: Application = serde_json::from_value(a.application.clone())?;
+        let tx = transaction_of(a.id, &app)?;
+        let assessment = match crate::assess_and_record(
+            store,
+            user,
+            &tx,
+            &format!("application {}", a.id),
+            Some(reference),
+        ) {
+            Ok(r) => {
+                json!({"outcome": r.decision.outcome, "risk_score": r.decision.risk_score, "audit_seq": r.audit_seq, "case_id": r.case_id})
+            }
+            Err(e) => json!({"outcome": "INDETERMINATE", "error": format!("{e:#}")}),
+        };
+        let found = undercuts(store, &app, &date, reference)?;
+        let mut state = a.state.clone();
+        if !state.is_object() {
+            state = json!({});
+        }
+        let changed = state["assessment"]["outcome"] != assessment["outcome"]
+            || state["undercuts"] != json!(found);
+        state["assessment"] = assessment.clone();
+        state["undercuts"] = json!(found);
+        store.note_application(
+            user,
+            a.id,
+            &a.status,
+            &state,
+            "application.reassess",
+            &json!({"outcome": assessment["outcome"], "undercuts": found.iter().map(|u| &u.denial).collect::<Vec<_>>(), "changed": changed}),
+        )?;
+    }
+    Ok(open.len())
+}

@@ -100,7 +100,9 @@ pub enum DenialsCmd {
     /// [{name, address, country}], items [{control_entry, description}], destination, reason,
     /// denied_on}, or a CSV with the header reference,origin,regime,denied_on,destination,reason,
     /// party_name,party_address,party_country,control_entry,item_description (one row per party
-    /// and item; rows of one reference form one denial). All or none are recorded.
+    /// and item; rows of one reference form one denial), or FollowTheMoney JSON lines (.jsonl,
+    /// .ftm.json: a Sanction per denial — program = regime, provisions = control entries —
+    /// naming its entity). All or none are recorded.
     Add {
         /// The file (.json or .csv)
         file: PathBuf,
@@ -272,8 +274,11 @@ pub fn denials(store: &mut Store, user: &str, cmd: DenialsCmd) -> Result<ExitCod
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let name = file.display().to_string();
-            let ds: Vec<Denial> = if name.to_ascii_lowercase().ends_with(".csv") {
+            let lower = name.to_ascii_lowercase();
+            let ds: Vec<Denial> = if lower.ends_with(".csv") {
                 lic::read_denials_csv(&bytes, &name)?
+            } else if lower.ends_with(".jsonl") || lower.ends_with(".ftm.json") {
+                lic::read_denials_ftm(&bytes, &name)?
             } else {
                 serde_json::from_slice(&bytes)
                     .with_context(|| format!("{name}: not a JSON array of denials"))?

@@ -914,3 +914,46 @@ fn open_applications_are_reassessed_when_the_picture_changes() {
         .ok(&["--user", "root", "audit", "export"])
         .contains("\"action\":\"application.reassess\""));
 }
+
+#[test]
+fn partner_denials_in_followthemoney_are_read() {
+    let env = Env::new();
+    env.ok(&["users", "add", "root", "--role", "admin"]);
+    let d = (chrono::Utc::now() - chrono::Duration::days(20))
+        .format("%Y-%m-%d")
+        .to_string();
+    let ftm = format!(
+        "{{\"id\": \"ent-1\", \"schema\": \"Company\", \"properties\": {{\"name\": [\"Tehran Precision Tooling Co.\"], \"country\": [\"ir\"], \"address\": [\"Tehran\"]}}}}\n\
+         {{\"id\": \"AG-DE-2026-7\", \"schema\": \"Sanction\", \"properties\": {{\"entity\": [\"ent-1\"], \"program\": [\"NSG\"], \"country\": [\"de\"], \"reason\": [\"nuclear end use\"], \"startDate\": [\"{d}\"], \"provisions\": [\"2B001\"]}}}}\n"
+    );
+    let f = env.write("partner.jsonl", ftm.as_bytes());
+    env.ok(&["--user", "root", "denials", "add", &f]);
+    let got: Value = serde_json::from_str(&env.ok(&["--user", "root", "denials", "list"])).unwrap();
+    assert_eq!(got[0]["reference"], "AG-DE-2026-7");
+    assert_eq!(
+        (got[0]["origin"].as_str(), got[0]["destination"].as_str()),
+        (Some("DE"), Some("IR"))
+    );
+    assert_eq!(got[0]["items"][0]["control_entry"], "2B001");
+    // The imported denial catches an essentially identical application.
+    let app = env.write("app.json", APP.as_bytes());
+    env.ok(&["--user", "root", "licensing", "file", &app]);
+    let sub: Value = serde_json::from_str(&env.ok(&[
+        "--user",
+        "root",
+        "licensing",
+        "move",
+        "1",
+        "--to",
+        "submitted",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(sub["undercuts"][0]["denial"], "AG-DE-2026-7", "{sub}");
+    let bad = env.write(
+        "bad.jsonl",
+        b"{\"id\": \"s\", \"schema\": \"Sanction\", \"properties\": {\"entity\": [\"nope\"]}}\n",
+    );
+    let e = err(&env, &["--user", "root", "denials", "add", &bad]);
+    assert!(e.contains("bad.jsonl:1") && e.contains("nope"), "{e}");
+}

@@ -644,3 +644,77 @@ pub fn reassess_open(store: &mut Store, user: &str, reference: &Index) -> Result
     }
     Ok(open.len())
 }
+
+/// Reads partners' denials from FollowTheMoney JSON lines: each `Sanction` is one denial —
+/// `program` the regime, `reason`, `startDate` (or `listingDate`) the date, `country` the
+/// denying state, `provisions` the control entries — of the entity its `entity` property
+/// names (a Person, Company, Organization or LegalEntity, whose `name`, `address` and `country`
+/// give the denied party and the destination).
+pub fn read_denials_ftm(bytes: &[u8], file: &str) -> Result<Vec<Denial>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| anyhow!("{file}: not UTF-8: {e}"))?;
+    let first = |p: &Value, k: &str| -> Option<String> {
+        p[k].as_array()
+            .and_then(|a| a.first())
+            .and_then(|x| x.as_str())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    let mut parties = std::collections::HashMap::new();
+    let mut sanctions = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_str(line).map_err(|e| anyhow!("{file}:{}: {e}", i + 1))?;
+        let id = v["id"]
+            .as_str()
+            .ok_or_else(|| anyhow!("{file}:{}: missing \"id\"", i + 1))?;
+        match v["schema"].as_str() {
+            Some("Sanction") => sanctions.push((i + 1, id.to_string(), v["properties"].clone())),
+            Some("Person" | "Company" | "Organization" | "LegalEntity" | "PublicBody") => {
+                parties.insert(id.to_string(), v["properties"].clone());
+            }
+            Some(_) => {}
+            None => bail!("{file}:{}: missing \"schema\"", i + 1),
+        }
+    }
+    let mut out = Vec::new();
+    for (line, id, p) in sanctions {
+        let at = |what: &str| anyhow!("{file}:{line}: Sanction {id}: {what}");
+        let entity = first(&p, "entity").ok_or_else(|| at("no \"entity\""))?;
+        let party = parties
+            .get(&entity)
+            .ok_or_else(|| at(&format!("entity {entity} is not in the file")))?;
+        let country = first(party, "country").or_else(|| first(party, "jurisdiction"));
+        let items: Vec<chokepoint_licensing::Item> = p["provisions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str())
+            .map(|e| chokepoint_licensing::Item {
+                control_entry: e.trim().to_string(),
+                ..Default::default()
+            })
+            .collect();
+        out.push(Denial {
+            reference: id.clone(),
+            origin: first(&p, "country")
+                .unwrap_or_default()
+                .to_ascii_uppercase(),
+            regime: first(&p, "program").ok_or_else(|| at("no \"program\" (the regime)"))?,
+            parties: vec![chokepoint_licensing::Party {
+                role: String::new(),
+                name: first(party, "name").ok_or_else(|| at("its entity has no name"))?,
+                address: first(party, "address"),
+                country: country.clone().map(|c| c.to_ascii_uppercase()),
+            }],
+            items,
+            destination: country.unwrap_or_default().to_ascii_uppercase(),
+            reason: first(&p, "reason").unwrap_or_default(),
+            denied_on: first(&p, "startDate")
+                .or_else(|| first(&p, "listingDate"))
+                .ok_or_else(|| at("no \"startDate\""))?,
+        });
+    }
+    Ok(out)
+}

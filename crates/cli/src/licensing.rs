@@ -366,57 +366,18 @@ pub enum LicencesCmd {
 pub fn licences(store: &mut Store, user: &str, cmd: LicencesCmd) -> Result<ExitCode> {
     match cmd {
         LicencesCmd::Add { file } => {
-            store.require_role(
-                user,
-                &["screener", "reviewer", "approver", "case_officer"],
-                "record licences",
-            )?;
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             let l: serde_json::Value = serde_json::from_str(&text)
                 .with_context(|| format!("{}: not JSON", file.display()))?;
-            for (field, ok) in [
-                ("number", l["number"].is_string()),
-                (
-                    "items",
-                    l["items"].as_array().is_some_and(|a| {
-                        !a.is_empty() && a.iter().all(|i| i["control_entry"].is_string())
-                    }),
-                ),
-                (
-                    "destinations",
-                    l["destinations"].as_array().is_some_and(|a| !a.is_empty()),
-                ),
-                ("parties", l["parties"].is_array()),
-                (
-                    "valid_until",
-                    l["valid_until"]
-                        .as_str()
-                        .is_some_and(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()),
-                ),
-            ] {
-                if !ok {
-                    anyhow::bail!(
-                        "{}: licence field {field} is missing or malformed",
-                        file.display()
-                    );
-                }
-            }
-            store.add_licence(user, &l)?;
+            chokepoint_service::licences::record(store, user, &l)
+                .with_context(|| file.display().to_string())?;
             println!("licence {} recorded", l["number"].as_str().unwrap_or(""));
         }
         LicencesCmd::Show { number } => {
-            let (l, drawn) = store
-                .licence(&number)?
+            let v = chokepoint_service::licences::show(store, &number)?
                 .ok_or_else(|| anyhow::anyhow!("no licence {number}"))?;
-            let drawn: Vec<serde_json::Value> = drawn
-                .iter()
-                .map(|(e, q, v)| serde_json::json!({"control_entry": e, "quantity": q, "value": v}))
-                .collect();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::json!({"licence": l, "drawn": drawn}))?
-            );
+            println!("{}", serde_json::to_string_pretty(&v)?);
         }
         LicencesCmd::List => println!("{}", serde_json::to_string_pretty(&store.licences()?)?),
     }

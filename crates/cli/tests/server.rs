@@ -638,3 +638,77 @@ fn the_licensing_lifecycle_through_the_api() {
     );
     assert_eq!((s, v.as_array().unwrap().len()), (200, 1));
 }
+
+#[test]
+fn licences_draw_down_and_end_use_checks_through_the_api() {
+    let env = Env::new();
+    let srv = start(&env);
+    let sam = srv.add_user("sam", "screener");
+    let olga = srv.add_user("olga", "case_officer");
+    let lic = json!({"number": "D777", "holder": {"name": "Acme Machine Tools Inc", "country": "US"},
+        "items": [{"control_entry": "2B001.a", "quantity": 2}], "destinations": ["CN"],
+        "parties": [{"role": "end_user", "name": "Quellwerk Zerspanung Feldkirchen GmbH"}],
+        "valid_from": "2026-08-01", "valid_until": "2026-12-31"});
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/licences",
+        "/v1/licences",
+        Some(&sam),
+        Some(&lic),
+    );
+    assert_eq!(s, 200, "{v}");
+    let (s, _) = srv.call(
+        "POST",
+        "/v1/licences",
+        "/v1/licences",
+        Some(&sam),
+        Some(&json!({"number": "X"})),
+    );
+    assert_eq!(s, 400);
+    let tx = json!({"date": "2026-09-01", "exporter": {"country": "US"}, "route": {"destination": "CN"},
+        "parties": [{"id": "p1", "role": "end_user", "name": "Quellwerk Zerspanung Feldkirchen GmbH", "kind": "organization", "country": "CN"}],
+        "items": [{"eccn": "2B001.a", "quantity": 1, "unit_price": 250000, "licence": "D777"}],
+        "end_use": {"statement_status": "received", "reexport_intent": "none"},
+        "payment": {"method": "wire", "payer_party": "p1"}});
+    for want in ["CLEAR", "CLEAR", "HOLD_FOR_REVIEW"] {
+        let (s, v) = srv.call("POST", "/v1/assess", "/v1/assess", Some(&sam), Some(&tx));
+        assert_eq!((s, v["outcome"].as_str()), (200, Some(want)), "{v}");
+    }
+    let (s, v) = srv.call(
+        "GET",
+        "/v1/licences/{number}",
+        "/v1/licences/D777",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(
+        (s, v["drawn"][0]["quantity"].as_f64()),
+        (200, Some(2.0)),
+        "{v}"
+    );
+    let (s, _) = srv.call(
+        "GET",
+        "/v1/licences/{number}",
+        "/v1/licences/NOPE",
+        Some(&sam),
+        None,
+    );
+    assert_eq!(s, 404);
+
+    let plan = json!({"kind": "post_shipment", "party": {"name": "Quellwerk Zerspanung Feldkirchen GmbH", "country": "CN"},
+        "destination": "CN", "due_on": "2026-12-01", "licence": "D777"});
+    let (s, _) = srv.call("POST", "/v1/euv", "/v1/euv", Some(&sam), Some(&plan));
+    assert_eq!(s, 403, "a screener plans no checks");
+    let (s, v) = srv.call("POST", "/v1/euv", "/v1/euv", Some(&olga), Some(&plan));
+    assert_eq!(s, 200, "{v}");
+    let p = format!("/v1/euv/{}/result", v["id"]);
+    let (s, v) = srv.call("POST", "/v1/euv/{id}/result", &p, Some(&olga),
+        Some(&json!({"performed_on": "2026-11-20", "site": "Suzhou plant", "officer": "O. K.", "findings": "machine installed and in use", "outcome": "confirmed"})));
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = srv.call("GET", "/v1/euv/report", "/v1/euv/report", Some(&olga), None);
+    assert_eq!(
+        (s, v["outcomes_by_destination"]["CN"]["confirmed"].as_u64()),
+        (200, Some(1)),
+        "{v}"
+    );
+}

@@ -544,6 +544,43 @@ pub struct DenialsRecorded {
     pub recorded: usize,
 }
 
+/// A licence and its use.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LicenceOut {
+    /// The licence.
+    #[schema(value_type = Object)]
+    pub licence: serde_json::Value,
+    /// Drawn so far, per control entry: quantity and value.
+    #[schema(value_type = Vec<Object>)]
+    pub drawn: Vec<serde_json::Value>,
+}
+
+/// A check planned.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct EuvPlanned {
+    /// Its id.
+    pub id: i64,
+}
+
+/// What an end-use check found.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EuvResultIn {
+    /// When (YYYY-MM-DD).
+    pub performed_on: String,
+    /// Where.
+    pub site: String,
+    /// Who.
+    pub officer: String,
+    /// What was found.
+    pub findings: String,
+    /// `confirmed`, `not_verified`, `diverted`.
+    pub outcome: String,
+    /// Put the party on the own restricted list.
+    #[serde(default)]
+    pub restrict: bool,
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -592,6 +629,11 @@ impl Modify for BearerAuth {
         crate::handlers::application_consult,
         crate::handlers::denials_add,
         crate::handlers::denials_list,
+        crate::handlers::licences_add,
+        crate::handlers::licence_show,
+        crate::handlers::euv_plan,
+        crate::handlers::euv_result,
+        crate::handlers::euv_report,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

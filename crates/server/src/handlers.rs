@@ -65,6 +65,11 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             post(application_consult),
         )
         .route("/v1/denials", post(denials_add).get(denials_list))
+        .route("/v1/licences", post(licences_add))
+        .route("/v1/licences/{number}", get(licence_show))
+        .route("/v1/euv", post(euv_plan))
+        .route("/v1/euv/{id}/result", post(euv_result))
+        .route("/v1/euv/report", get(euv_report))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "no such endpoint") })
         .layer(axum::middleware::map_response(json_errors));
     // The UI's pages answer HTML, also for errors, so the JSON error layer stays on the API.
@@ -1069,4 +1074,92 @@ pub(crate) async fn denials_list(
         "see denials",
     )?;
     blocking(move || Ok(Json(st.store().denials()?))).await
+}
+
+#[utoipa::path(post, path = "/v1/licences", tag = "licensing",
+    request_body(content = Object, description = "A licence issued elsewhere: number, holder {name, country}, items [{control_entry, quantity, value}], parties [{role, name}], destinations, valid_from, valid_until, conditions"),
+    responses((status = 200, body = Recorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub(crate) async fn licences_add(
+    State(st): S,
+    user: User,
+    Body(l): Body<serde_json::Value>,
+) -> Result<Json<Recorded>, ApiError> {
+    blocking(move || {
+        let seq = chokepoint_service::licences::record(&mut st.store(), &user.name, &l)?;
+        Ok(Json(Recorded { audit_seq: seq }))
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/v1/licences/{number}", tag = "licensing",
+    params(("number" = String, Path, description = "Licence number")),
+    responses((status = 200, description = "The licence and what has been drawn on it", body = LicenceOut), (status = 404, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn licence_show(
+    State(st): S,
+    _user: User,
+    Path(number): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    blocking(
+        move || match chokepoint_service::licences::show(&st.store(), &number)? {
+            Some(v) => Ok(Json(v)),
+            None => Err(ApiError::not_found(format!("no licence {number}"))),
+        },
+    )
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/euv", tag = "licensing",
+    request_body(content = Object, description = "A check to plan: kind (pre_licence | post_shipment), party {name, country, address}, destination, due_on, licence, application"),
+    responses((status = 200, body = EuvPlanned), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn euv_plan(
+    State(st): S,
+    user: User,
+    Body(p): Body<chokepoint_service::euv::Plan>,
+) -> Result<Json<EuvPlanned>, ApiError> {
+    blocking(move || {
+        let id = chokepoint_service::euv::plan(&mut st.store(), &user.name, &p)?;
+        Ok(Json(EuvPlanned { id }))
+    })
+    .await
+}
+
+#[utoipa::path(post, path = "/v1/euv/{id}/result", tag = "licensing",
+    params(("id" = i64, Path, description = "Check id")), request_body = EuvResultIn,
+    responses((status = 200, body = Recorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub(crate) async fn euv_result(
+    State(st): S,
+    user: User,
+    Path(id): Path<i64>,
+    Body(r): Body<EuvResultIn>,
+) -> Result<Json<Recorded>, ApiError> {
+    blocking(move || {
+        let res = chokepoint_service::euv::Result_ {
+            performed_on: r.performed_on,
+            site: r.site,
+            officer: r.officer,
+            findings: r.findings,
+            outcome: r.outcome,
+        };
+        let seq =
+            chokepoint_service::euv::record(&mut st.store(), &user.name, id, &res, r.restrict)?;
+        Ok(Json(Recorded { audit_seq: seq }))
+    })
+    .await
+}
+
+#[utoipa::path(get, path = "/v1/euv/report", tag = "licensing",
+    responses((status = 200, description = "Checks due in 30 days (and overdue), outcomes by destination", body = Object), (status = 401, body = ErrorBody)))]
+pub(crate) async fn euv_report(
+    State(st): S,
+    _user: User,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    blocking(move || {
+        let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+        Ok(Json(chokepoint_service::euv::report(
+            &st.store(),
+            &today,
+            30,
+        )?))
+    })
+    .await
 }

@@ -17,7 +17,9 @@ pub const OUTCOMES: [&str; 3] = ["confirmed", "not_verified", "diverted"];
 fn need_officer(store: &Store, user: &str) -> Result<()> {
     let role = store.user_role(user)?.unwrap_or_default();
     if !["case_officer", "adviser", "approver", "admin"].contains(&role.as_str()) {
-        bail!("{user} ({role}) may not plan or record end-use checks; it needs the role case_officer or adviser");
+        return Err(anyhow::Error::new(crate::licensing::Forbidden(format!(
+            "{user} ({role}) may not plan or record end-use checks; it needs the role case_officer or adviser"
+        ))));
     }
     Ok(())
 }

@@ -1110,7 +1110,7 @@ pub(crate) async fn licence_show(
 
 #[utoipa::path(post, path = "/v1/euv", tag = "licensing",
     request_body(content = Object, description = "A check to plan: kind (pre_licence | post_shipment), party {name, country, address}, destination, due_on, licence, application"),
-    responses((status = 200, body = EuvPlanned), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = EuvPlanned), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn euv_plan(
     State(st): S,
     user: User,
@@ -1125,7 +1125,7 @@ pub(crate) async fn euv_plan(
 
 #[utoipa::path(post, path = "/v1/euv/{id}/result", tag = "licensing",
     params(("id" = i64, Path, description = "Check id")), request_body = EuvResultIn,
-    responses((status = 200, body = Recorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Recorded), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn euv_result(
     State(st): S,
     user: User,

@@ -8,6 +8,24 @@ use crate::{sha256_hex, Error, Result, Store};
 use serde::Serialize;
 use serde_json::Value;
 
+/// The audit table's guard on SQLite (PostgreSQL's is in `PG_TRIGGERS`).
+pub(crate) const SQLITE_TRIGGERS: &str = r#"
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+"#;
+
+/// The same guard on PostgreSQL, which also refuses TRUNCATE.
+pub(crate) const PG_TRIGGERS: &str = r#"
+CREATE OR REPLACE FUNCTION chokepoint_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$;
+CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
+    FOR EACH ROW EXECUTE FUNCTION chokepoint_audit_append_only();
+CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+    FOR EACH STATEMENT EXECUTE FUNCTION chokepoint_audit_append_only();
+"#;
+
 pub(crate) const CASES_SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS app_user (
     name TEXT PRIMARY KEY,
@@ -25,10 +43,6 @@ CREATE TABLE IF NOT EXISTS audit (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
-BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
-BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
 CREATE TABLE IF NOT EXISTS case_file (
     id INTEGER PRIMARY KEY,
     opened_at TEXT NOT NULL,

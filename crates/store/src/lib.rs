@@ -163,123 +163,27 @@ CREATE TABLE IF NOT EXISTS snapshot_delta (
 ) WITHOUT ROWID;
 "#;
 
-/// The same tables on PostgreSQL: every table of the SQLite schemas (`SCHEMA`,
-/// `cases::CASES_SCHEMA`, `monitor::MONITOR_SCHEMA`), with PostgreSQL's types and trigger
-/// syntax.
-const PG_SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS snapshot (
-    id BIGSERIAL PRIMARY KEY,
-    source TEXT NOT NULL,
-    format TEXT NOT NULL,
-    list_date TEXT,
-    date_basis TEXT NOT NULL,
-    effective_date TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    sha256 TEXT NOT NULL UNIQUE,
-    files TEXT NOT NULL,
-    entity_count BIGINT NOT NULL,
-    record_count BIGINT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS snapshot_source ON snapshot(source, effective_date, id);
-CREATE TABLE IF NOT EXISTS entity_version (
-    hash TEXT PRIMARY KEY,
-    entity_id TEXT NOT NULL,
-    body TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS snapshot_entity (
-    snapshot_id BIGINT NOT NULL REFERENCES snapshot(id),
-    entity_id TEXT NOT NULL,
-    hash TEXT NOT NULL REFERENCES entity_version(hash),
-    PRIMARY KEY (snapshot_id, entity_id)
-);
-CREATE INDEX IF NOT EXISTS snapshot_entity_by_id ON snapshot_entity(entity_id);
-CREATE TABLE IF NOT EXISTS snapshot_delta (
-    snapshot_id BIGINT NOT NULL REFERENCES snapshot(id),
-    base_snapshot_id BIGINT,
-    entity_id TEXT NOT NULL,
-    change TEXT NOT NULL,
-    fields TEXT NOT NULL,
-    PRIMARY KEY (snapshot_id, entity_id)
-);
-CREATE TABLE IF NOT EXISTS app_user (
-    name TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    token_hash TEXT UNIQUE
-);
-CREATE TABLE IF NOT EXISTS audit (
-    seq BIGINT PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    body TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
-);
-CREATE OR REPLACE FUNCTION chokepoint_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$;
-CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit
-    FOR EACH ROW EXECUTE FUNCTION chokepoint_audit_append_only();
-CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
-    FOR EACH STATEMENT EXECUTE FUNCTION chokepoint_audit_append_only();
-CREATE TABLE IF NOT EXISTS case_file (
-    id BIGSERIAL PRIMARY KEY,
-    opened_at TEXT NOT NULL,
-    opened_by TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    decision TEXT NOT NULL,
-    status TEXT NOT NULL,
-    closed_at TEXT,
-    closed_by TEXT
-);
-CREATE TABLE IF NOT EXISTS case_hit (
-    case_id BIGINT NOT NULL REFERENCES case_file(id),
-    hit_no BIGINT NOT NULL,
-    party TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    reference TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    disposition TEXT,
-    reason TEXT,
-    disposed_by TEXT,
-    disposed_at TEXT,
-    PRIMARY KEY (case_id, hit_no)
-);
-CREATE TABLE IF NOT EXISTS fp_memory (
-    party_key TEXT NOT NULL,
-    entity_id TEXT NOT NULL,
-    entity_hash TEXT NOT NULL,
-    decided_by TEXT NOT NULL,
-    decided_at TEXT NOT NULL,
-    case_id BIGINT NOT NULL,
-    PRIMARY KEY (party_key, entity_id)
-);
-CREATE TABLE IF NOT EXISTS counterparty (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT,
-    country TEXT,
-    birth_date TEXT,
-    identifiers TEXT NOT NULL,
-    registered_at TEXT NOT NULL,
-    registered_by TEXT NOT NULL,
-    last_screened_at TEXT,
-    last_result TEXT
-);
-CREATE TABLE IF NOT EXISTS monitor_state (
-    source TEXT PRIMARY KEY,
-    snapshot_id BIGINT NOT NULL,
-    at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS case_note (
-    id BIGSERIAL PRIMARY KEY,
-    case_id BIGINT NOT NULL REFERENCES case_file(id),
-    at TEXT NOT NULL,
-    author TEXT NOT NULL,
-    note TEXT NOT NULL
-);
-"#;
+/// Every SQLite table, written for PostgreSQL: the schemas are written once, in SQLite's
+/// dialect, and translated (PostgreSQL gets BIGINT, DOUBLE PRECISION and serial keys, no
+/// `WITHOUT ROWID`); only the audit table's trigger is written for each.
+fn pg_schema() -> String {
+    let tables = [
+        SCHEMA,
+        cases::CASES_SCHEMA,
+        monitor::MONITOR_SCHEMA,
+        licensing::SQLITE_SCHEMA,
+    ]
+    .concat()
+    .replace("INTEGER PRIMARY KEY", "BIGSERIAL PRIMARY KEY")
+    .replace(" INTEGER", " BIGINT")
+    .replace(" REAL", " DOUBLE PRECISION")
+    .replace(") WITHOUT ROWID;", ");");
+    format!("{tables}{}{APP_USER_TOKEN}", cases::PG_TRIGGERS)
+}
+
+/// API tokens are unique (the column came after the table, so it is indexed separately).
+const APP_USER_TOKEN: &str =
+    "CREATE UNIQUE INDEX IF NOT EXISTS app_user_token ON app_user (token_hash);";
 
 fn row_snapshot(r: &Row) -> Snapshot {
     Snapshot {
@@ -328,8 +232,7 @@ impl Store {
         let db = Db::postgres(url)?;
         // Two instances starting at once must not both create the tables.
         let tx = db.begin()?;
-        tx.batch(PG_SCHEMA)?;
-        tx.batch(licensing::PG_SCHEMA)?;
+        tx.batch(&pg_schema())?;
         tx.commit()?;
         Ok(Store { db })
     }
@@ -355,6 +258,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(cases::CASES_SCHEMA)?;
+        conn.execute_batch(cases::SQLITE_TRIGGERS)?;
         // Stores made before API tokens existed gain the column (users without a token can
         // still act through the command line, never through the server).
         let has_token: i64 = conn.query_row(
@@ -365,9 +269,7 @@ impl Store {
         if has_token == 0 {
             conn.execute_batch("ALTER TABLE app_user ADD COLUMN token_hash TEXT")?;
         }
-        conn.execute_batch(
-            "CREATE UNIQUE INDEX IF NOT EXISTS app_user_token ON app_user (token_hash)",
-        )?;
+        conn.execute_batch(APP_USER_TOKEN)?;
         conn.execute_batch(monitor::MONITOR_SCHEMA)?;
         conn.execute_batch(licensing::SQLITE_SCHEMA)?;
         Ok(Store {

@@ -56,6 +56,11 @@ pub struct DetermineArgs {
     /// A fact a licence exception needs, e.g. gift-parcel, temporary-export (repeat for several)
     #[arg(long)]
     fact: Vec<String>,
+    /// A licence you hold for this export (recorded with `chokepoint licences add`): a
+    /// licence requirement it covers — valid on the date, destination, item, value left — is
+    /// reported as covered by it
+    #[arg(long, value_name = "NUMBER")]
+    licence: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -133,9 +138,52 @@ pub fn run(store: &mut chokepoint_store::Store, user: &str, a: DetermineArgs) ->
             .join(","),
         &serde_json::json!({"request": req, "determination": det}),
     )?;
+    // A licence held for the export: does it cover the requirement?
+    let covered = match &a.licence {
+        None => None,
+        Some(number) => {
+            let item = req.items.first();
+            let entry = item
+                .and_then(|i| i.eccn.clone().or(i.eu.clone()))
+                .unwrap_or_default();
+            let problems = chokepoint_service::licences::check(
+                store,
+                &chokepoint_service::licences::Line {
+                    licence: number,
+                    entry: &entry,
+                    quantity: 0.0,
+                    value: item.and_then(|i| i.value).unwrap_or(0.0),
+                    destination: req.destination.as_deref().unwrap_or(""),
+                    parties: &[],
+                    date: &det.date,
+                    pending: (0.0, 0.0),
+                },
+            )?;
+            Some((number.clone(), problems))
+        }
+    };
+    let covers =
+        matches!(&covered, Some((_, p)) if p.is_empty()) && det.outcome == Outcome::LicenseRequired;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&det)?);
+        let mut v = serde_json::to_value(&det)?;
+        if let Some((number, problems)) = &covered {
+            v["licence"] =
+                serde_json::json!({"number": number, "covers": covers, "problems": problems});
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
+        if let Some((number, problems)) = &covered {
+            if covers {
+                println!("covered by licence {number}: the licence requirement below is met by it");
+            } else if problems.is_empty() {
+                println!("licence {number} applies, but no licence is required");
+            } else {
+                println!(
+                    "licence {number} does not cover this export: {}",
+                    problems.join("; ")
+                );
+            }
+        }
         let v = &det.data_versions;
         let mut data = vec![v.rules.clone()];
         for (k, x) in [
@@ -197,6 +245,9 @@ pub fn run(store: &mut chokepoint_store::Store, user: &str, a: DetermineArgs) ->
                 println!("  · {} [{}]", s.finding, s.citation);
             }
         }
+    }
+    if covers {
+        return Ok(ExitCode::SUCCESS);
     }
     Ok(ExitCode::from(match det.outcome {
         Outcome::Nlr | Outcome::LicenseExceptionAvailable => 0,

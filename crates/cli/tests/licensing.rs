@@ -523,6 +523,49 @@ fn shipments_draw_down_a_licence_and_hold_when_it_does_not_cover_them() {
             .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
         (v, o.status.code().unwrap())
     };
+    // The determination alone says whether the licence covers the requirement.
+    let o = env.run(&[
+        "determine",
+        "--eccn",
+        "2B001.a",
+        "--to",
+        "CN",
+        "--date",
+        "2026-09-01",
+        "--licence",
+        "D123456",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (
+            o.status.code(),
+            v["outcome"].as_str(),
+            v["licence"]["covers"].as_bool()
+        ),
+        (Some(0), Some("LICENSE_REQUIRED"), Some(true)),
+        "{v}"
+    );
+    let o = env.run(&[
+        "determine",
+        "--eccn",
+        "2B001.a",
+        "--to",
+        "RU",
+        "--date",
+        "2026-09-01",
+        "--licence",
+        "D123456",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        v["licence"]["problems"]
+            .to_string()
+            .contains("destination RU"),
+        "{v}"
+    );
     let quell = "Quellwerk Zerspanung Feldkirchen GmbH";
     // Without the licence the line needs one (US-2); with it, the shipment is cleared.
     let (v, code) = run(tx(quell, 1, ""), "2026-09-01");

@@ -49,97 +49,32 @@ pub fn apply(
         else {
             continue;
         };
-        let mut problems = Vec::new();
         let entry = item.eccn.clone().or(item.eu.clone()).unwrap_or_default();
         let qty = item.quantity.unwrap_or(0.0);
         let value = qty * item.unit_price.unwrap_or(0.0);
-        match store.licence(number)? {
-            None => problems.push(format!("licence {number} is not recorded")),
-            Some((l, drawn)) => {
-                let from = l["valid_from"].as_str().unwrap_or("");
-                let until = l["valid_until"].as_str().unwrap_or("");
-                if date.as_str() < from {
-                    problems.push(format!("licence {number} is valid only from {from}"));
-                }
-                if !until.is_empty() && date.as_str() > until {
-                    problems.push(format!("licence {number} expired on {until}"));
-                }
-                let dests: Vec<&str> = l["destinations"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|x| x.as_str())
-                    .collect();
-                if !dests
-                    .iter()
-                    .any(|x| x.eq_ignore_ascii_case(&tx.route.destination))
-                {
-                    problems.push(format!(
-                        "destination {} is not on licence {number} ({})",
-                        tx.route.destination,
-                        dests.join(", ")
-                    ));
-                }
-                let on_licence: Vec<String> = l["parties"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|p| p["name"].as_str())
-                    .map(|n| party_key(n, None))
-                    .collect();
-                for p in tx.parties.iter().filter(|p| {
-                    [
-                        "end_user",
-                        "ultimate_consignee",
-                        "intermediate_consignee",
-                        "purchaser",
-                    ]
-                    .contains(&p.role.as_str())
-                }) {
-                    if !on_licence.contains(&party_key(&p.name, None)) {
-                        problems.push(format!(
-                            "{} {:?} is not a party to licence {number}",
-                            p.role, p.name
-                        ));
-                    }
-                }
-                let licensed = l["items"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|x| same_entry(x["control_entry"].as_str().unwrap_or(""), &entry));
-                match licensed {
-                    None => problems.push(format!("item {entry} is not on licence {number}")),
-                    Some(x) => {
-                        let (dq, dv) = drawn
-                            .iter()
-                            .filter(|(e, _, _)| same_entry(e, &entry))
-                            .fold((0.0, 0.0), |a, (_, q, v)| (a.0 + q, a.1 + v));
-                        // Earlier lines of this order draw on it too.
-                        let (pq, pv) = uses
-                            .iter()
-                            .filter(|u: &&LicenceUse| u.licence == number && u.problems.is_empty())
-                            .fold((0.0, 0.0), |a, u| (a.0 + u.draws.0, a.1 + u.draws.1));
-                        if let Some(lq) = x["quantity"].as_f64() {
-                            if dq + pq + qty > lq + 1e-9 {
-                                problems.push(format!(
-                                    "over-draw: licence {number} allows {lq} of {entry}, {} already used, this order needs {qty}",
-                                    dq + pq
-                                ));
-                            }
-                        }
-                        if let Some(lv) = x["value"].as_f64() {
-                            if dv + pv + value > lv + 1e-6 {
-                                problems.push(format!(
-                                    "over-draw: licence {number} allows a value of {lv} for {entry}, {} already used, this order needs {value}",
-                                    dv + pv
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        // Earlier lines of this order draw on it too.
+        let (pq, pv) = uses
+            .iter()
+            .filter(|u: &&LicenceUse| u.licence == number && u.problems.is_empty())
+            .fold((0.0, 0.0), |a, u| (a.0 + u.draws.0, a.1 + u.draws.1));
+        let parties: Vec<(String, String)> = tx
+            .parties
+            .iter()
+            .map(|p| (p.role.clone(), p.name.clone()))
+            .collect();
+        let problems = check(
+            store,
+            &Line {
+                licence: number,
+                entry: &entry,
+                quantity: qty,
+                value,
+                destination: &tx.route.destination,
+                parties: &parties,
+                date: &date,
+                pending: (pq, pv),
+            },
+        )?;
         uses.push(LicenceUse {
             line: i + 1,
             licence: number.to_string(),
@@ -258,4 +193,119 @@ pub fn show(store: &Store, number: &str) -> Result<Option<serde_json::Value>> {
             .collect();
         serde_json::json!({"licence": l, "drawn": drawn})
     }))
+}
+
+/// One use of a licence to check.
+pub struct Line<'a> {
+    /// Licence number.
+    pub licence: &'a str,
+    /// Control entry of the item.
+    pub entry: &'a str,
+    /// Quantity.
+    pub quantity: f64,
+    /// Value.
+    pub value: f64,
+    /// Destination country.
+    pub destination: &'a str,
+    /// (role, name) of the parties.
+    pub parties: &'a [(String, String)],
+    /// Date of the shipment.
+    pub date: &'a str,
+    /// Already claimed by earlier lines of the same order: (quantity, value).
+    pub pending: (f64, f64),
+}
+
+/// Why `l_` is not covered by its licence (empty: covered).
+pub fn check(store: &Store, l_: &Line<'_>) -> Result<Vec<String>> {
+    let number = l_.licence;
+    let (entry, qty, value, date) = (
+        l_.entry.to_string(),
+        l_.quantity,
+        l_.value,
+        l_.date.to_string(),
+    );
+    let mut problems = Vec::new();
+    match store.licence(number)? {
+        None => problems.push(format!("licence {number} is not recorded")),
+        Some((l, drawn)) => {
+            let from = l["valid_from"].as_str().unwrap_or("");
+            let until = l["valid_until"].as_str().unwrap_or("");
+            if date.as_str() < from {
+                problems.push(format!("licence {number} is valid only from {from}"));
+            }
+            if !until.is_empty() && date.as_str() > until {
+                problems.push(format!("licence {number} expired on {until}"));
+            }
+            let dests: Vec<&str> = l["destinations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| x.as_str())
+                .collect();
+            if !dests
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(&l_.destination))
+            {
+                problems.push(format!(
+                    "destination {} is not on licence {number} ({})",
+                    l_.destination,
+                    dests.join(", ")
+                ));
+            }
+            let on_licence: Vec<String> = l["parties"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p["name"].as_str())
+                .map(|n| party_key(n, None))
+                .collect();
+            for (role, name) in l_.parties.iter().filter(|(role, _)| {
+                [
+                    "end_user",
+                    "ultimate_consignee",
+                    "intermediate_consignee",
+                    "purchaser",
+                ]
+                .contains(&role.as_str())
+            }) {
+                if !on_licence.contains(&party_key(name, None)) {
+                    problems.push(format!(
+                        "{role} {name:?} is not a party to licence {number}"
+                    ));
+                }
+            }
+            let licensed = l["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| same_entry(x["control_entry"].as_str().unwrap_or(""), &entry));
+            match licensed {
+                None => problems.push(format!("item {entry} is not on licence {number}")),
+                Some(x) => {
+                    let (dq, dv) = drawn
+                        .iter()
+                        .filter(|(e, _, _)| same_entry(e, &entry))
+                        .fold((0.0, 0.0), |a, (_, q, v)| (a.0 + q, a.1 + v));
+                    let (pq, pv) = l_.pending;
+                    if let Some(lq) = x["quantity"].as_f64() {
+                        if dq + pq + qty > lq + 1e-9 {
+                            problems.push(format!(
+                                    "over-draw: licence {number} allows {lq} of {entry}, {} already used, this order needs {qty}",
+                                    dq + pq
+                                ));
+                        }
+                    }
+                    if let Some(lv) = x["value"].as_f64() {
+                        if dv + pv + value > lv + 1e-6 {
+                            problems.push(format!(
+                                    "over-draw: licence {number} allows a value of {lv} for {entry}, {} already used, this order needs {value}",
+                                    dv + pv
+                                ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(problems)
 }

@@ -242,10 +242,7 @@ pub fn check(store: &Store, l_: &Line<'_>) -> Result<Vec<String>> {
                 .flatten()
                 .filter_map(|x| x.as_str())
                 .collect();
-            if !dests
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(&l_.destination))
-            {
+            if !dests.iter().any(|x| x.eq_ignore_ascii_case(l_.destination)) {
                 problems.push(format!(
                     "destination {} is not on licence {number} ({})",
                     l_.destination,

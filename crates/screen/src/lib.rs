@@ -388,10 +388,9 @@ fn trigrams(s: &str) -> Vec<[u8; 3]> {
 }
 
 impl Index {
-    /// Builds the index. `entities` pairs each entity with the source it was listed in.
-    pub fn build(entities: Vec<(String, Entity)>, config: Config) -> Index {
-        let mut ix = Index {
-            entities: Vec::with_capacity(entities.len()),
+    fn empty(capacity: usize, config: Config, reference: Option<Box<Reference>>) -> Index {
+        Index {
+            entities: Vec::with_capacity(capacity),
             vocab: HashMap::new(),
             tokens: Vec::new(),
             df: Vec::new(),
@@ -404,8 +403,13 @@ impl Index {
             weights: Vec::new(),
             id_index: HashMap::new(),
             config,
-            reference: None,
-        };
+            reference,
+        }
+    }
+
+    /// Builds the index. `entities` pairs each entity with the source it was listed in.
+    pub fn build(entities: Vec<(String, Entity)>, config: Config) -> Index {
+        let mut ix = Index::empty(entities.len(), config, None);
         // Name analysis is the costly part and independent per entity: it runs on every core,
         // a chunk at a time so the analysed forms do not all sit in memory at once; interning
         // stays in order, so ids do not depend on the number of threads.
@@ -435,22 +439,7 @@ impl Index {
                 .collect(),
             n: reference.entities.len(),
         };
-        let mut ix = Index {
-            entities: Vec::with_capacity(entities.len()),
-            vocab: HashMap::new(),
-            tokens: Vec::new(),
-            df: Vec::new(),
-            postings: Vec::new(),
-            by_key: HashMap::new(),
-            trigrams: HashMap::new(),
-            deletions: Vec::new(),
-            tri_len: Vec::new(),
-            neighbours: Vec::new(),
-            weights: Vec::new(),
-            id_index: HashMap::new(),
-            config: reference.config.clone(),
-            reference: Some(Box::new(r)),
-        };
+        let mut ix = Index::empty(entities.len(), reference.config.clone(), Some(Box::new(r)));
         for (source, e) in entities {
             let names = e.names.iter().map(|n| analyze(&n.full, e.kind)).collect();
             ix.add_entity(source, e, names);

@@ -278,7 +278,7 @@ fn entry_key(e: &str) -> String {
 
 /// Whether two control entries are the same entry or one is a paragraph of the other
 /// (`2B001` and `2B001.a`).
-fn same_entry(a: &str, b: &str) -> bool {
+pub fn same_entry(a: &str, b: &str) -> bool {
     let (a, b) = (entry_key(a), entry_key(b));
     a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
 }

@@ -5,6 +5,7 @@
 
 use anyhow::Result;
 use chokepoint_assess::{Decision, Node, Outcome, Transaction};
+use chokepoint_licensing::same_entry;
 use chokepoint_store::cases::party_key;
 use chokepoint_store::Store;
 use serde::Serialize;
@@ -23,11 +24,6 @@ pub struct LicenceUse {
     pub problems: Vec<String>,
     /// Drawn on clearance: (quantity, value).
     pub draws: (f64, f64),
-}
-
-fn same_entry(a: &str, b: &str) -> bool {
-    let (a, b) = (a.trim().to_ascii_uppercase(), b.trim().to_ascii_uppercase());
-    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
 }
 
 /// Checks every line that names a licence and adjusts the decision: a problem holds the

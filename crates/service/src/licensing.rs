@@ -239,6 +239,32 @@ fn transaction_of(id: i64, app: &Application) -> Result<chokepoint_assess::Trans
     serde_json::from_value(v).context("building the application's transaction")
 }
 
+/// The full assessment of an application's parties and items, recorded (a hold opens a
+/// case); an application the assessment cannot read is INDETERMINATE, with the reason.
+fn assess_application(
+    store: &mut Store,
+    user: &str,
+    id: i64,
+    app: &Application,
+    reference: &Index,
+) -> Result<Value> {
+    let tx = transaction_of(id, app)?;
+    Ok(
+        match crate::assess_and_record(
+            store,
+            user,
+            &tx,
+            &format!("application {id}"),
+            Some(reference),
+        ) {
+            Ok(a) => {
+                json!({"outcome": a.decision.outcome, "risk_score": a.decision.risk_score, "audit_seq": a.audit_seq, "case_id": a.case_id})
+            }
+            Err(e) => json!({"outcome": "INDETERMINATE", "error": format!("{e:#}")}),
+        },
+    )
+}
+
 /// What a move did.
 #[derive(Debug, Serialize)]
 pub struct Moved {
@@ -419,19 +445,7 @@ pub fn move_to(
     for run in &t.runs {
         match run.as_str() {
             "assessment" => {
-                let tx = transaction_of(id, &app)?;
-                let a = match crate::assess_and_record(
-                    store,
-                    user,
-                    &tx,
-                    &format!("application {id}"),
-                    Some(reference),
-                ) {
-                    Ok(a) => {
-                        json!({"outcome": a.decision.outcome, "risk_score": a.decision.risk_score, "audit_seq": a.audit_seq, "case_id": a.case_id})
-                    }
-                    Err(e) => json!({"outcome": "INDETERMINATE", "error": format!("{e:#}")}),
-                };
+                let a = assess_application(store, user, id, &app, reference)?;
                 state["assessment"] = a.clone();
                 assessment = Some(a);
             }
@@ -611,19 +625,7 @@ pub fn reassess_open(store: &mut Store, user: &str, reference: &Index) -> Result
     let date = today();
     for a in &open {
         let app: Application = serde_json::from_value(a.application.clone())?;
-        let tx = transaction_of(a.id, &app)?;
-        let assessment = match crate::assess_and_record(
-            store,
-            user,
-            &tx,
-            &format!("application {}", a.id),
-            Some(reference),
-        ) {
-            Ok(r) => {
-                json!({"outcome": r.decision.outcome, "risk_score": r.decision.risk_score, "audit_seq": r.audit_seq, "case_id": r.case_id})
-            }
-            Err(e) => json!({"outcome": "INDETERMINATE", "error": format!("{e:#}")}),
-        };
+        let assessment = assess_application(store, user, a.id, &app, reference)?;
         let found = undercuts(store, &app, &date, reference)?;
         let mut state = a.state.clone();
         if !state.is_object() {

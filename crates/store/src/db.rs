@@ -283,22 +283,21 @@ impl Db {
     /// Starts a write transaction, serialised with every other writer of the database. It
     /// rolls back unless committed.
     pub(crate) fn begin(&self) -> Result<Tx<'_>> {
-        if self.is_postgres() {
-            self.batch("BEGIN ISOLATION LEVEL READ COMMITTED")?;
-            let tx = Tx {
-                db: self,
-                open: true,
-            };
+        let pg = self.is_postgres();
+        self.batch(if pg {
+            "BEGIN ISOLATION LEVEL READ COMMITTED"
+        } else {
+            "BEGIN IMMEDIATE"
+        })?;
+        let tx = Tx {
+            db: self,
+            open: true,
+        };
+        if pg {
             // Any constant will do, as long as every writer uses it.
             self.rows("SELECT pg_advisory_xact_lock(7263512)", &[])?;
-            Ok(tx)
-        } else {
-            self.batch("BEGIN IMMEDIATE")?;
-            Ok(Tx {
-                db: self,
-                open: true,
-            })
         }
+        Ok(tx)
     }
 }
 

@@ -209,17 +209,6 @@ impl Store {
             .collect())
     }
 
-    /// Open cases with a screening hit on one of `entity_ids`: (case id, entity id).
-    pub fn open_cases_citing(&self, entity_ids: &[String]) -> Result<Vec<(i64, String)>> {
-        let mut out = Vec::new();
-        for e in entity_ids {
-            for r in self.db.rows(OPEN_HITS_ON, p![e])? {
-                out.push((r.i64(0), e.clone()));
-            }
-        }
-        Ok(out)
-    }
-
     /// Whether an open case already holds a screening hit of `party` on `entity_id` (so that
     /// a later screening does not open a second case for the same hit).
     pub fn open_hit_exists(&self, party: &str, entity_id: &str) -> Result<bool> {

@@ -102,8 +102,18 @@ struct IndexedEntity {
     tokens: Box<[u32]>,
     countries: Vec<String>,
     ids: Vec<(String, String)>,
-    /// Token weight of the entity's lightest name: how much a partial match leaves unmatched.
-    min_name_weight: f32,
+}
+
+/// What candidate generation needs of one reading, by global reading id (an entity's readings
+/// are numbered in order, across the index).
+#[derive(Clone, Copy)]
+struct ReadingInfo {
+    entity: u32,
+    /// Σ token weight: what a partial match leaves unmatched on the list side.
+    weight: f32,
+    native: bool,
+    /// A weak or low-quality alias, whose score the scorer discounts.
+    weak: bool,
 }
 
 /// An immutable index over entities. Build a new one when the lists change and swap it in
@@ -113,7 +123,10 @@ pub struct Index {
     vocab: HashMap<String, u32>,
     tokens: Vec<Token>,
     df: Vec<u32>,
+    /// Per vocabulary token, the global ids of the readings that contain it: candidates are
+    /// estimated per reading, as the scorer aligns one name at a time.
     postings: Vec<Vec<u32>>,
+    reading_info: Vec<ReadingInfo>,
     by_key: HashMap<String, Vec<u32>>,
     trigrams: HashMap<[u8; 3], Vec<u32>>,
     /// (deletion-variant hash, vocabulary id), sorted: see [`deletion_keys`].
@@ -268,20 +281,32 @@ impl Extend<u32> for Bits {
     }
 }
 
+/// One reading's credit during candidate generation: the totals of its best pairs (as the
+/// scorer sums them), and the pair the current pass has credited so far. Kept together so that
+/// crediting a posting touches one cache line.
+#[derive(Default, Clone, Copy)]
+struct Acc {
+    /// The pass (query token, joined pair …) that last credited this reading; 0: none yet.
+    pass: u32,
+    cur: f32,
+    cur_w: f32,
+    cur_l: f32,
+    sum: f32,
+    sum_w: f32,
+    sum_q: f32,
+    sum_l: f32,
+}
+
 /// Per-thread buffers reused across queries, so a query allocates little.
 #[derive(Default)]
 struct Scratch {
     tri_counts: Vec<u16>,
     tri_touched: Vec<u32>,
-    acc: Vec<f32>,
-    acc_w: Vec<f32>,
-    acc_q: Vec<f32>,
-    acc_l: Vec<f32>,
+    acc: Vec<Acc>,
     acc_touched: Vec<u32>,
-    cur: Vec<f32>,
-    cur_w: Vec<f32>,
-    cur_l: Vec<f32>,
-    cur_touched: Vec<u32>,
+    /// Per entity, the best estimate of its readings.
+    best: Vec<f32>,
+    best_touched: Vec<u32>,
 }
 
 thread_local! {
@@ -395,6 +420,7 @@ impl Index {
             tokens: Vec::new(),
             df: Vec::new(),
             postings: Vec::new(),
+            reading_info: Vec::new(),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
             deletions: Vec::new(),
@@ -473,7 +499,24 @@ impl Index {
             seen_tokens.dedup();
             for t in seen_tokens {
                 ix.df[t as usize] += 1;
-                ix.postings[t as usize].push(eidx);
+            }
+            for r in &readings {
+                let rid = ix.reading_info.len() as u32;
+                let mut ids = tokens[r.start as usize..(r.start + r.len) as usize].to_vec();
+                ids.sort_unstable();
+                ids.dedup();
+                for t in ids {
+                    ix.postings[t as usize].push(rid);
+                }
+                ix.reading_info.push(ReadingInfo {
+                    entity: eidx,
+                    weight: 0.0,
+                    native: r.native,
+                    weak: matches!(
+                        e.names[r.name_idx as usize].quality,
+                        NameQuality::Weak | NameQuality::Low
+                    ),
+                });
             }
             let countries = entity_countries(&e);
             let ids = entity_ids(&e);
@@ -481,7 +524,6 @@ impl Index {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
             ix.entities.push(IndexedEntity {
-                min_name_weight: 0.0,
                 entity: e,
                 source,
                 readings: readings.into_boxed_slice(),
@@ -501,20 +543,21 @@ impl Index {
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
-        for ei in 0..ix.entities.len() {
-            let mut keys: Vec<String> = Vec::new();
-            let ie = &ix.entities[ei];
-            for r in ie.readings.iter().filter(|r| !r.native) {
+        let mut rid = 0usize;
+        for ie in &ix.entities {
+            for r in ie.readings.iter() {
                 let f = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
-                let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
-                if (2..=6).contains(&ini.len()) {
-                    keys.push(format!("^{ini}"));
+                ix.reading_info[rid].weight = f.iter().map(|&t| ix.weights[t as usize]).sum();
+                if !r.native {
+                    let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
+                    if (2..=6).contains(&ini.len()) {
+                        ix.by_key
+                            .entry(format!("^{ini}"))
+                            .or_default()
+                            .push(rid as u32);
+                    }
                 }
-            }
-            keys.sort();
-            keys.dedup();
-            for k in keys {
-                ix.by_key.entry(k).or_default().push(ei as u32);
+                rid += 1;
             }
         }
         // Skeletons of tokens from vowel-less scripts, and each with one consonant deleted: a
@@ -525,21 +568,6 @@ impl Index {
                     ix.by_key.entry(k).or_default().push(i as u32);
                 }
             }
-        }
-        for ei in 0..ix.entities.len() {
-            let ie = &ix.entities[ei];
-            let w = ie
-                .readings
-                .iter()
-                .filter(|r| !r.native)
-                .map(|r| {
-                    ie.tokens[r.start as usize..(r.start + r.len) as usize]
-                        .iter()
-                        .map(|&t| ix.weights[t as usize])
-                        .sum::<f32>()
-                })
-                .fold(f32::INFINITY, f32::min);
-            ix.entities[ei].min_name_weight = if w.is_finite() { w } else { 0.0 };
         }
         for (i, t) in ix.tokens.iter().enumerate() {
             ix.by_key
@@ -905,10 +933,11 @@ impl Index {
             .collect()
     }
 
-    /// The entities worth scoring. Every entity sharing a verified token with the query is
-    /// credited as the scorer would credit it (Σ weight × similarity, the weight of the pairs,
-    /// the query weight they cover); the best by credit, then by an estimate of the final score
-    /// from those three sums and the attributes, are kept.
+    /// The entities worth scoring, best estimate first. Every reading (one name, one
+    /// romanisation) sharing a verified token with the query is credited as the scorer would
+    /// credit it (Σ weight × similarity, the weight of the pairs, the query and list weight they
+    /// cover), which estimates its name score; an entity's estimate is its best reading's, plus
+    /// the attributes.
     fn candidates(
         &self,
         forms: &[NameForm],
@@ -916,86 +945,79 @@ impl Index {
         q: &Query,
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
-        let n = self.entities.len();
-        for v in [
-            &mut sc.acc,
-            &mut sc.acc_w,
-            &mut sc.acc_q,
-            &mut sc.acc_l,
-            &mut sc.cur,
-            &mut sc.cur_w,
-            &mut sc.cur_l,
-        ] {
-            v.resize(n, 0.0);
-        }
-        // One query token's best pair with each entity: (credit w × s, pair weight w, list
-        // weight covered).
-        let credit = |sc: &mut Scratch, ti: u32, w: f32, s: f32| {
-            let wl = self.weights[ti as usize];
-            for &e in &self.postings[ti as usize] {
-                let e = e as usize;
-                if sc.cur[e] == 0.0 {
-                    sc.cur_touched.push(e as u32);
+        sc.acc.resize(self.reading_info.len(), Acc::default());
+        sc.best.resize(self.entities.len(), 0.0);
+        // Each pass (one query token, or one joined pair, acronym …) credits each reading with
+        // its best pair: (credit w × s, pair weight w, list weight covered), added to the
+        // reading's totals with the query weight `wq` the pass covers.
+        let mut pass = 0u32;
+        let credit_readings =
+            |sc: &mut Scratch, pass: u32, rs: &[u32], w: f32, s: f32, wl: f32, wq: f32| {
+                let ws = w * s;
+                for &r in rs {
+                    let a = &mut sc.acc[r as usize];
+                    if a.pass != pass {
+                        if a.pass == 0 {
+                            sc.acc_touched.push(r);
+                        }
+                        a.pass = pass;
+                        a.cur = ws;
+                        a.cur_w = w;
+                        a.cur_l = wl;
+                        a.sum += ws;
+                        a.sum_w += w;
+                        a.sum_q += wq;
+                        a.sum_l += wl;
+                    } else if ws > a.cur {
+                        a.sum += ws - a.cur;
+                        a.sum_w += w - a.cur_w;
+                        a.sum_l += wl - a.cur_l;
+                        a.cur = ws;
+                        a.cur_w = w;
+                        a.cur_l = wl;
+                    }
                 }
-                if w * s > sc.cur[e] {
-                    sc.cur[e] = w * s;
-                    sc.cur_w[e] = w;
-                    sc.cur_l[e] = wl;
-                }
-            }
+            };
+        let credit = |sc: &mut Scratch, pass: u32, ti: u32, w: f32, s: f32, wq: f32| {
+            credit_readings(
+                sc,
+                pass,
+                &self.postings[ti as usize],
+                w,
+                s,
+                self.weights[ti as usize],
+                wq,
+            )
         };
-        // Adds the token's best pairs to the totals; `wq` is the query weight they cover.
-        let flush = |sc: &mut Scratch, wq: f32| {
-            for k in 0..sc.cur_touched.len() {
-                let e = sc.cur_touched[k] as usize;
-                if sc.acc[e] == 0.0 {
-                    sc.acc_touched.push(e as u32);
-                }
-                sc.acc[e] += sc.cur[e];
-                sc.acc_w[e] += sc.cur_w[e];
-                sc.acc_q[e] += wq;
-                sc.acc_l[e] += sc.cur_l[e];
-                sc.cur[e] = 0.0;
-                sc.cur_w[e] = 0.0;
-                sc.cur_l[e] = 0.0;
-            }
-            sc.cur_touched.clear();
-        };
+        let cfg = &self.config;
         for (f, fm) in forms.iter().zip(memo) {
             for (t, m) in f.tokens.iter().zip(fm) {
                 let w = self.token_weight(t);
+                pass += 1;
                 for &(ti, s, _) in m.as_slice() {
-                    credit(sc, ti, w.max(0.5 * self.weights[ti as usize]), s);
+                    credit(sc, pass, ti, w.max(0.5 * self.weights[ti as usize]), s, w);
                 }
                 // The two halves of a word written as one on the query side ("AlisherUsmanov").
                 for (x, y) in self.split_halves(&t.text) {
-                    credit(sc, x, w * 0.5, 1.0);
-                    credit(sc, y, w * 0.5, 1.0);
+                    credit(sc, pass, x, w * 0.5, 1.0, w);
+                    credit(sc, pass, y, w * 0.5, 1.0, w);
                 }
-                flush(sc, w);
             }
             let wf: f32 = f.tokens.iter().map(|t| self.token_weight(t)).sum();
             // Acronyms either way round.
             for t in &f.tokens {
                 if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
                     if let Some(v) = self.by_key.get(&format!("^{}", t.text)) {
-                        for &e in v {
-                            if sc.cur[e as usize] == 0.0 {
-                                sc.cur_touched.push(e);
-                            }
-                            sc.cur[e as usize] = sc.cur[e as usize].max(0.85 * wf);
-                            sc.cur_w[e as usize] = wf;
-                            sc.cur_l[e as usize] = f32::INFINITY;
-                        }
-                        flush(sc, wf);
+                        pass += 1;
+                        credit_readings(sc, pass, v, wf, 0.85, f32::INFINITY, wf);
                     }
                 }
             }
             let ini = initials(&f.tokens);
             if (2..=6).contains(&ini.len()) {
                 if let Some(&ti) = self.vocab.get(&ini) {
-                    credit(sc, ti, wf, 0.85);
-                    flush(sc, wf);
+                    pass += 1;
+                    credit(sc, pass, ti, wf, 0.85, wf);
                 }
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
@@ -1003,57 +1025,60 @@ impl Index {
             for pair in f.tokens.windows(2) {
                 let w = self.token_weight(&pair[0]) + self.token_weight(&pair[1]);
                 for ti in self.joined_ids(&pair[0], &pair[1]) {
-                    credit(sc, ti, w, 1.0);
-                    flush(sc, w);
+                    pass += 1;
+                    credit(sc, pass, ti, w, 1.0, w);
                 }
             }
+            // Estimate each touched reading's name score as the scorer computes it, and keep
+            // each entity's best reading.
+            for k in 0..sc.acc_touched.len() {
+                let r = sc.acc_touched[k] as usize;
+                let ri = self.reading_info[r];
+                let a = std::mem::take(&mut sc.acc[r]);
+                if ri.native == f.native {
+                    let uq = (wf - a.sum_q).max(0.0);
+                    let ul = (ri.weight - a.sum_l).max(0.0);
+                    let mut x = a.sum
+                        / (a.sum_w
+                            + cfg.unmatched_query_weight * uq
+                            + cfg.unmatched_list_weight * ul
+                            + cfg.conflict_weight * uq.min(ul))
+                        .max(1e-6);
+                    if ri.weak {
+                        x *= cfg.weak_alias_factor;
+                    }
+                    let e = ri.entity as usize;
+                    if sc.best[e] == 0.0 {
+                        sc.best_touched.push(e as u32);
+                    }
+                    sc.best[e] = sc.best[e].max(x.max(f32::MIN_POSITIVE));
+                }
+            }
+            sc.acc_touched.clear();
         }
+        // An identical identifier is a match whatever the name.
         for id in &q.identifiers {
             if let Some(v) = self.id_index.get(&normalise_id(id)) {
                 for &e in v {
-                    if sc.acc[e as usize] == 0.0 {
-                        sc.acc_touched.push(e);
+                    if sc.best[e as usize] == 0.0 {
+                        sc.best_touched.push(e);
                     }
-                    sc.acc[e as usize] += 10.0;
+                    sc.best[e as usize] = f32::INFINITY;
                 }
             }
         }
-        let wq: f32 = forms
-            .first()
-            .map(|f| f.tokens.iter().map(|t| self.token_weight(t)).sum())
-            .unwrap_or(0.0);
-        let cfg = &self.config;
-        // Stage 1: estimate every touched entity's name score as the scorer computes it (the
-        // weight the entity's lightest name leaves unmatched stands for the list side) and
-        // keep the best, with every entity tied at the cut (a common given name ties hundreds
-        // of entities; which of them rank first is decided by what else they carry).
+        // Stage 1: the best name estimates, with every entity tied at the cut (a common given
+        // name ties hundreds of entities; which of them rank first is decided by what else
+        // they carry).
         let mut est: Vec<(u32, f32)> = sc
-            .acc_touched
+            .best_touched
             .iter()
-            .map(|&e| {
-                let i = e as usize;
-                if sc.acc[i] >= 10.0 {
-                    return (e, f32::INFINITY);
-                }
-                let uq = (wq - sc.acc_q[i]).max(0.0);
-                let ul = (self.entities[i].min_name_weight - sc.acc_l[i]).max(0.0);
-                let x = sc.acc[i]
-                    / (sc.acc_w[i]
-                        + cfg.unmatched_query_weight * uq
-                        + cfg.unmatched_list_weight * ul
-                        + cfg.conflict_weight * uq.min(ul))
-                    .max(1e-6);
-                (e, x)
-            })
+            .map(|&e| (e, sc.best[e as usize]))
             .collect();
-        for &e in &sc.acc_touched {
-            let e = e as usize;
-            sc.acc[e] = 0.0;
-            sc.acc_w[e] = 0.0;
-            sc.acc_q[e] = 0.0;
-            sc.acc_l[e] = 0.0;
+        for &e in &sc.best_touched {
+            sc.best[e as usize] = 0.0;
         }
-        sc.acc_touched.clear();
+        sc.best_touched.clear();
         let c = self.config.candidates;
         let pre = (4 * c).min(est.len());
         if pre < est.len() {
@@ -1063,7 +1088,7 @@ impl Index {
             est.extend(rest.into_iter().filter(|x| x.1 >= cut).take(2000));
         }
         // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
-        // `candidates`.
+        // `max_candidates`.
         for (e, x) in est.iter_mut() {
             let ie = &self.entities[*e as usize];
             if let (Some(qc), false) = (&q.country, ie.countries.is_empty()) {
@@ -1404,6 +1429,16 @@ impl Index {
             class: Class::Word,
             abjad: a.abjad || b.abjad,
         };
+        // Words written as one may differ in a vowel ("Abd al" / "Abdul"), but a Latin
+        // skeleton match that needs vowels added or dropped across the join ("Su Bin" /
+        // "Sabouni") is no evidence. Vowel-less scripts are compared by skeleton as ever.
+        let join_ok = |s: f32, how: How, a: &Token, b: &Token| {
+            s >= 0.8
+                && (how != How::Skeleton
+                    || a.abjad
+                    || b.abjad
+                    || a.text.len().abs_diff(b.text.len()) <= 1)
+        };
         // Joined words, either way round ("AlisherUsmanov", "vanderbilt").
         for i in 0..q.len() {
             let qlen = q[i].text.len();
@@ -1412,8 +1447,9 @@ impl Index {
                     && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
                     && q[i].text.starts_with(&l[j].text[..1])
                 {
-                    let (s, how) = token_similarity(&q[i], &joined(l[j], l[j + 1]));
-                    if s >= 0.8 {
+                    let lj = joined(l[j], l[j + 1]);
+                    let (s, how) = token_similarity(&q[i], &lj);
+                    if join_ok(s, how, &q[i], &lj) {
                         pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
                 }
@@ -1424,7 +1460,7 @@ impl Index {
                 {
                     let three = joined(&joined(l[j], l[j + 1]), l[j + 2]);
                     let (s, how) = token_similarity(&q[i], &three);
-                    if s >= 0.8 {
+                    if join_ok(s, how, &q[i], &three) {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
                     }
                 }
@@ -1435,8 +1471,9 @@ impl Index {
                         || (l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
                             && l[j].text.starts_with(&q[i].text[..1])))
                 {
-                    let (s, how) = token_similarity(&joined(&q[i], &q[i + 1]), l[j]);
-                    if s >= 0.8 {
+                    let qj = joined(&q[i], &q[i + 1]);
+                    let (s, how) = token_similarity(&qj, l[j]);
+                    if join_ok(s, how, &qj, l[j]) {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }
                 }

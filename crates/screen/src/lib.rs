@@ -106,7 +106,7 @@ struct IndexedEntity {
 
 /// What candidate generation needs of one reading, by global reading id (an entity's readings
 /// are numbered in order, across the index).
-#[derive(Clone, Copy)]
+#[derive(Default, Clone, Copy)]
 struct ReadingInfo {
     entity: u32,
     /// Σ token weight: what a partial match leaves unmatched on the list side.
@@ -127,10 +127,16 @@ pub struct Index {
     /// estimated per reading, as the scorer aligns one name at a time.
     postings: Vec<Vec<u32>>,
     reading_info: Vec<ReadingInfo>,
+    /// Unique per index built in this process: per-thread scratch copies of `reading_info`
+    /// are tied to it.
+    id: u64,
     by_key: HashMap<String, Vec<u32>>,
     trigrams: HashMap<[u8; 3], Vec<u32>>,
     /// (deletion-variant hash, vocabulary id), sorted: see [`deletion_keys`].
     deletions: Vec<(u32, u32)>,
+    /// Where each bucket of `deletions` (by the key's top bits) starts, and one past the end: a
+    /// lookup reads one bucket instead of binary-searching megabytes.
+    deletion_dir: Vec<u32>,
     tri_len: Vec<u16>,
     neighbours: Vec<std::sync::OnceLock<Neighbours>>,
     weights: Vec<f32>,
@@ -257,6 +263,7 @@ fn skeleton_keys(sk: &str) -> Vec<String> {
 
 /// A set of vocabulary ids: one bit each, so that testing every token of every candidate name
 /// costs a shift and a mask.
+#[derive(Default)]
 struct Bits(Vec<u64>);
 
 impl Bits {
@@ -286,6 +293,8 @@ impl Extend<u32> for Bits {
 /// crediting a posting touches one cache line.
 #[derive(Default, Clone, Copy)]
 struct Acc {
+    /// A copy of the reading's [`ReadingInfo`], so that estimating it reads no other memory.
+    info: ReadingInfo,
     /// The pass (query token, joined pair …) that last credited this reading; 0: none yet.
     pass: u32,
     cur: f32,
@@ -297,13 +306,37 @@ struct Acc {
     sum_l: f32,
 }
 
+static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// `deletions` is bucketed by the top 32 − this many bits of the key.
+const DELETION_SHIFT: u32 = 12;
+
+/// Past this many postings, a list credits only the readings other passes found (see
+/// [`Index::candidates`]).
+const LONG_POSTINGS: usize = 256;
+
+/// One list of readings a pass credits, with the pair it credits them with.
+struct Credit<'a> {
+    rs: &'a [u32],
+    /// Pair weight.
+    w: f32,
+    /// Similarity.
+    s: f32,
+    /// List weight covered.
+    wl: f32,
+}
+
 /// Per-thread buffers reused across queries, so a query allocates little.
 #[derive(Default)]
 struct Scratch {
     tri_counts: Vec<u16>,
     tri_touched: Vec<u32>,
     acc: Vec<Acc>,
+    /// The [`Index::id`] whose readings `acc` holds.
+    acc_index: u64,
     acc_touched: Vec<u32>,
+    /// The readings in `acc_touched`, one bit each (a few kilobytes: testing it misses no cache).
+    touched: Bits,
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
     best_touched: Vec<u32>,
@@ -421,9 +454,11 @@ impl Index {
             df: Vec::new(),
             postings: Vec::new(),
             reading_info: Vec::new(),
+            id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
             deletions: Vec::new(),
+            deletion_dir: Vec::new(),
             tri_len: Vec::new(),
             neighbours: Vec::new(),
             weights: Vec::new(),
@@ -560,6 +595,15 @@ impl Index {
                 rid += 1;
             }
         }
+        // Lightest readings first: see [`LONG_POSTINGS`].
+        for p in ix.postings.iter_mut() {
+            p.sort_by(|&a, &b| {
+                ix.reading_info[a as usize]
+                    .weight
+                    .total_cmp(&ix.reading_info[b as usize].weight)
+                    .then(a.cmp(&b))
+            });
+        }
         // Skeletons of tokens from vowel-less scripts, and each with one consonant deleted: a
         // one-consonant difference is found by a shared deletion.
         for (i, t) in ix.tokens.iter().enumerate() {
@@ -594,6 +638,14 @@ impl Index {
         }
         ix.deletions.sort_unstable();
         ix.deletions.shrink_to_fit();
+        let buckets = 1usize << (32 - DELETION_SHIFT);
+        ix.deletion_dir = (0..=buckets)
+            .map(|b| {
+                ix.deletions
+                    .partition_point(|x| ((x.0 as u64) >> DELETION_SHIFT) < b as u64)
+                    as u32
+            })
+            .collect();
         self
     }
 
@@ -612,6 +664,11 @@ impl Index {
         self.df.push(0);
         self.postings.push(Vec::new());
         i
+    }
+
+    /// Number of name readings indexed (each name, in each of its romanisations).
+    pub fn readings(&self) -> usize {
+        self.reading_info.len()
     }
 
     /// Number of entities indexed.
@@ -692,13 +749,12 @@ impl Index {
             }
         }
         for k in deletion_keys(&t.text) {
-            let from = self.deletions.partition_point(|x| x.0 < k);
-            cands.extend(
-                self.deletions[from..]
-                    .iter()
-                    .take_while(|x| x.0 == k)
-                    .map(|x| x.1),
-            );
+            let b = (k >> DELETION_SHIFT) as usize;
+            let bucket = match (self.deletion_dir.get(b), self.deletion_dir.get(b + 1)) {
+                (Some(&from), Some(&to)) => &self.deletions[from as usize..to as usize],
+                _ => &[][..],
+            };
+            cands.extend(bucket.iter().filter(|x| x.0 == k).map(|x| x.1));
         }
         let grams = trigrams(&t.text);
         scratch.tri_counts.resize(self.tokens.len(), 0);
@@ -945,20 +1001,32 @@ impl Index {
         q: &Query,
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
-        sc.acc.resize(self.reading_info.len(), Acc::default());
+        if sc.acc_index != self.id || sc.acc.len() != self.reading_info.len() {
+            sc.acc.clear();
+            sc.acc.extend(self.reading_info.iter().map(|&info| Acc {
+                info,
+                ..Acc::default()
+            }));
+            sc.acc_index = self.id;
+        }
         sc.best.resize(self.entities.len(), 0.0);
         // Each pass (one query token, or one joined pair, acronym …) credits each reading with
         // its best pair: (credit w × s, pair weight w, list weight covered), added to the
-        // reading's totals with the query weight `wq` the pass covers.
-        let mut pass = 0u32;
+        // reading's totals with the query weight `wq` the pass covers. `only_touched`: credit
+        // only readings that an earlier pass found.
         let credit_readings =
-            |sc: &mut Scratch, pass: u32, rs: &[u32], w: f32, s: f32, wl: f32, wq: f32| {
-                let ws = w * s;
+            |sc: &mut Scratch, pass: u32, rs: &[u32], c: &Credit, wq: f32, only_touched: bool| {
+                let (w, wl) = (c.w, c.wl);
+                let ws = w * c.s;
                 for &r in rs {
+                    if only_touched && !sc.touched.contains(r) {
+                        continue;
+                    }
                     let a = &mut sc.acc[r as usize];
                     if a.pass != pass {
                         if a.pass == 0 {
                             sc.acc_touched.push(r);
+                            sc.touched.extend([r]);
                         }
                         a.pass = pass;
                         a.cur = ws;
@@ -978,46 +1046,51 @@ impl Index {
                     }
                 }
             };
-        let credit = |sc: &mut Scratch, pass: u32, ti: u32, w: f32, s: f32, wq: f32| {
-            credit_readings(
-                sc,
-                pass,
-                &self.postings[ti as usize],
+        let cfg = &self.config;
+        sc.touched.0.resize(self.reading_info.len().div_ceil(64), 0);
+        let mut pass = 0u32;
+        for (f, fm) in forms.iter().zip(memo) {
+            // (query weight covered, credits) per pass.
+            let mut passes: Vec<(f32, Vec<Credit>)> = Vec::new();
+            let by_token = |ti: u32, w: f32, s: f32| Credit {
+                rs: &self.postings[ti as usize],
                 w,
                 s,
-                self.weights[ti as usize],
-                wq,
-            )
-        };
-        let cfg = &self.config;
-        for (f, fm) in forms.iter().zip(memo) {
+                wl: self.weights[ti as usize],
+            };
             for (t, m) in f.tokens.iter().zip(fm) {
                 let w = self.token_weight(t);
-                pass += 1;
-                for &(ti, s, _) in m.as_slice() {
-                    credit(sc, pass, ti, w.max(0.5 * self.weights[ti as usize]), s, w);
-                }
+                let mut cs: Vec<Credit> = m
+                    .as_slice()
+                    .iter()
+                    .map(|&(ti, s, _)| by_token(ti, w.max(0.5 * self.weights[ti as usize]), s))
+                    .collect();
                 // The two halves of a word written as one on the query side ("AlisherUsmanov").
                 for (x, y) in self.split_halves(&t.text) {
-                    credit(sc, pass, x, w * 0.5, 1.0, w);
-                    credit(sc, pass, y, w * 0.5, 1.0, w);
+                    cs.push(by_token(x, w * 0.5, 1.0));
+                    cs.push(by_token(y, w * 0.5, 1.0));
                 }
+                passes.push((w, cs));
             }
             let wf: f32 = f.tokens.iter().map(|t| self.token_weight(t)).sum();
             // Acronyms either way round.
             for t in &f.tokens {
                 if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
                     if let Some(v) = self.by_key.get(&format!("^{}", t.text)) {
-                        pass += 1;
-                        credit_readings(sc, pass, v, wf, 0.85, f32::INFINITY, wf);
+                        let c = Credit {
+                            rs: v,
+                            w: wf,
+                            s: 0.85,
+                            wl: f32::INFINITY,
+                        };
+                        passes.push((wf, vec![c]));
                     }
                 }
             }
             let ini = initials(&f.tokens);
             if (2..=6).contains(&ini.len()) {
                 if let Some(&ti) = self.vocab.get(&ini) {
-                    pass += 1;
-                    credit(sc, pass, ti, wf, 0.85, wf);
+                    passes.push((wf, vec![by_token(ti, wf, 0.85)]));
                 }
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
@@ -1025,16 +1098,37 @@ impl Index {
             for pair in f.tokens.windows(2) {
                 let w = self.token_weight(&pair[0]) + self.token_weight(&pair[1]);
                 for ti in self.joined_ids(&pair[0], &pair[1]) {
-                    pass += 1;
-                    credit(sc, pass, ti, w, 1.0, w);
+                    passes.push((w, vec![by_token(ti, w, 1.0)]));
+                }
+            }
+            // Short lists first, the shortest in full. A long list after it (a common name:
+            // "Mohammad" is in thousands of names) is credited in full only to its lightest
+            // readings (postings are sorted by reading weight): a reading it alone matches
+            // estimates lower the heavier it is, so past those it only adds to readings that
+            // other passes found.
+            passes.sort_by_key(|(_, cs)| cs.iter().map(|c| c.rs.len()).sum::<usize>());
+            for (k, (wq, cs)) in passes.iter().enumerate() {
+                pass += 1;
+                for c in cs {
+                    let full = if k == 0 { c.rs.len() } else { LONG_POSTINGS };
+                    let (head, tail) = c.rs.split_at(c.rs.len().min(full));
+                    credit_readings(sc, pass, head, c, *wq, false);
+                    credit_readings(sc, pass, tail, c, *wq, true);
                 }
             }
             // Estimate each touched reading's name score as the scorer computes it, and keep
             // each entity's best reading.
             for k in 0..sc.acc_touched.len() {
                 let r = sc.acc_touched[k] as usize;
-                let ri = self.reading_info[r];
-                let a = std::mem::take(&mut sc.acc[r]);
+                let ri = sc.acc[r].info;
+                sc.touched.0[r / 64] = 0;
+                let a = std::mem::replace(
+                    &mut sc.acc[r],
+                    Acc {
+                        info: ri,
+                        ..Acc::default()
+                    },
+                );
                 if ri.native == f.native {
                     let uq = (wf - a.sum_q).max(0.0);
                     let ul = (ri.weight - a.sum_l).max(0.0);

@@ -155,7 +155,7 @@ fn main() {
     let index = Index::build(lists, config);
     let build = t.elapsed().as_secs_f64();
     let (rss1, hwm1) = rss_mb();
-    println!("index: {} entities, built in {build:.2} s, resident memory {rss1:.0} MB (peak {hwm1:.0} MB; the index holds the entities)", index.len());
+    println!("index: {} entities ({} name readings), built in {build:.2} s, resident memory {rss1:.0} MB (peak {hwm1:.0} MB; the index holds the entities)", index.len(), index.readings());
 
     // Warm-up, then single-thread latency.
     latency_run(&index, &qs[..nq.min(500)]);

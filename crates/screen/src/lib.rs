@@ -1518,6 +1518,9 @@ impl Index {
                 }
             }
         }
+        // First byte: tokens are lower-case ASCII, or Han/Hangul/Kana whose first byte still
+        // tells two words apart well enough for a pre-check (and slicing one could panic).
+        let first = |t: &str| t.as_bytes().first().copied();
         let joined = |a: &Token, b: &Token| Token {
             text: format!("{}{}", a.text, b.text),
             class: Class::Word,
@@ -1539,7 +1542,7 @@ impl Index {
             for j in 0..l.len() {
                 if j + 1 < l.len()
                     && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
-                    && q[i].text.starts_with(&l[j].text[..1])
+                    && first(&q[i].text) == first(&l[j].text)
                 {
                     let lj = joined(l[j], l[j + 1]);
                     let (s, how) = token_similarity(&q[i], &lj);
@@ -1550,7 +1553,7 @@ impl Index {
                 if j + 2 < l.len()
                     && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len() + l[j + 2].text.len())
                         <= 2
-                    && q[i].text.starts_with(&l[j].text[..1])
+                    && first(&q[i].text) == first(&l[j].text)
                 {
                     let three = joined(&joined(l[j], l[j + 1]), l[j + 2]);
                     let (s, how) = token_similarity(&q[i], &three);
@@ -1563,7 +1566,7 @@ impl Index {
                 if i + 1 < q.len()
                     && (abjad
                         || (l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
-                            && l[j].text.starts_with(&q[i].text[..1])))
+                            && first(&l[j].text) == first(&q[i].text)))
                 {
                     let qj = joined(&q[i], &q[i + 1]);
                     let (s, how) = token_similarity(&qj, l[j]);

@@ -1872,6 +1872,47 @@ mod tests {
         )
     }
 
+    /// A name made only of common words sits deep in each word's long postings list (behind
+    /// hundreds of lighter names); the index must still find it, as exhaustive scoring does.
+    #[test]
+    fn names_of_common_words_only_are_found_past_the_lightest_readings() {
+        // Distinct letter-only words, so that the filler names share nothing else.
+        let word = |mut i: usize| {
+            let mut w = String::from("Q");
+            for _ in 0..4 {
+                w.push((b'a' + (i % 26) as u8) as char);
+                i /= 26;
+            }
+            w
+        };
+        let mut entities = Vec::new();
+        for i in 0..2 * LONG_POSTINGS + 200 {
+            let first = if i % 2 == 0 { "Ahmad" } else { "Ali" };
+            let name = format!("{first} {}", word(i));
+            entities.push((
+                "t".into(),
+                Entity::new(format!("t:{i}"), Kind::Person, name),
+            ));
+        }
+        let target = Entity::new(
+            "t:target",
+            Kind::Person,
+            "Ahmad Ali Ahmad Karimzadeh Rostampour Tabrizi",
+        );
+        entities.push(("t".into(), target));
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Ahmad Ali Ahmad".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 1);
+        assert_eq!(full[0].entity_id, "t:target", "{full:?}");
+        let fast = ix.screen(&q, 10);
+        assert_eq!(fast[0].entity_id, "t:target", "{fast:?}");
+        assert_eq!(fast[0].score, full[0].score);
+    }
+
     #[test]
     fn finds_and_explains() {
         let ix = ix();

@@ -43,6 +43,9 @@ pub struct Config {
     pub estimate_margin: f32,
     /// Candidates fully scored per query at most.
     pub max_candidates: usize,
+    /// A candidate's readings (names) whose estimate falls this far below its best reading's
+    /// are not scored.
+    pub reading_margin: f32,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             candidates: 32,
             estimate_margin: 0.1,
             max_candidates: 64,
+            reading_margin: 0.15,
         }
     }
 }
@@ -97,6 +101,8 @@ struct Reading {
 
 struct IndexedEntity {
     entity: Entity,
+    /// Global id of the first of `readings` (see [`ReadingInfo`]).
+    first_reading: u32,
     source: String,
     readings: Box<[Reading]>,
     tokens: Box<[u32]>,
@@ -193,15 +199,15 @@ impl ListNames<'_> {
     /// accepts by its token ids (looking tokens up is the costly part).
     fn each(
         &self,
-        keep: impl Fn(&[u32]) -> bool,
+        keep: impl Fn(usize, &[u32]) -> bool,
         mut f: impl FnMut(usize, usize, bool, bool, &[&Token], &[u32]),
     ) {
         let mut buf: Vec<&Token> = Vec::with_capacity(16);
         match self {
             ListNames::Indexed(ix, ie) => {
-                for r in ie.readings.iter() {
+                for (k, r) in ie.readings.iter().enumerate() {
                     let ids = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
-                    if !keep(ids) {
+                    if !keep(k, ids) {
                         continue;
                     }
                     buf.clear();
@@ -337,6 +343,10 @@ struct Scratch {
     acc_touched: Vec<u32>,
     /// The readings in `acc_touched`, one bit each (a few kilobytes: testing it misses no cache).
     touched: Bits,
+    /// Per reading (global id), its best estimate over the query forms; kept until the
+    /// candidates are scored.
+    reading_est: Vec<f32>,
+    reading_est_touched: Vec<u32>,
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
     best_touched: Vec<u32>,
@@ -559,6 +569,7 @@ impl Index {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
             ix.entities.push(IndexedEntity {
+                first_reading: (ix.reading_info.len() - readings.len()) as u32,
                 entity: e,
                 source,
                 readings: readings.into_boxed_slice(),
@@ -875,7 +886,7 @@ impl Index {
             if exhaustive {
                 let scored = (0..self.entities.len())
                     .filter(|&i| self.source_ok(&self.entities[i], q))
-                    .filter_map(|i| self.score(&forms, q, i, None))
+                    .filter_map(|i| self.score(&forms, q, i, None, None))
                     .collect();
                 self.best_matches(&forms, q, scored, top_k, None)
             } else {
@@ -945,7 +956,9 @@ impl Index {
                     if !self.source_ok(&self.entities[i], q) {
                         continue;
                     }
-                    if let Some(s) = self.score(&forms, q, i, Some(&memo)) {
+                    // An entity found only by an identifier has no reading estimates.
+                    let ests = (est.is_finite()).then_some(&scratch.reading_est[..]);
+                    if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
                         kth.insert(at, s.score);
                         if kth.len() > top_k {
@@ -954,6 +967,12 @@ impl Index {
                         scored.push(s);
                     }
                 }
+                let mut touched = std::mem::take(&mut scratch.reading_est_touched);
+                for &r in &touched {
+                    scratch.reading_est[r as usize] = 0.0;
+                }
+                touched.clear();
+                scratch.reading_est_touched = touched;
                 self.best_matches(&forms, q, scored, top_k, Some(&memo))
             }
         })
@@ -1010,6 +1029,7 @@ impl Index {
             sc.acc_index = self.id;
         }
         sc.best.resize(self.entities.len(), 0.0);
+        sc.reading_est.resize(self.reading_info.len(), 0.0);
         // Each pass (one query token, or one joined pair, acronym …) credits each reading with
         // its best pair: (credit w × s, pair weight w, list weight covered), added to the
         // reading's totals with the query weight `wq` the pass covers. `only_touched`: credit
@@ -1141,6 +1161,11 @@ impl Index {
                     if ri.weak {
                         x *= cfg.weak_alias_factor;
                     }
+                    let x = x.max(f32::MIN_POSITIVE);
+                    if sc.reading_est[r] == 0.0 {
+                        sc.reading_est_touched.push(r as u32);
+                    }
+                    sc.reading_est[r] = sc.reading_est[r].max(x);
                     let e = ri.entity as usize;
                     if sc.best[e] == 0.0 {
                         sc.best_touched.push(e as u32);
@@ -1213,11 +1238,23 @@ impl Index {
         q: &Query,
         ei: usize,
         memo: Option<&Memo>,
+        reading_est: Option<&[f32]>,
     ) -> Option<Scored> {
         let ie = &self.entities[ei];
         let names = ListNames::Indexed(self, ie);
-        self.score_names(forms, q, &ie.entity, &ie.countries, &ie.ids, &names, memo)
-            .map(|s| Scored { entity: ei, ..s })
+        let ests = reading_est
+            .map(|v| &v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()]);
+        self.score_names(
+            forms,
+            q,
+            &ie.entity,
+            &ie.countries,
+            &ie.ids,
+            &names,
+            memo,
+            ests,
+        )
+        .map(|s| Scored { entity: ei, ..s })
     }
 
     /// Writes out the match and its explanation for a scored indexed entity.
@@ -1250,7 +1287,7 @@ impl Index {
         let names = ListNames::Owned(&owned);
         let countries = entity_countries(e);
         let ids = entity_ids(e);
-        let s = self.score_names(&forms, q, e, &countries, &ids, &names, None)?;
+        let s = self.score_names(&forms, q, e, &countries, &ids, &names, None, None)?;
         Some(self.explain(&forms, q, e, "", &countries, &ids, &names, &s, None))
     }
 
@@ -1265,6 +1302,7 @@ impl Index {
         ids: &[(String, String)],
         names: &ListNames,
         memo: Option<&Memo>,
+        reading_est: Option<&[f32]>,
     ) -> Option<Scored> {
         // Best (score, name index, list form index, query form index).
         let mut best: Option<(f32, usize, usize, usize)> = None;
@@ -1279,9 +1317,18 @@ impl Index {
             }
         };
         // A name with nothing in common with the query cannot score.
-        let keep = |lids: &[u32]| match memo {
-            Some(m) if !m.acronym => lids.iter().any(|id| m.shared.contains(*id)),
-            _ => true,
+        // Nor can a reading whose estimate is far below the entity's best reading's.
+        let floor = reading_est.map_or(f32::NEG_INFINITY, |v| {
+            v.iter().copied().fold(0.0, f32::max) - self.config.reading_margin
+        });
+        let keep = |k: usize, lids: &[u32]| {
+            if reading_est.is_some_and(|v| v[k] < floor) {
+                return false;
+            }
+            match memo {
+                Some(m) if !m.acronym => lids.iter().any(|id| m.shared.contains(*id)),
+                _ => true,
+            }
         };
         names.each(keep, |ni, li, has_native, l_nat, list, lids| {
             let quality = e.names[ni].quality;
@@ -1428,7 +1475,7 @@ impl Index {
         let ni = s.best.map_or(0, |b| b.0);
         if let Some((bni, bli, fi)) = s.best {
             names.each(
-                |_| true,
+                |_, _| true,
                 |ni, li, _, _, list, lids| {
                     if ni != bni || li != bli {
                         return;

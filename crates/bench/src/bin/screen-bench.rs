@@ -152,6 +152,14 @@ fn main() {
     let mut config = Config::default();
     config.candidates = arg("--candidates", config.candidates);
     config.max_candidates = arg("--max-candidates", config.max_candidates);
+    if let Some(m) = args
+        .iter()
+        .position(|a| a == "--reading-margin")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+    {
+        config.reading_margin = m;
+    }
     let index = Index::build(lists, config);
     let build = t.elapsed().as_secs_f64();
     let (rss1, hwm1) = rss_mb();

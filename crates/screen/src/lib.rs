@@ -107,6 +107,8 @@ struct IndexedEntity {
     readings: Box<[Reading]>,
     tokens: Box<[u32]>,
     countries: Vec<String>,
+    /// `countries` as [`country_code`]s, for comparing many entities quickly.
+    country_codes: Box<[u16]>,
     ids: Vec<(String, String)>,
 }
 
@@ -310,6 +312,8 @@ struct Acc {
     sum_w: f32,
     sum_q: f32,
     sum_l: f32,
+    /// The reading's best estimate over the query forms, kept until the candidates are scored.
+    est: f32,
 }
 
 static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -343,9 +347,7 @@ struct Scratch {
     acc_touched: Vec<u32>,
     /// The readings in `acc_touched`, one bit each (a few kilobytes: testing it misses no cache).
     touched: Bits,
-    /// Per reading (global id), its best estimate over the query forms; kept until the
-    /// candidates are scored.
-    reading_est: Vec<f32>,
+    /// The readings whose [`Acc::est`] is set.
     reading_est_touched: Vec<u32>,
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
@@ -377,6 +379,16 @@ fn entity_countries(e: &Entity) -> Vec<String> {
     c.sort();
     c.dedup();
     c
+}
+
+/// A country code as a number: two-letter codes exactly, others by hash (with the top bit set,
+/// so they never equal a two-letter code). Only candidate estimates use it; scores compare the
+/// strings.
+fn country_code(code: &str) -> u16 {
+    match code.as_bytes() {
+        &[a, b] => (a as u16) << 8 | b as u16,
+        other => fnv(other) as u16 | 0x8000,
+    }
 }
 
 /// Whether `code` is among `countries`. Codes are two or three letters: comparing them byte by
@@ -575,6 +587,7 @@ impl Index {
                 });
             }
             let countries = entity_countries(&e);
+            let country_codes = countries.iter().map(|c| country_code(c)).collect();
             let ids = entity_ids(&e);
             for (_, v) in &ids {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
@@ -586,6 +599,7 @@ impl Index {
                 readings: readings.into_boxed_slice(),
                 tokens: tokens.into_boxed_slice(),
                 countries,
+                country_codes,
                 ids,
             });
         }
@@ -968,7 +982,7 @@ impl Index {
                         continue;
                     }
                     // An entity found only by an identifier has no reading estimates.
-                    let ests = (est.is_finite()).then_some(&scratch.reading_est[..]);
+                    let ests = (est.is_finite()).then_some(&scratch.acc[..]);
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
                         kth.insert(at, s.score);
@@ -980,7 +994,7 @@ impl Index {
                 }
                 let mut touched = std::mem::take(&mut scratch.reading_est_touched);
                 for &r in &touched {
-                    scratch.reading_est[r as usize] = 0.0;
+                    scratch.acc[r as usize].est = 0.0;
                 }
                 touched.clear();
                 scratch.reading_est_touched = touched;
@@ -1040,7 +1054,6 @@ impl Index {
             sc.acc_index = self.id;
         }
         sc.best.resize(self.entities.len(), 0.0);
-        sc.reading_est.resize(self.reading_info.len(), 0.0);
         // Each pass (one query token, or one joined pair, acronym …) credits each reading with
         // its best pair: (credit w × s, pair weight w, list weight covered), added to the
         // reading's totals with the query weight `wq` the pass covers. `only_touched`: credit
@@ -1152,11 +1165,13 @@ impl Index {
             for k in 0..sc.acc_touched.len() {
                 let r = sc.acc_touched[k] as usize;
                 let ri = sc.acc[r].info;
+                let est = sc.acc[r].est;
                 sc.touched.0[r / 64] = 0;
                 let a = std::mem::replace(
                     &mut sc.acc[r],
                     Acc {
                         info: ri,
+                        est,
                         ..Acc::default()
                     },
                 );
@@ -1173,10 +1188,11 @@ impl Index {
                         x *= cfg.weak_alias_factor;
                     }
                     let x = x.max(f32::MIN_POSITIVE);
-                    if sc.reading_est[r] == 0.0 {
+                    let a = &mut sc.acc[r];
+                    if a.est == 0.0 {
                         sc.reading_est_touched.push(r as u32);
                     }
-                    sc.reading_est[r] = sc.reading_est[r].max(x);
+                    a.est = a.est.max(x);
                     let e = ri.entity as usize;
                     if sc.best[e] == 0.0 {
                         sc.best_touched.push(e as u32);
@@ -1219,10 +1235,11 @@ impl Index {
         }
         // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
         // `max_candidates`.
+        let qcode = q.country.as_deref().map(country_code);
         for (e, x) in est.iter_mut() {
             let ie = &self.entities[*e as usize];
-            if let (Some(qc), false) = (&q.country, ie.countries.is_empty()) {
-                *x += if has_country(&ie.countries, qc) {
+            if let (Some(qc), false) = (qcode, ie.countries.is_empty()) {
+                *x += if ie.country_codes.contains(&qc) {
                     0.03
                 } else {
                     -0.08
@@ -1249,12 +1266,17 @@ impl Index {
         q: &Query,
         ei: usize,
         memo: Option<&Memo>,
-        reading_est: Option<&[f32]>,
+        reading_est: Option<&[Acc]>,
     ) -> Option<Scored> {
         let ie = &self.entities[ei];
         let names = ListNames::Indexed(self, ie);
-        let ests = reading_est
-            .map(|v| &v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()]);
+        let ests: Option<SmallVec<[f32; 16]>> = reading_est.map(|v| {
+            v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()]
+                .iter()
+                .map(|a| a.est)
+                .collect()
+        });
+        let ests = ests.as_deref();
         self.score_names(
             forms,
             q,

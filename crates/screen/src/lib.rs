@@ -146,6 +146,9 @@ pub struct Index {
     /// lookup reads one bucket instead of binary-searching megabytes.
     deletion_dir: Vec<u32>,
     tri_len: Vec<u16>,
+    /// Per vocabulary token, its length (capped at 255) and whether it is from a vowel-less
+    /// script (top bit): the length pre-check reads this compact array, not the token.
+    len_abjad: Vec<u8>,
     neighbours: Vec<std::sync::OnceLock<Neighbours>>,
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
@@ -493,6 +496,7 @@ impl Index {
             deletions: Vec::new(),
             deletion_dir: Vec::new(),
             tri_len: Vec::new(),
+            len_abjad: Vec::new(),
             neighbours: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
@@ -664,6 +668,8 @@ impl Index {
                 Vec::new()
             };
             ix.tri_len.push(grams.len() as u16);
+            ix.len_abjad
+                .push(t.text.len().min(127) as u8 | if t.abjad { 0x80 } else { 0 });
             if t.text.is_ascii() && t.class == Class::Word {
                 ix.deletions
                     .extend(deletion_keys(&t.text).into_iter().map(|k| (k, i as u32)));
@@ -815,14 +821,16 @@ impl Index {
             scratch.tri_counts[ti as usize] = 0;
         }
         scratch.tri_touched.clear();
+        let qlen = t.text.len().min(127);
         for c in cands {
+            let la = self.len_abjad[c as usize];
+            if ((la & 0x7f) as usize).abs_diff(qlen) > 3 && !(t.abjad || la & 0x80 != 0) {
+                continue;
+            }
             if out.contains_key(&c) {
                 continue;
             }
             let other = &self.tokens[c as usize];
-            if other.text.len().abs_diff(t.text.len()) > 3 && !(t.abjad || other.abjad) {
-                continue;
-            }
             let (s, how) = token_similarity(t, other);
             if s > 0.0 {
                 out.insert(c, (s, how));

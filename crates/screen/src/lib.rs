@@ -1609,11 +1609,6 @@ impl Index {
         // First byte: tokens are lower-case ASCII, or Han/Hangul/Kana whose first byte still
         // tells two words apart well enough for a pre-check (and slicing one could panic).
         let first = |t: &str| t.as_bytes().first().copied();
-        let joined = |a: &Token, b: &Token| Token {
-            text: format!("{}{}", a.text, b.text),
-            class: Class::Word,
-            abjad: a.abjad || b.abjad,
-        };
         // Words written as one may differ in a vowel ("Abd al" / "Abdul"), but a Latin
         // skeleton match that needs vowels added or dropped across the join ("Su Bin" /
         // "Sabouni") is no evidence. Vowel-less scripts are compared by skeleton as ever.
@@ -1624,41 +1619,70 @@ impl Index {
                     || b.abjad
                     || a.text.len().abs_diff(b.text.len()) <= 1)
         };
-        // Joined words, either way round ("AlisherUsmanov", "vanderbilt").
+        // Joined words, either way round ("AlisherUsmanov", "vanderbilt"). A word matched
+        // exactly takes that match before any join (joins score at most 0.98), so joins that
+        // need it are not tried; nor are joins of words that all match exactly.
+        let mut q_exact = [false; 64];
+        let mut l_exact = [false; 64];
+        for p in &pairs {
+            if p.s >= 1.0 {
+                q_exact[p.qa as usize] = true;
+                l_exact[p.la as usize] = true;
+            }
+        }
+        // One buffer for every joined word, instead of a string per try.
+        let mut jt = Token {
+            text: String::with_capacity(64),
+            class: Class::Word,
+            abjad: false,
+        };
+        let join_into = |jt: &mut Token, parts: &[&Token]| {
+            jt.text.clear();
+            for t in parts {
+                jt.text.push_str(&t.text);
+            }
+            jt.abjad = parts.iter().any(|t| t.abjad);
+        };
         for i in 0..q.len() {
             let qlen = q[i].text.len();
             for j in 0..l.len() {
-                if j + 1 < l.len()
+                if !q_exact[i]
+                    && j + 1 < l.len()
+                    && !(l_exact[j] && l_exact[j + 1])
                     && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
                     && first(&q[i].text) == first(&l[j].text)
                 {
-                    let lj = joined(l[j], l[j + 1]);
-                    let (s, how) = token_similarity(&q[i], &lj);
-                    if join_ok(s, how, &q[i], &lj) {
+                    join_into(&mut jt, &[l[j], l[j + 1]]);
+                    let (s, how) = token_similarity(&q[i], &jt);
+                    if join_ok(s, how, &q[i], &jt) {
                         pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
                 }
-                if j + 2 < l.len()
+                if !q_exact[i]
+                    && j + 2 < l.len()
+                    && !(l_exact[j] && l_exact[j + 1] && l_exact[j + 2])
                     && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len() + l[j + 2].text.len())
                         <= 2
                     && first(&q[i].text) == first(&l[j].text)
                 {
-                    let three = joined(&joined(l[j], l[j + 1]), l[j + 2]);
-                    let (s, how) = token_similarity(&q[i], &three);
-                    if join_ok(s, how, &q[i], &three) {
+                    join_into(&mut jt, &[l[j], l[j + 1], l[j + 2]]);
+                    let (s, how) = token_similarity(&q[i], &jt);
+                    if join_ok(s, how, &q[i], &jt) {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
                     }
                 }
                 // Vowel-less transliterations are shorter and may lack the initial vowel.
                 let abjad = i + 1 < q.len() && (q[i].abjad || q[i + 1].abjad);
                 if i + 1 < q.len()
+                    && !l_exact[j]
+                    && !(q_exact[i] && q_exact[i + 1])
                     && (abjad
                         || (l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
                             && first(&l[j].text) == first(&q[i].text)))
                 {
-                    let qj = joined(&q[i], &q[i + 1]);
-                    let (s, how) = token_similarity(&qj, l[j]);
-                    if join_ok(s, how, &qj, l[j]) {
+                    join_into(&mut jt, &[&q[i], &q[i + 1]]);
+                    let (s, how) = token_similarity(&jt, l[j]);
+                    if join_ok(s, how, &jt, l[j]) {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }
                 }

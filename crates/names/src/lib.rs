@@ -696,6 +696,18 @@ pub fn osa_bounded(a: &[u8], b: &[u8], budget: usize) -> usize {
 /// more likely a different word than a misspelling, the similarity is 0 (no partial credit for
 /// "Ivan" vs "Ivana Petrova"'s "petrova").
 pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
+    similarity(a, b, true)
+}
+
+/// [`token_similarity`] without the Latin vowel-only variant ("Hussein"/"Husain"), for words
+/// written as one across a space: joining moves the vowels, and "Maamou Hamdan" shares the
+/// skeleton of "Mohammadian" without being that name. Spelling differences within the edit
+/// budget, and skeletons of vowel-less scripts, still count.
+pub fn spelling_similarity(a: &Token, b: &Token) -> (f32, How) {
+    similarity(a, b, false)
+}
+
+fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if a.text == b.text {
         return (1.0, How::Exact);
     }
@@ -771,7 +783,8 @@ pub fn token_similarity(a: &Token, b: &Token) -> (f32, How) {
                 best = (s, How::Skeleton);
             }
         }
-    } else if best.0 < 0.85
+    } else if latin_skeleton
+        && best.0 < 0.85
         && max >= 4
         && la.abs_diff(lb) <= 2
         && a.text.as_bytes()[0] == b.text.as_bytes()[0]
@@ -879,6 +892,20 @@ mod tests {
         assert!(words("金正恩", Kind::Person)
             .iter()
             .any(|f| f == &vec!["kim".to_string(), "jongun".to_string()]));
+    }
+
+    #[test]
+    fn joined_words_match_by_spelling_not_by_latin_skeleton() {
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        // "Maamou Hamdan" written as one shares the (collapsed) skeleton of "Mohammadian".
+        let (a, b) = (w("maamouhamdan"), w("mohammadian"));
+        assert!(token_similarity(&a, &b).0 > 0.0);
+        assert_eq!(spelling_similarity(&a, &b).0, 0.0);
+        // "Abd al" written as one is one vowel away from "Abdul": a spelling variant.
+        assert!(spelling_similarity(&w("abdal"), &w("abdul")).0 >= 0.8);
+        // Vowel-less scripts keep their skeleton comparison.
+        let abjad = Token::new("bdllh".into(), Class::Word, true);
+        assert!(spelling_similarity(&abjad, &w("abdullah")).0 > 0.0);
     }
 
     #[test]

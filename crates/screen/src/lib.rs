@@ -17,7 +17,9 @@ pub mod batch;
 
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
-use chokepoint_names::{analyze, token_similarity, Class, How, NameForm, Token};
+use chokepoint_names::{
+    analyze, spelling_similarity, token_similarity, Class, How, NameForm, Token,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -1609,16 +1611,9 @@ impl Index {
         // First byte: tokens are lower-case ASCII, or Han/Hangul/Kana whose first byte still
         // tells two words apart well enough for a pre-check (and slicing one could panic).
         let first = |t: &str| t.as_bytes().first().copied();
-        // Words written as one may differ in a vowel ("Abd al" / "Abdul"), but a Latin
-        // skeleton match that needs vowels added or dropped across the join ("Su Bin" /
-        // "Sabouni") is no evidence. Vowel-less scripts are compared by skeleton as ever.
-        let join_ok = |s: f32, how: How, a: &Token, b: &Token| {
-            s >= 0.8
-                && (how != How::Skeleton
-                    || a.abjad
-                    || b.abjad
-                    || a.text.len().abs_diff(b.text.len()) <= 1)
-        };
+        // Words written as one are compared letter for letter (up to the typo budget), or by
+        // skeleton in vowel-less scripts: see `spelling_similarity`.
+        let join_ok = |s: f32| s >= 0.8;
         // Joined words, either way round ("AlisherUsmanov", "vanderbilt"). A word matched
         // exactly takes that match before any join (joins score at most 0.98), so joins that
         // need it are not tried; nor are joins of words that all match exactly.
@@ -1653,8 +1648,8 @@ impl Index {
                     && first(&q[i].text) == first(&l[j].text)
                 {
                     join_into(&mut jt, &[l[j], l[j + 1]]);
-                    let (s, how) = token_similarity(&q[i], &jt);
-                    if join_ok(s, how, &q[i], &jt) {
+                    let (s, how) = spelling_similarity(&q[i], &jt);
+                    if join_ok(s) {
                         pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
                 }
@@ -1666,8 +1661,8 @@ impl Index {
                     && first(&q[i].text) == first(&l[j].text)
                 {
                     join_into(&mut jt, &[l[j], l[j + 1], l[j + 2]]);
-                    let (s, how) = token_similarity(&q[i], &jt);
-                    if join_ok(s, how, &q[i], &jt) {
+                    let (s, how) = spelling_similarity(&q[i], &jt);
+                    if join_ok(s) {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
                     }
                 }
@@ -1681,8 +1676,8 @@ impl Index {
                             && first(&l[j].text) == first(&q[i].text)))
                 {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
-                    let (s, how) = token_similarity(&jt, l[j]);
-                    if join_ok(s, how, &jt, l[j]) {
+                    let (s, how) = spelling_similarity(&jt, l[j]);
+                    if join_ok(s) {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }
                 }

@@ -148,7 +148,7 @@ pub struct Index {
     /// lookup reads one bucket instead of binary-searching megabytes.
     deletion_dir: Vec<u32>,
     tri_len: Vec<u16>,
-    /// Per vocabulary token, its length (capped at 255) and whether it is from a vowel-less
+    /// Per vocabulary token, its length (capped at 127) and whether it is from a vowel-less
     /// script (top bit): the length pre-check reads this compact array, not the token.
     len_abjad: Vec<u8>,
     neighbours: Vec<std::sync::OnceLock<Neighbours>>,
@@ -396,17 +396,6 @@ fn country_code(code: &str) -> u16 {
     }
 }
 
-/// Whether `code` is among `countries`. Codes are two or three letters: comparing them byte by
-/// byte inline beats a call to `memcmp` per element, and stage 2 of candidate generation asks
-/// this of up to a few thousand entities per query.
-fn has_country(countries: &[String], code: &str) -> bool {
-    let code = code.as_bytes();
-    countries.iter().any(|c| {
-        let c = c.as_bytes();
-        c.len() == code.len() && c.iter().zip(code).all(|(a, b)| a == b)
-    })
-}
-
 /// The identifiers that can identify an entity (not websites, e-mails or phones), normalised.
 fn entity_ids(e: &Entity) -> Vec<(String, String)> {
     e.identifiers
@@ -620,9 +609,9 @@ impl Index {
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
-        let mut rid = 0usize;
         for ie in &ix.entities {
-            for r in ie.readings.iter() {
+            for (k, r) in ie.readings.iter().enumerate() {
+                let rid = ie.first_reading as usize + k;
                 let f = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
                 ix.reading_info[rid].weight = f.iter().map(|&t| ix.weights[t as usize]).sum();
                 if !r.native {
@@ -634,7 +623,6 @@ impl Index {
                             .push(rid as u32);
                     }
                 }
-                rid += 1;
             }
         }
         // Lightest readings first: see [`LONG_POSTINGS`].
@@ -1002,12 +990,14 @@ impl Index {
                         scored.push(s);
                     }
                 }
-                let mut touched = std::mem::take(&mut scratch.reading_est_touched);
-                for &r in &touched {
-                    scratch.acc[r as usize].est = 0.0;
+                let Scratch {
+                    acc,
+                    reading_est_touched,
+                    ..
+                } = &mut *scratch;
+                for r in reading_est_touched.drain(..) {
+                    acc[r as usize].est = 0.0;
                 }
-                touched.clear();
-                scratch.reading_est_touched = touched;
                 self.best_matches(&forms, q, scored, top_k, Some(&memo))
             }
         })
@@ -1055,7 +1045,7 @@ impl Index {
         q: &Query,
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
-        if sc.acc_index != self.id || sc.acc.len() != self.reading_info.len() {
+        if sc.acc_index != self.id {
             sc.acc.clear();
             sc.acc.extend(self.reading_info.iter().map(|&info| Acc {
                 info,
@@ -1174,17 +1164,16 @@ impl Index {
             // each entity's best reading.
             for k in 0..sc.acc_touched.len() {
                 let r = sc.acc_touched[k] as usize;
-                let ri = sc.acc[r].info;
-                let est = sc.acc[r].est;
+                // Read the totals and clear them for the next form; the reading's info and
+                // estimate stay.
+                let a = sc.acc[r];
+                let ri = a.info;
+                sc.acc[r] = Acc {
+                    info: ri,
+                    est: a.est,
+                    ..Acc::default()
+                };
                 sc.touched.0[r / 64] = 0;
-                let a = std::mem::replace(
-                    &mut sc.acc[r],
-                    Acc {
-                        info: ri,
-                        est,
-                        ..Acc::default()
-                    },
-                );
                 if ri.native == f.native {
                     let uq = (wf - a.sum_q).max(0.0);
                     let ul = (ri.weight - a.sum_l).max(0.0);
@@ -1198,16 +1187,16 @@ impl Index {
                         x *= cfg.weak_alias_factor;
                     }
                     let x = x.max(f32::MIN_POSITIVE);
-                    let a = &mut sc.acc[r];
-                    if a.est == 0.0 {
+                    let slot = &mut sc.acc[r];
+                    if slot.est == 0.0 {
                         sc.reading_est_touched.push(r as u32);
                     }
-                    a.est = a.est.max(x);
+                    slot.est = slot.est.max(x);
                     let e = ri.entity as usize;
                     if sc.best[e] == 0.0 {
                         sc.best_touched.push(e as u32);
                     }
-                    sc.best[e] = sc.best[e].max(x.max(f32::MIN_POSITIVE));
+                    sc.best[e] = sc.best[e].max(x);
                 }
             }
             sc.acc_touched.clear();
@@ -1280,13 +1269,8 @@ impl Index {
     ) -> Option<Scored> {
         let ie = &self.entities[ei];
         let names = ListNames::Indexed(self, ie);
-        let ests: Option<SmallVec<[f32; 16]>> = reading_est.map(|v| {
-            v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()]
-                .iter()
-                .map(|a| a.est)
-                .collect()
-        });
-        let ests = ests.as_deref();
+        let ests = reading_est
+            .map(|v| &v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()]);
         self.score_names(
             forms,
             q,
@@ -1345,7 +1329,7 @@ impl Index {
         ids: &[(String, String)],
         names: &ListNames,
         memo: Option<&Memo>,
-        reading_est: Option<&[f32]>,
+        reading_est: Option<&[Acc]>,
     ) -> Option<Scored> {
         // Best (score, name index, list form index, query form index).
         let mut best: Option<(f32, usize, usize, usize)> = None;
@@ -1362,10 +1346,10 @@ impl Index {
         // A name with nothing in common with the query cannot score.
         // Nor can a reading whose estimate is far below the entity's best reading's.
         let floor = reading_est.map_or(f32::NEG_INFINITY, |v| {
-            v.iter().copied().fold(0.0, f32::max) - self.config.reading_margin
+            v.iter().map(|a| a.est).fold(0.0, f32::max) - self.config.reading_margin
         });
         let keep = |k: usize, lids: &[u32]| {
-            if reading_est.is_some_and(|v| v[k] < floor) {
+            if reading_est.is_some_and(|v| v[k].est < floor) {
                 return false;
             }
             match memo {
@@ -1461,7 +1445,7 @@ impl Index {
         }
         if let Some(qc) = &q.country {
             if !countries.is_empty() {
-                let (result, delta) = if has_country(countries, qc) {
+                let (result, delta) = if countries.contains(qc) {
                     ("match", 0.03)
                 } else {
                     ("mismatch", -0.08)

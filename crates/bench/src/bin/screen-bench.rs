@@ -85,6 +85,15 @@ fn queries(lists: &[(String, Entity)], n: usize, rng: &mut Rng) -> Vec<Query> {
     out
 }
 
+/// The value after `key` on the command line, or `default`.
+fn arg_or<T: std::str::FromStr>(args: &[String], key: &str, default: T) -> T {
+    args.iter()
+        .position(|a| a == key)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -109,13 +118,7 @@ fn latency_run(index: &Index, qs: &[Query]) -> (f64, f64, f64, f64) {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let arg = |k: &str, d: usize| {
-        args.iter()
-            .position(|a| a == k)
-            .and_then(|i| args.get(i + 1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
+    let arg = |k: &str, d: usize| arg_or(&args, k, d);
     let nq = arg("--queries", 20_000);
     let scale = arg("--scale", 1_000_000);
     let cores = std::thread::available_parallelism()
@@ -152,14 +155,7 @@ fn main() {
     let mut config = Config::default();
     config.candidates = arg("--candidates", config.candidates);
     config.max_candidates = arg("--max-candidates", config.max_candidates);
-    if let Some(m) = args
-        .iter()
-        .position(|a| a == "--reading-margin")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-    {
-        config.reading_margin = m;
-    }
+    config.reading_margin = arg_or(&args, "--reading-margin", config.reading_margin);
     let index = Index::build(lists, config);
     let build = t.elapsed().as_secs_f64();
     let (rss1, hwm1) = rss_mb();

@@ -133,11 +133,17 @@ pub struct Index {
     vocab: HashMap<String, u32>,
     tokens: Vec<Token>,
     df: Vec<u32>,
-    /// Per vocabulary token, the global ids of the readings that contain it: candidates are
-    /// estimated per reading, as the scorer aligns one name at a time.
-    postings: Vec<Vec<u32>>,
+    /// Per vocabulary token, the readings that contain it, lightest first (see
+    /// [`LONG_POSTINGS`]): candidates are estimated per reading, as the scorer aligns one name
+    /// at a time. Each posting carries the reading's info, so that a reading is credited
+    /// without reading anything else.
+    postings: Vec<Box<[Posting]>>,
+    /// The global ids of the readings that contain each token, while the index is built.
+    raw_postings: Vec<Vec<u32>>,
     reading_info: Vec<ReadingInfo>,
-    /// Unique per index built in this process: per-thread scratch copies of `reading_info`
+    /// Per acronym ("^pla"), the non-native readings whose words' initials spell it.
+    acronyms: HashMap<String, Box<[Posting]>>,
+    /// Unique per index built in this process: per-thread scratch arrays sized by its readings
     /// are tied to it.
     id: u64,
     by_key: HashMap<String, Vec<u32>>,
@@ -301,14 +307,21 @@ impl Extend<u32> for Bits {
     }
 }
 
+/// A reading in a postings list, with what estimating it needs.
+#[derive(Default, Clone, Copy)]
+struct Posting {
+    reading: u32,
+    info: ReadingInfo,
+}
+
 /// One reading's credit during candidate generation: the totals of its best pairs (as the
-/// scorer sums them), and the pair the current pass has credited so far. Kept together so that
-/// crediting a posting touches one cache line.
+/// scorer sums them), and the pair the current pass has credited so far. The readings a query
+/// touches get consecutive slots, so that crediting them stays in a few kilobytes of cache
+/// instead of one line in megabytes per reading.
 #[derive(Default, Clone, Copy)]
 struct Acc {
-    /// A copy of the reading's [`ReadingInfo`], so that estimating it reads no other memory.
-    info: ReadingInfo,
-    /// The pass (query token, joined pair …) that last credited this reading; 0: none yet.
+    posting: Posting,
+    /// The pass (query token, joined pair …) that last credited this reading.
     pass: u32,
     cur: f32,
     cur_w: f32,
@@ -317,8 +330,6 @@ struct Acc {
     sum_w: f32,
     sum_q: f32,
     sum_l: f32,
-    /// The reading's best estimate over the query forms, kept until the candidates are scored.
-    est: f32,
 }
 
 static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -332,7 +343,7 @@ const LONG_POSTINGS: usize = 256;
 
 /// One list of readings a pass credits, with the pair it credits them with.
 struct Credit<'a> {
-    rs: &'a [u32],
+    rs: &'a [Posting],
     /// Pair weight.
     w: f32,
     /// Similarity.
@@ -346,13 +357,19 @@ struct Credit<'a> {
 struct Scratch {
     tri_counts: Vec<u16>,
     tri_touched: Vec<u32>,
+    /// The credits of the readings the current query form touched, in the order touched.
     acc: Vec<Acc>,
-    /// The [`Index::id`] whose readings `acc` holds.
-    acc_index: u64,
-    acc_touched: Vec<u32>,
-    /// The readings in `acc_touched`, one bit each (a few kilobytes: testing it misses no cache).
+    /// Per reading of the index [`Scratch::index`], its slot in `acc` plus one; 0: none.
+    slot_of: Vec<u32>,
+    /// The [`Index::id`] that `slot_of`, `touched` and `est` are sized for.
+    index: u64,
+    /// The readings that have a slot, one bit each (a few kilobytes: testing it misses no
+    /// cache).
     touched: Bits,
-    /// The readings whose [`Acc::est`] is set.
+    /// Per reading, its best estimate over the query forms, kept until the candidates are
+    /// scored.
+    est: Vec<f32>,
+    /// The readings whose `est` is set.
     reading_est_touched: Vec<u32>,
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
@@ -480,7 +497,9 @@ impl Index {
             tokens: Vec::new(),
             df: Vec::new(),
             postings: Vec::new(),
+            raw_postings: Vec::new(),
             reading_info: Vec::new(),
+            acronyms: HashMap::new(),
             id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
@@ -569,7 +588,7 @@ impl Index {
                 ids.sort_unstable();
                 ids.dedup();
                 for t in ids {
-                    ix.postings[t as usize].push(rid);
+                    ix.raw_postings[t as usize].push(rid);
                 }
                 ix.reading_info.push(ReadingInfo {
                     entity: eidx,
@@ -609,6 +628,7 @@ impl Index {
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
+        let mut acronyms: HashMap<String, Vec<u32>> = HashMap::new();
         for ie in &ix.entities {
             for (k, r) in ie.readings.iter().enumerate() {
                 let rid = ie.first_reading as usize + k;
@@ -617,7 +637,7 @@ impl Index {
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
                     if (2..=6).contains(&ini.len()) {
-                        ix.by_key
+                        acronyms
                             .entry(format!("^{ini}"))
                             .or_default()
                             .push(rid as u32);
@@ -626,14 +646,29 @@ impl Index {
             }
         }
         // Lightest readings first: see [`LONG_POSTINGS`].
-        for p in ix.postings.iter_mut() {
-            p.sort_by(|&a, &b| {
-                ix.reading_info[a as usize]
+        let info = &ix.reading_info;
+        let to_postings = |mut rs: Vec<u32>| -> Box<[Posting]> {
+            rs.sort_by(|&a, &b| {
+                info[a as usize]
                     .weight
-                    .total_cmp(&ix.reading_info[b as usize].weight)
+                    .total_cmp(&info[b as usize].weight)
                     .then(a.cmp(&b))
             });
-        }
+            rs.into_iter()
+                .map(|r| Posting {
+                    reading: r,
+                    info: info[r as usize],
+                })
+                .collect()
+        };
+        ix.postings = std::mem::take(&mut ix.raw_postings)
+            .into_iter()
+            .map(to_postings)
+            .collect();
+        ix.acronyms = acronyms
+            .into_iter()
+            .map(|(k, rs)| (k, to_postings(rs)))
+            .collect();
         // Skeletons of tokens from vowel-less scripts, and each with one consonant deleted: a
         // one-consonant difference is found by a shared deletion.
         for (i, t) in ix.tokens.iter().enumerate() {
@@ -694,7 +729,7 @@ impl Index {
         self.vocab.insert(t.text.clone(), i);
         self.tokens.push(t);
         self.df.push(0);
-        self.postings.push(Vec::new());
+        self.raw_postings.push(Vec::new());
         i
     }
 
@@ -980,7 +1015,7 @@ impl Index {
                         continue;
                     }
                     // An entity found only by an identifier has no reading estimates.
-                    let ests = (est.is_finite()).then_some(&scratch.acc[..]);
+                    let ests = (est.is_finite()).then_some(&scratch.est[..]);
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
                         kth.insert(at, s.score);
@@ -991,12 +1026,12 @@ impl Index {
                     }
                 }
                 let Scratch {
-                    acc,
+                    est,
                     reading_est_touched,
                     ..
                 } = &mut *scratch;
                 for r in reading_est_touched.drain(..) {
-                    acc[r as usize].est = 0.0;
+                    est[r as usize] = 0.0;
                 }
                 self.best_matches(&forms, q, scored, top_k, Some(&memo))
             }
@@ -1045,53 +1080,69 @@ impl Index {
         q: &Query,
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
-        if sc.acc_index != self.id {
-            sc.acc.clear();
-            sc.acc.extend(self.reading_info.iter().map(|&info| Acc {
-                info,
-                ..Acc::default()
-            }));
-            sc.acc_index = self.id;
+        if sc.index != self.id {
+            let n = self.reading_info.len();
+            sc.slot_of = vec![0; n];
+            sc.est = vec![0.0; n];
+            sc.touched = Bits::new(n);
+            sc.index = self.id;
         }
         sc.best.resize(self.entities.len(), 0.0);
         // Each pass (one query token, or one joined pair, acronym …) credits each reading with
         // its best pair: (credit w × s, pair weight w, list weight covered), added to the
         // reading's totals with the query weight `wq` the pass covers. `only_touched`: credit
         // only readings that an earlier pass found.
-        let credit_readings =
-            |sc: &mut Scratch, pass: u32, rs: &[u32], c: &Credit, wq: f32, only_touched: bool| {
-                let (w, wl) = (c.w, c.wl);
-                let ws = w * c.s;
-                for &r in rs {
-                    if only_touched && !sc.touched.contains(r) {
-                        continue;
-                    }
-                    let a = &mut sc.acc[r as usize];
-                    if a.pass != pass {
-                        if a.pass == 0 {
-                            sc.acc_touched.push(r);
-                            sc.touched.extend([r]);
-                        }
-                        a.pass = pass;
-                        a.cur = ws;
-                        a.cur_w = w;
-                        a.cur_l = wl;
-                        a.sum += ws;
-                        a.sum_w += w;
-                        a.sum_q += wq;
-                        a.sum_l += wl;
-                    } else if ws > a.cur {
-                        a.sum += ws - a.cur;
-                        a.sum_w += w - a.cur_w;
-                        a.sum_l += wl - a.cur_l;
-                        a.cur = ws;
-                        a.cur_w = w;
-                        a.cur_l = wl;
-                    }
+        let credit_readings = |sc: &mut Scratch,
+                               pass: u32,
+                               rs: &[Posting],
+                               c: &Credit,
+                               wq: f32,
+                               only_touched: bool| {
+            let (w, wl) = (c.w, c.wl);
+            let ws = w * c.s;
+            for p in rs {
+                let r = p.reading;
+                if only_touched && !sc.touched.contains(r) {
+                    continue;
                 }
-            };
+                let slot = sc.slot_of[r as usize];
+                if slot == 0 {
+                    sc.acc.push(Acc {
+                        posting: *p,
+                        pass,
+                        cur: ws,
+                        cur_w: w,
+                        cur_l: wl,
+                        sum: ws,
+                        sum_w: w,
+                        sum_q: wq,
+                        sum_l: wl,
+                    });
+                    sc.slot_of[r as usize] = sc.acc.len() as u32;
+                    sc.touched.extend([r]);
+                    continue;
+                }
+                let a = &mut sc.acc[slot as usize - 1];
+                if a.pass != pass {
+                    a.pass = pass;
+                    a.cur = ws;
+                    a.cur_w = w;
+                    a.cur_l = wl;
+                    a.sum += ws;
+                    a.sum_w += w;
+                    a.sum_q += wq;
+                    a.sum_l += wl;
+                } else if ws > a.cur {
+                    a.sum += ws - a.cur;
+                    a.sum_w += w - a.cur_w;
+                    a.sum_l += wl - a.cur_l;
+                    a.cur = ws;
+                    a.cur_w = w;
+                    a.cur_l = wl;
+                }
+            }
+        };
         let cfg = &self.config;
-        sc.touched.0.resize(self.reading_info.len().div_ceil(64), 0);
         let mut pass = 0u32;
         for (f, fm) in forms.iter().zip(memo) {
             // (query weight covered, credits) per pass.
@@ -1120,7 +1171,7 @@ impl Index {
             // Acronyms either way round.
             for t in &f.tokens {
                 if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
-                    if let Some(v) = self.by_key.get(&format!("^{}", t.text)) {
+                    if let Some(v) = self.acronyms.get(&format!("^{}", t.text)) {
                         let c = Credit {
                             rs: v,
                             w: wf,
@@ -1162,17 +1213,12 @@ impl Index {
             }
             // Estimate each touched reading's name score as the scorer computes it, and keep
             // each entity's best reading.
-            for k in 0..sc.acc_touched.len() {
-                let r = sc.acc_touched[k] as usize;
-                // Read the totals and clear them for the next form; the reading's info and
-                // estimate stay.
-                let a = sc.acc[r];
-                let ri = a.info;
-                sc.acc[r] = Acc {
-                    info: ri,
-                    est: a.est,
-                    ..Acc::default()
-                };
+            for k in 0..sc.acc.len() {
+                let a = sc.acc[k];
+                let r = a.posting.reading as usize;
+                let ri = a.posting.info;
+                // Free the slot for the next form; the estimate stays.
+                sc.slot_of[r] = 0;
                 sc.touched.0[r / 64] = 0;
                 if ri.native == f.native {
                     let uq = (wf - a.sum_q).max(0.0);
@@ -1187,11 +1233,11 @@ impl Index {
                         x *= cfg.weak_alias_factor;
                     }
                     let x = x.max(f32::MIN_POSITIVE);
-                    let slot = &mut sc.acc[r];
-                    if slot.est == 0.0 {
+                    let est = &mut sc.est[r];
+                    if *est == 0.0 {
                         sc.reading_est_touched.push(r as u32);
                     }
-                    slot.est = slot.est.max(x);
+                    *est = est.max(x);
                     let e = ri.entity as usize;
                     if sc.best[e] == 0.0 {
                         sc.best_touched.push(e as u32);
@@ -1199,7 +1245,7 @@ impl Index {
                     sc.best[e] = sc.best[e].max(x);
                 }
             }
-            sc.acc_touched.clear();
+            sc.acc.clear();
         }
         // An identical identifier is a match whatever the name.
         for id in &q.identifiers {
@@ -1265,7 +1311,7 @@ impl Index {
         q: &Query,
         ei: usize,
         memo: Option<&Memo>,
-        reading_est: Option<&[Acc]>,
+        reading_est: Option<&[f32]>,
     ) -> Option<Scored> {
         let ie = &self.entities[ei];
         let names = ListNames::Indexed(self, ie);
@@ -1329,7 +1375,7 @@ impl Index {
         ids: &[(String, String)],
         names: &ListNames,
         memo: Option<&Memo>,
-        reading_est: Option<&[Acc]>,
+        reading_est: Option<&[f32]>,
     ) -> Option<Scored> {
         // Best (score, name index, list form index, query form index).
         let mut best: Option<(f32, usize, usize, usize)> = None;
@@ -1346,10 +1392,10 @@ impl Index {
         // A name with nothing in common with the query cannot score.
         // Nor can a reading whose estimate is far below the entity's best reading's.
         let floor = reading_est.map_or(f32::NEG_INFINITY, |v| {
-            v.iter().map(|a| a.est).fold(0.0, f32::max) - self.config.reading_margin
+            v.iter().copied().fold(0.0, f32::max) - self.config.reading_margin
         });
         let keep = |k: usize, lids: &[u32]| {
-            if reading_est.is_some_and(|v| v[k].est < floor) {
+            if reading_est.is_some_and(|v| v[k] < floor) {
                 return false;
             }
             match memo {

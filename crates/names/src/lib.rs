@@ -568,21 +568,28 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
 
 /// The consonant skeleton of an ASCII token: what a vowel-less script keeps.
 pub fn skeleton(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    skeleton_chars(s).collect()
+}
+
+/// The characters of [`skeleton`], without building the string: comparing two skeletons
+/// stops at the first difference and allocates nothing.
+fn skeleton_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    let mut last = None;
+    s.chars().filter_map(move |c| {
         let c = match c {
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'h' | '\'' | '`' => continue,
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | 'h' | '\'' | '`' => return None,
             'v' => 'b',
             'q' => 'k',
             'c' => 'k',
             'z' => 's',
             other => other,
         };
-        if !out.ends_with(c) {
-            out.push(c);
+        if last == Some(c) {
+            return None;
         }
-    }
-    out
+        last = Some(c);
+        Some(c)
+    })
 }
 
 /// A coarse phonetic key for candidate lookup: first letter plus consonant skeleton.
@@ -653,24 +660,92 @@ pub fn osa_bounded(a: &[u8], b: &[u8], budget: usize) -> usize {
         return a.len().max(b.len());
     }
     const N: usize = 64;
-    let m = b.len();
-    let (mut s0, mut s1, mut s2);
-    let (mut h0, mut h1, mut h2);
-    let (prev2, prev, cur): (&mut [usize], &mut [usize], &mut [usize]) = if m < N {
-        s0 = [0usize; N];
-        s1 = [0usize; N];
-        s2 = [0usize; N];
-        (&mut s0[..=m], &mut s1[..=m], &mut s2[..=m])
-    } else {
-        h0 = vec![0usize; m + 1];
-        h1 = vec![0usize; m + 1];
-        h2 = vec![0usize; m + 1];
-        (&mut h0[..], &mut h1[..], &mut h2[..])
-    };
-    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
-    for (j, x) in prev.iter_mut().enumerate() {
-        *x = j;
+    if a.len() <= N && [a, b].iter().all(|w| w.iter().all(u8::is_ascii_lowercase)) {
+        return match osa_bits(a, b) {
+            d if d <= budget => d,
+            _ => usize::MAX,
+        };
     }
+    if a.len() >= N || b.len() >= N || budget >= N / 2 {
+        return osa_rows(a, b, budget);
+    }
+    // Only the band |i − j| ≤ budget can hold a distance within the budget; cells are capped
+    // at budget + 1 ("too far"), so a row costs 2·budget + 1 cells of one byte.
+    let (n, m, k) = (a.len(), b.len(), budget);
+    let far = (k + 1) as u8;
+    let mut prev2 = [far; N + 1];
+    let mut prev = [far; N + 1];
+    let mut cur = [far; N + 1];
+    for (j, x) in prev.iter_mut().enumerate().take(m.min(k) + 1) {
+        *x = j as u8;
+    }
+    for i in 1..=n {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(m);
+        cur[lo - 1] = if lo == 1 { i.min(k + 1) as u8 } else { far };
+        let mut row_min = far;
+        for j in lo..=hi {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            let d = d.min(far);
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if hi < m {
+            cur[hi + 1] = far;
+        }
+        if row_min > k as u8 {
+            return usize::MAX;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    match prev[m] as usize {
+        d if d <= k => d,
+        _ => usize::MAX,
+    }
+}
+
+/// Optimal string alignment distance of two lower-case ASCII words, `a` at most 64 letters,
+/// by Hyyrö's bit-parallel algorithm ("A bit-vector algorithm for computing Levenshtein and
+/// Damerau edit distances", 2003, as rapidfuzz implements it): one machine word holds a
+/// column of the table, so a comparison costs a few operations per letter of `b`.
+fn osa_bits(a: &[u8], b: &[u8]) -> usize {
+    debug_assert!(!a.is_empty() && a.len() <= 64);
+    // Per letter, the positions in `a` where it occurs.
+    let mut pm = [0u64; 32];
+    for (i, &c) in a.iter().enumerate() {
+        pm[(c & 31) as usize] |= 1 << i;
+    }
+    let (mut vp, mut vn, mut d0, mut pm_old) = (!0u64, 0u64, 0u64, 0u64);
+    let mut dist = a.len();
+    let last = 1u64 << (a.len() - 1);
+    for &c in b {
+        let pm_j = pm[(c & 31) as usize];
+        let tr = ((!d0 & pm_j) << 1) & pm_old;
+        d0 = (((pm_j & vp).wrapping_add(vp)) ^ vp) | pm_j | vn | tr;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        dist += usize::from(hp & last != 0);
+        dist -= usize::from(hn & last != 0);
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_old = pm_j;
+    }
+    dist
+}
+
+/// [`osa_bounded`] for long words: the whole rows, on the heap.
+fn osa_rows(a: &[u8], b: &[u8], budget: usize) -> usize {
+    let m = b.len();
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = i;
@@ -791,8 +866,9 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     {
         // Vowel-only differences between Latin spellings ("Hussein"/"Husain") are
         // transliteration variants, when enough consonants remain to tell names apart.
-        let sk = skeleton(&a.text);
-        if sk.len() >= 3 && sk == skeleton(&b.text) {
+        if skeleton_chars(&a.text).nth(2).is_some()
+            && skeleton_chars(&a.text).eq(skeleton_chars(&b.text))
+        {
             best = (0.85, How::Skeleton);
         }
     }

@@ -40,4 +40,35 @@ proptest! {
             prop_assert!(got > budget);
         }
     }
+
+    /// Near misses, where the bit-parallel (lower-case words) or the banded computation (any
+    /// other bytes) decides: a word and a copy with a few edits (substitutions, deletions,
+    /// insertions, swaps of neighbours).
+    #[test]
+    fn bounded_edit_distance_on_near_misses(
+        a in "[a-d]{1,40}|[ab1A]{1,70}",
+        edits in proptest::collection::vec((0u8..4, 0usize..40, 0u8..4), 0..5),
+        budget in 0usize..5,
+    ) {
+        let mut b: Vec<u8> = a.bytes().collect();
+        for (op, at, c) in edits {
+            let at = at % (b.len() + 1);
+            let c = b"ab1A"[c as usize];
+            match op {
+                0 if at < b.len() => b[at] = c,
+                1 if at < b.len() => { b.remove(at); }
+                2 => b.insert(at, c),
+                3 if at + 1 < b.len() => b.swap(at, at + 1),
+                _ => {}
+            }
+        }
+        let b = String::from_utf8(b).unwrap();
+        let full = strsim::osa_distance(&a, &b);
+        let got = osa_bounded(a.as_bytes(), b.as_bytes(), budget);
+        if full <= budget {
+            prop_assert_eq!(got, full, "{} / {}", a, b);
+        } else {
+            prop_assert!(got > budget, "{} / {}: {}", a, b, got);
+        }
+    }
 }

@@ -330,6 +330,9 @@ struct Acc {
     sum_w: f32,
     sum_q: f32,
     sum_l: f32,
+    /// Whether a pair that is evidence on its own credited the reading (see
+    /// [`Credit::content`]).
+    content: bool,
 }
 
 static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -341,6 +344,9 @@ const DELETION_SHIFT: u32 = 12;
 /// [`Index::candidates`]).
 const LONG_POSTINGS: usize = 256;
 
+/// The similarity the scorer gives a word and its initial ("Sabouni", "S.").
+const INITIAL_SIMILARITY: f32 = 0.9;
+
 /// One list of readings a pass credits, with the pair it credits them with.
 struct Credit<'a> {
     rs: &'a [Posting],
@@ -350,6 +356,8 @@ struct Credit<'a> {
     s: f32,
     /// List weight covered.
     wl: f32,
+    /// Whether the pair is evidence of the same name on its own (an initial is not).
+    content: bool,
 }
 
 /// Per-thread buffers reused across queries, so a query allocates little.
@@ -846,6 +854,9 @@ impl Index {
             scratch.tri_counts[ti as usize] = 0;
         }
         scratch.tri_touched.clear();
+        // The keys, deletions and trigrams find many tokens more than once: verify each once.
+        cands.sort_unstable();
+        cands.dedup();
         let qlen = t.text.len().min(127);
         for c in cands {
             let la = self.len_abjad[c as usize];
@@ -1117,12 +1128,14 @@ impl Index {
                         sum_w: w,
                         sum_q: wq,
                         sum_l: wl,
+                        content: c.content,
                     });
                     sc.slot_of[r as usize] = sc.acc.len() as u32;
                     sc.touched.extend([r]);
                     continue;
                 }
                 let a = &mut sc.acc[slot as usize - 1];
+                a.content |= c.content;
                 if a.pass != pass {
                     a.pass = pass;
                     a.cur = ws;
@@ -1152,8 +1165,29 @@ impl Index {
                 w,
                 s,
                 wl: self.weights[ti as usize],
+                content: true,
             };
-            for (t, m) in f.tokens.iter().zip(fm) {
+            // Each list initial is credited once, to the heaviest query word it may stand
+            // for: the scorer pairs it with one word at most.
+            let mut initial_for: SmallVec<[(u32, usize, f32); 8]> = SmallVec::new();
+            for (i, t) in f.tokens.iter().enumerate() {
+                if t.class != Class::Word || !t.text.is_ascii() {
+                    continue;
+                }
+                let Some(&ti) = t.text.get(..1).and_then(|x| self.vocab.get(x)) else {
+                    continue;
+                };
+                if self.tokens[ti as usize].class != Class::Initial {
+                    continue;
+                }
+                let w = self.token_weight(t).min(self.weights[ti as usize]);
+                match initial_for.iter_mut().find(|x| x.0 == ti) {
+                    Some(x) if x.2 < w => *x = (ti, i, w),
+                    Some(_) => {}
+                    None => initial_for.push((ti, i, w)),
+                }
+            }
+            for (i, (t, m)) in f.tokens.iter().zip(fm).enumerate() {
                 let w = self.token_weight(t);
                 let mut cs: Vec<Credit> = m
                     .as_slice()
@@ -1164,6 +1198,14 @@ impl Index {
                 for (x, y) in self.split_halves(&t.text) {
                     cs.push(by_token(x, w * 0.5, 1.0));
                     cs.push(by_token(y, w * 0.5, 1.0));
+                }
+                // An initial on the list side ("Hasan Ahmed S. Adnan"), which the scorer
+                // credits as much as its lighter side, and which is no evidence on its own.
+                for &(ti, _, wi) in initial_for.iter().filter(|x| x.1 == i) {
+                    cs.push(Credit {
+                        content: false,
+                        ..by_token(ti, wi, INITIAL_SIMILARITY)
+                    });
                 }
                 passes.push((w, cs));
             }
@@ -1177,6 +1219,7 @@ impl Index {
                             w: wf,
                             s: 0.85,
                             wl: f32::INFINITY,
+                            content: true,
                         };
                         passes.push((wf, vec![c]));
                     }
@@ -1220,7 +1263,7 @@ impl Index {
                 // Free the slot for the next form; the estimate stays.
                 sc.slot_of[r] = 0;
                 sc.touched.0[r / 64] = 0;
-                if ri.native == f.native {
+                if ri.native == f.native && a.content {
                     let uq = (wf - a.sum_q).max(0.0);
                     let ul = (ri.weight - a.sum_l).max(0.0);
                     let mut x = a.sum
@@ -2048,6 +2091,50 @@ mod tests {
         let fast = ix.screen(&q, 10);
         assert_eq!(fast[0].entity_id, "t:target", "{fast:?}");
         assert_eq!(fast[0].score, full[0].score);
+    }
+
+    /// An initial on the list side is credited in candidate generation as the scorer credits
+    /// it: "Hasan Ahmed S. Adnan", behind hundreds of lighter "Hasan …" names, is found for
+    /// "Hassan Sabouni", whose rare word only that initial can stand for.
+    #[test]
+    fn list_initials_are_credited_in_candidate_generation() {
+        let word = |mut i: usize| {
+            let mut w = String::from("Q");
+            for _ in 0..4 {
+                w.push((b'a' + (i % 26) as u8) as char);
+                i /= 26;
+            }
+            w
+        };
+        let mut entities = Vec::new();
+        for i in 0..2 * LONG_POSTINGS + 200 {
+            let name = format!("Hasan {}", word(i));
+            entities.push((
+                "t".into(),
+                Entity::new(format!("t:{i}"), Kind::Person, name),
+            ));
+        }
+        for (i, first) in ["Rami", "Bashar", "Omar"].iter().enumerate() {
+            let name = format!("{first} Sabouni");
+            entities.push((
+                "t".into(),
+                Entity::new(format!("s:{i}"), Kind::Person, name),
+            ));
+        }
+        let target = Entity::new("t:target", Kind::Person, "Hasan Ahmed S. Adnan");
+        entities.push(("t".into(), target));
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Hassan Sabouni".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 10);
+        let want = full.iter().find(|m| m.entity_id == "t:target");
+        let want = want.expect("exhaustive scoring ranks the target in its top 10");
+        let fast = ix.screen(&q, 10);
+        let got = fast.iter().find(|m| m.entity_id == "t:target");
+        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
     }
 
     #[test]

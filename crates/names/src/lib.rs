@@ -154,7 +154,7 @@ fn script_of(c: char) -> Option<Script> {
 /// Lower-case ASCII words of a text: transliterated, accents folded, punctuation removed.
 /// This is the normal form used for exact comparisons (identifiers aside).
 pub fn fold(text: &str) -> String {
-    let t: String = text.nfkc().collect();
+    let t: String = text.nfkc().filter(|&c| !is_latin_diacritic(c)).collect();
     let ascii = any_ascii::any_ascii(&t).to_lowercase();
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
@@ -167,6 +167,21 @@ pub fn fold(text: &str) -> String {
         }
     }
     out.trim_end().to_string()
+}
+
+/// A combining diacritic of the blocks used with Latin, Greek and Cyrillic letters (accents,
+/// stress marks), which NFKC left uncombined: dropped before words are split, as a separate
+/// character would cut the word in two (UK list's "Михаи́л" read as "mikhai l"). Combining marks of other scripts (Thai, Devanagari vowels) carry sounds and
+/// stay.
+fn is_latin_diacritic(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 /// Splits "LAST, First Middle" into "First Middle LAST" when it has that shape.
@@ -253,7 +268,7 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
 
 /// Analyses a name into its readings (usually one).
 pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
-    let norm: String = name.nfkc().collect();
+    let norm: String = name.nfkc().filter(|&c| !is_latin_diacritic(c)).collect();
     let norm = collapse_dotted(&reorder(norm.trim(), kind));
     // Words: runs of characters of one script, separated by anything else.
     let mut words: Vec<(String, Script)> = Vec::new();
@@ -922,6 +937,19 @@ mod tests {
             .into_iter()
             .map(|f| f.tokens.into_iter().map(|t| t.text).collect())
             .collect()
+    }
+
+    #[test]
+    fn stress_marks_do_not_split_words() {
+        // UK list spelling of a Russian name, with combining acute accents (U+0301).
+        assert_eq!(
+            words("Михаи\u{301}л Ефи\u{301}мович Фрадко\u{301}в", Kind::Person),
+            words("Михаил Ефимович Фрадков", Kind::Person)
+        );
+        assert_eq!(
+            words("Михаил Ефимович Фрадков", Kind::Person),
+            vec![vec!["mikhail", "efimovich", "fradkov"]]
+        );
     }
 
     #[test]

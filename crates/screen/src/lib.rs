@@ -18,7 +18,7 @@ pub mod batch;
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
 use chokepoint_names::{
-    analyze, spelling_similarity, token_similarity, Class, How, NameForm, Token,
+    analyze, spelling_similarity, token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -343,9 +343,6 @@ const DELETION_SHIFT: u32 = 12;
 /// Past this many postings, a list credits only the readings other passes found (see
 /// [`Index::candidates`]).
 const LONG_POSTINGS: usize = 256;
-
-/// The similarity the scorer gives a word and its initial ("Sabouni", "S.").
-const INITIAL_SIMILARITY: f32 = 0.9;
 
 /// One list of readings a pass credits, with the pair it credits them with.
 struct Credit<'a> {

@@ -2049,11 +2049,10 @@ mod tests {
         )
     }
 
-    /// A name made only of common words sits deep in each word's long postings list (behind
-    /// hundreds of lighter names); the index must still find it, as exhaustive scoring does.
-    #[test]
-    fn names_of_common_words_only_are_found_past_the_lightest_readings() {
-        // Distinct letter-only words, so that the filler names share nothing else.
+    /// Hundreds of light person names, more than [`LONG_POSTINGS`] per given name: each is a
+    /// given name from `given` (in turn) and a distinct letter-only word, so that the filler
+    /// names share nothing else.
+    fn fillers(given: &[&str]) -> Vec<(String, Entity)> {
         let word = |mut i: usize| {
             let mut w = String::from("Q");
             for _ in 0..4 {
@@ -2062,15 +2061,20 @@ mod tests {
             }
             w
         };
-        let mut entities = Vec::new();
-        for i in 0..2 * LONG_POSTINGS + 200 {
-            let first = if i % 2 == 0 { "Ahmad" } else { "Ali" };
-            let name = format!("{first} {}", word(i));
-            entities.push((
-                "t".into(),
-                Entity::new(format!("t:{i}"), Kind::Person, name),
-            ));
-        }
+        (0..given.len() * LONG_POSTINGS + 200)
+            .map(|i| {
+                let name = format!("{} {}", given[i % given.len()], word(i));
+                let e = Entity::new(format!("t:{i}"), Kind::Person, name);
+                ("t".to_string(), e)
+            })
+            .collect()
+    }
+
+    /// A name made only of common words sits deep in each word's long postings list (behind
+    /// hundreds of lighter names); the index must still find it, as exhaustive scoring does.
+    #[test]
+    fn names_of_common_words_only_are_found_past_the_lightest_readings() {
+        let mut entities = fillers(&["Ahmad", "Ali"]);
         let target = Entity::new(
             "t:target",
             Kind::Person,
@@ -2095,22 +2099,7 @@ mod tests {
     /// "Hassan Sabouni", whose rare word only that initial can stand for.
     #[test]
     fn list_initials_are_credited_in_candidate_generation() {
-        let word = |mut i: usize| {
-            let mut w = String::from("Q");
-            for _ in 0..4 {
-                w.push((b'a' + (i % 26) as u8) as char);
-                i /= 26;
-            }
-            w
-        };
-        let mut entities = Vec::new();
-        for i in 0..2 * LONG_POSTINGS + 200 {
-            let name = format!("Hasan {}", word(i));
-            entities.push((
-                "t".into(),
-                Entity::new(format!("t:{i}"), Kind::Person, name),
-            ));
-        }
+        let mut entities = fillers(&["Hasan", "Hasan"]);
         for (i, first) in ["Rami", "Bashar", "Omar"].iter().enumerate() {
             let name = format!("{first} Sabouni");
             entities.push((

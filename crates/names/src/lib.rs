@@ -171,8 +171,8 @@ pub fn fold(text: &str) -> String {
 
 /// A combining diacritic of the blocks used with Latin, Greek and Cyrillic letters (accents,
 /// stress marks), which NFKC left uncombined: dropped before words are split, as a separate
-/// character would cut the word in two (UK list's "Михаи́л" read as "mikhai l"). Combining marks of other scripts (Thai, Devanagari vowels) carry sounds and
-/// stay.
+/// character would cut the word in two (the UK list's "Михаи́л" read as "mikhai l").
+/// Combining marks of other scripts (Thai, Devanagari vowels) carry sounds and stay.
 fn is_latin_diacritic(c: char) -> bool {
     matches!(
         c,

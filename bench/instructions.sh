@@ -17,7 +17,7 @@ fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 for n in 2000 4000; do
-  valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file="$WORK/cg.$n" \
+  valgrind --tool=cachegrind --cache-sim=yes --LL=1048576,16,64 --cachegrind-out-file="$WORK/cg.$n" \
     "$BIN" --queries "$n" --recall 0 --scale 0 >/dev/null 2>&1
 done
 python3 - "$WORK" <<'PY'

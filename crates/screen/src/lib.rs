@@ -344,6 +344,24 @@ const DELETION_SHIFT: u32 = 12;
 /// [`Index::candidates`]).
 const LONG_POSTINGS: usize = 256;
 
+/// Asks the CPU to start loading the cache line at `p`. Candidate generation touches one
+/// random line per reading in arrays of hundreds of kilobytes; asking for each a few readings
+/// ahead overlaps the waits instead of taking them one after another.
+#[inline(always)]
+fn prefetch<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it reads nothing and never faults, whatever the
+    // address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// How many postings ahead [`prefetch`] asks for a reading's slot.
+const PREFETCH_AHEAD: usize = 8;
+
 /// One list of readings a pass credits, with the pair it credits them with.
 struct Credit<'a> {
     rs: &'a [Posting],
@@ -1105,7 +1123,13 @@ impl Index {
                                only_touched: bool| {
             let (w, wl) = (c.w, c.wl);
             let ws = w * c.s;
-            for p in rs {
+            for (k, p) in rs.iter().enumerate() {
+                if let Some(ahead) = rs.get(k + PREFETCH_AHEAD) {
+                    let a = ahead.reading;
+                    if !only_touched || sc.touched.contains(a) {
+                        prefetch(sc.slot_of.as_ptr().wrapping_add(a as usize));
+                    }
+                }
                 let r = p.reading;
                 if only_touched && !sc.touched.contains(r) {
                     continue;
@@ -1251,6 +1275,14 @@ impl Index {
             // Estimate each touched reading's name score as the scorer computes it, and keep
             // each entity's best reading.
             for k in 0..sc.acc.len() {
+                if let Some(ahead) = sc.acc.get(k + PREFETCH_AHEAD) {
+                    prefetch(sc.est.as_ptr().wrapping_add(ahead.posting.reading as usize));
+                    prefetch(
+                        sc.best
+                            .as_ptr()
+                            .wrapping_add(ahead.posting.info.entity as usize),
+                    );
+                }
                 let a = sc.acc[k];
                 let r = a.posting.reading as usize;
                 let ri = a.posting.info;
@@ -1318,7 +1350,20 @@ impl Index {
         // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
         // `max_candidates`.
         let qcode = q.country.as_deref().map(country_code);
-        for (e, x) in est.iter_mut() {
+        for k in 0..est.len() {
+            // The entity two steps ahead is in cache by now: ask for what it points to.
+            if let Some(&(e, _)) = est.get(k + 2) {
+                let ie = &self.entities[e as usize];
+                prefetch(ie.country_codes.as_ptr());
+                prefetch(ie.entity.birth_dates.as_ptr());
+            }
+            if let Some(&(e, _)) = est.get(k + PREFETCH_AHEAD) {
+                let ie = &self.entities[e as usize];
+                prefetch(&ie.country_codes);
+                prefetch(&ie.countries);
+                prefetch(&ie.entity.birth_dates);
+            }
+            let (e, x) = &mut est[k];
             let ie = &self.entities[*e as usize];
             if let (Some(qc), false) = (qcode, ie.countries.is_empty()) {
                 *x += if ie.country_codes.contains(&qc) {

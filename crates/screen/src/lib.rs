@@ -397,6 +397,11 @@ struct Scratch {
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
     best_touched: Vec<u32>,
+    /// (reading << 32 | index in `tail_credits`) per reading a long list's tail skipped.
+    tail_log: Vec<u64>,
+    tail_tmp: Vec<u64>,
+    tail_credits: Vec<TailCredit>,
+    radix_counts: Vec<u32>,
 }
 
 thread_local! {
@@ -510,6 +515,101 @@ fn trigrams(s: &str) -> Vec<[u8; 3]> {
     v.sort();
     v.dedup();
     v
+}
+
+/// A credit from the tail of a long postings list, kept for the readings it skipped.
+#[derive(Clone, Copy)]
+struct TailCredit {
+    pass: u32,
+    ws: f32,
+    w: f32,
+    wl: f32,
+    wq: f32,
+    content: bool,
+}
+
+/// Credits one reading with one pair of a pass, as the scorer sums pairs: per pass the best
+/// pair, added up over passes.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn credit_one(
+    sc: &mut Scratch,
+    p: &Posting,
+    pass: u32,
+    ws: f32,
+    w: f32,
+    wl: f32,
+    wq: f32,
+    content: bool,
+) {
+    let r = p.reading;
+    let slot = sc.slot_of[r as usize];
+    if slot == 0 {
+        sc.acc.push(Acc {
+            posting: *p,
+            pass,
+            cur: ws,
+            cur_w: w,
+            cur_l: wl,
+            sum: ws,
+            sum_w: w,
+            sum_q: wq,
+            sum_l: wl,
+            content,
+        });
+        sc.slot_of[r as usize] = sc.acc.len() as u32;
+        sc.touched.extend([r]);
+        return;
+    }
+    let a = &mut sc.acc[slot as usize - 1];
+    a.content |= content;
+    if a.pass != pass {
+        a.pass = pass;
+        a.cur = ws;
+        a.cur_w = w;
+        a.cur_l = wl;
+        a.sum += ws;
+        a.sum_w += w;
+        a.sum_q += wq;
+        a.sum_l += wl;
+    } else if ws > a.cur {
+        a.sum += ws - a.cur;
+        a.sum_w += w - a.cur_w;
+        a.sum_l += wl - a.cur_l;
+        a.cur = ws;
+        a.cur_w = w;
+        a.cur_l = wl;
+    }
+}
+
+/// Sorts `v` by the `bits` bits above `shift`, least significant digit first (entries with the
+/// same key keep their order), with `tmp` and `counts` as buffers.
+fn radix_sort(v: &mut Vec<u64>, tmp: &mut Vec<u64>, counts: &mut Vec<u32>, shift: u32, bits: u32) {
+    let passes = bits.div_ceil(11).max(1);
+    let width = bits.div_ceil(passes);
+    let mask = (1u64 << width) - 1;
+    tmp.clear();
+    tmp.resize(v.len(), 0);
+    for p in 0..passes {
+        let sh = shift + p * width;
+        counts.clear();
+        counts.resize(1 << width, 0);
+        for &x in v.iter() {
+            counts[((x >> sh) & mask) as usize] += 1;
+        }
+        let mut at = 0u32;
+        for c in counts.iter_mut() {
+            let n = *c;
+            *c = at;
+            at += n;
+        }
+        for &x in v.iter() {
+            let b = &mut counts[((x >> sh) & mask) as usize];
+            tmp[*b as usize] = x;
+            *b += 1;
+        }
+        std::mem::swap(v, tmp);
+    }
 }
 
 impl Index {
@@ -1115,6 +1215,8 @@ impl Index {
         // its best pair: (credit w × s, pair weight w, list weight covered), added to the
         // reading's totals with the query weight `wq` the pass covers. `only_touched`: credit
         // only readings that an earlier pass found.
+        // `only_touched`: credit only readings that an earlier pass found, and log the others
+        // (see below).
         let credit_readings = |sc: &mut Scratch,
                                pass: u32,
                                rs: &[Posting],
@@ -1123,6 +1225,17 @@ impl Index {
                                only_touched: bool| {
             let (w, wl) = (c.w, c.wl);
             let ws = w * c.s;
+            let logged = sc.tail_credits.len() as u64;
+            if only_touched {
+                sc.tail_credits.push(TailCredit {
+                    pass,
+                    ws,
+                    w,
+                    wl,
+                    wq,
+                    content: c.content,
+                });
+            }
             for (k, p) in rs.iter().enumerate() {
                 if let Some(ahead) = rs.get(k + PREFETCH_AHEAD) {
                     let a = ahead.reading;
@@ -1132,45 +1245,10 @@ impl Index {
                 }
                 let r = p.reading;
                 if only_touched && !sc.touched.contains(r) {
+                    sc.tail_log.push((r as u64) << 32 | logged);
                     continue;
                 }
-                let slot = sc.slot_of[r as usize];
-                if slot == 0 {
-                    sc.acc.push(Acc {
-                        posting: *p,
-                        pass,
-                        cur: ws,
-                        cur_w: w,
-                        cur_l: wl,
-                        sum: ws,
-                        sum_w: w,
-                        sum_q: wq,
-                        sum_l: wl,
-                        content: c.content,
-                    });
-                    sc.slot_of[r as usize] = sc.acc.len() as u32;
-                    sc.touched.extend([r]);
-                    continue;
-                }
-                let a = &mut sc.acc[slot as usize - 1];
-                a.content |= c.content;
-                if a.pass != pass {
-                    a.pass = pass;
-                    a.cur = ws;
-                    a.cur_w = w;
-                    a.cur_l = wl;
-                    a.sum += ws;
-                    a.sum_w += w;
-                    a.sum_q += wq;
-                    a.sum_l += wl;
-                } else if ws > a.cur {
-                    a.sum += ws - a.cur;
-                    a.sum_w += w - a.cur_w;
-                    a.sum_l += wl - a.cur_l;
-                    a.cur = ws;
-                    a.cur_w = w;
-                    a.cur_l = wl;
-                }
+                credit_one(sc, p, pass, ws, w, wl, wq, c.content);
             }
         };
         let cfg = &self.config;
@@ -1272,6 +1350,43 @@ impl Index {
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
             }
+            // A reading deep in two long lists ("Mohammad Ali Jafari" for "Muhammad Ali": both
+            // words are in thousands of names, and the rare third word makes the reading
+            // heavy) was found by no head: credit it with what it was logged with, when two
+            // passes or more found it.
+            let bits = u32::BITS - (self.reading_info.len().max(2) as u32 - 1).leading_zeros();
+            radix_sort(
+                &mut sc.tail_log,
+                &mut sc.tail_tmp,
+                &mut sc.radix_counts,
+                32,
+                bits,
+            );
+            let mut i = 0;
+            while i < sc.tail_log.len() {
+                let r = (sc.tail_log[i] >> 32) as u32;
+                let mut j = i + 1;
+                let mut passes = 1;
+                while j < sc.tail_log.len() && (sc.tail_log[j] >> 32) as u32 == r {
+                    let (a, b) = (sc.tail_log[j - 1] as u32, sc.tail_log[j] as u32);
+                    passes += (sc.tail_credits[a as usize].pass != sc.tail_credits[b as usize].pass)
+                        as usize;
+                    j += 1;
+                }
+                if passes >= 2 && !sc.touched.contains(r) {
+                    let p = Posting {
+                        reading: r,
+                        info: self.reading_info[r as usize],
+                    };
+                    for k in i..j {
+                        let c = sc.tail_credits[sc.tail_log[k] as u32 as usize];
+                        credit_one(sc, &p, c.pass, c.ws, c.w, c.wl, c.wq, c.content);
+                    }
+                }
+                i = j;
+            }
+            sc.tail_log.clear();
+            sc.tail_credits.clear();
             // Estimate each touched reading's name score as the scorer computes it, and keep
             // each entity's best reading.
             for k in 0..sc.acc.len() {
@@ -2134,6 +2249,32 @@ mod tests {
         let fast = ix.screen(&q, 10);
         assert_eq!(fast[0].entity_id, "t:target", "{fast:?}");
         assert_eq!(fast[0].score, full[0].score);
+    }
+
+    /// A name whose common words are both deep in long postings lists (behind hundreds of
+    /// lighter names each), while a short list takes the first pass, is found by appearing
+    /// in the tails of two passes: "Mohammad Ali Jafari" for "Mohammad Ali".
+    #[test]
+    fn names_in_the_tails_of_two_long_lists_are_found() {
+        let mut entities = fillers(&["Mohammad", "Ali"]);
+        for (id, name) in [
+            ("t:target", "Mohammad Ali Jafari"),
+            ("t:joined", "Mohammadali Karimi"),
+        ] {
+            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
+        }
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Mohammad Ali".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 2);
+        let want = full.iter().find(|m| m.entity_id == "t:target");
+        let want = want.unwrap_or_else(|| panic!("{full:?}"));
+        let fast = ix.screen(&q, 10);
+        let got = fast.iter().find(|m| m.entity_id == "t:target");
+        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

@@ -397,11 +397,14 @@ struct Scratch {
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
     best_touched: Vec<u32>,
-    /// (reading << 32 | index in `tail_credits`) per reading a long list's tail skipped.
-    tail_log: Vec<u64>,
-    tail_tmp: Vec<u64>,
-    tail_credits: Vec<TailCredit>,
-    radix_counts: Vec<u32>,
+    /// The readings that the tail of a long list skipped in an earlier pass of this query
+    /// form, those it skipped in the current pass, and all of them (for clearing).
+    tail_seen: Bits,
+    pass_tail: Vec<u32>,
+    tail_all: Vec<u32>,
+    /// The readings that tails of two passes skipped, one bit each and in a list.
+    twice: Bits,
+    twice_list: Vec<u32>,
 }
 
 thread_local! {
@@ -517,17 +520,6 @@ fn trigrams(s: &str) -> Vec<[u8; 3]> {
     v
 }
 
-/// A credit from the tail of a long postings list, kept for the readings it skipped.
-#[derive(Clone, Copy)]
-struct TailCredit {
-    pass: u32,
-    ws: f32,
-    w: f32,
-    wl: f32,
-    wq: f32,
-    content: bool,
-}
-
 /// Credits one reading with one pair of a pass, as the scorer sums pairs: per pass the best
 /// pair, added up over passes.
 #[allow(clippy::too_many_arguments)]
@@ -579,36 +571,6 @@ fn credit_one(
         a.cur = ws;
         a.cur_w = w;
         a.cur_l = wl;
-    }
-}
-
-/// Sorts `v` by the `bits` bits above `shift`, least significant digit first (entries with the
-/// same key keep their order), with `tmp` and `counts` as buffers.
-fn radix_sort(v: &mut Vec<u64>, tmp: &mut Vec<u64>, counts: &mut Vec<u32>, shift: u32, bits: u32) {
-    let passes = bits.div_ceil(11).max(1);
-    let width = bits.div_ceil(passes);
-    let mask = (1u64 << width) - 1;
-    tmp.clear();
-    tmp.resize(v.len(), 0);
-    for p in 0..passes {
-        let sh = shift + p * width;
-        counts.clear();
-        counts.resize(1 << width, 0);
-        for &x in v.iter() {
-            counts[((x >> sh) & mask) as usize] += 1;
-        }
-        let mut at = 0u32;
-        for c in counts.iter_mut() {
-            let n = *c;
-            *c = at;
-            at += n;
-        }
-        for &x in v.iter() {
-            let b = &mut counts[((x >> sh) & mask) as usize];
-            tmp[*b as usize] = x;
-            *b += 1;
-        }
-        std::mem::swap(v, tmp);
     }
 }
 
@@ -1208,15 +1170,15 @@ impl Index {
             sc.slot_of = vec![0; n];
             sc.est = vec![0.0; n];
             sc.touched = Bits::new(n);
+            sc.tail_seen = Bits::new(n);
+            sc.twice = Bits::new(n);
             sc.index = self.id;
         }
         sc.best.resize(self.entities.len(), 0.0);
         // Each pass (one query token, or one joined pair, acronym …) credits each reading with
         // its best pair: (credit w × s, pair weight w, list weight covered), added to the
         // reading's totals with the query weight `wq` the pass covers. `only_touched`: credit
-        // only readings that an earlier pass found.
-        // `only_touched`: credit only readings that an earlier pass found, and log the others
-        // (see below).
+        // only readings that an earlier pass found, and note the others (see below).
         let credit_readings = |sc: &mut Scratch,
                                pass: u32,
                                rs: &[Posting],
@@ -1225,17 +1187,6 @@ impl Index {
                                only_touched: bool| {
             let (w, wl) = (c.w, c.wl);
             let ws = w * c.s;
-            let logged = sc.tail_credits.len() as u64;
-            if only_touched {
-                sc.tail_credits.push(TailCredit {
-                    pass,
-                    ws,
-                    w,
-                    wl,
-                    wq,
-                    content: c.content,
-                });
-            }
             for (k, p) in rs.iter().enumerate() {
                 if let Some(ahead) = rs.get(k + PREFETCH_AHEAD) {
                     let a = ahead.reading;
@@ -1245,7 +1196,11 @@ impl Index {
                 }
                 let r = p.reading;
                 if only_touched && !sc.touched.contains(r) {
-                    sc.tail_log.push((r as u64) << 32 | logged);
+                    if sc.tail_seen.contains(r) && !sc.twice.contains(r) {
+                        sc.twice.extend([r]);
+                        sc.twice_list.push(r);
+                    }
+                    sc.pass_tail.push(r);
                     continue;
                 }
                 credit_one(sc, p, pass, ws, w, wl, wq, c.content);
@@ -1349,44 +1304,46 @@ impl Index {
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
+                for &r in &sc.pass_tail {
+                    sc.tail_seen.extend([r]);
+                }
+                let seen = std::mem::take(&mut sc.pass_tail);
+                sc.tail_all.extend_from_slice(&seen);
+                sc.pass_tail = seen;
+                sc.pass_tail.clear();
             }
             // A reading deep in two long lists ("Mohammad Ali Jafari" for "Muhammad Ali": both
             // words are in thousands of names, and the rare third word makes the reading
-            // heavy) was found by no head: credit it with what it was logged with, when two
-            // passes or more found it.
-            let bits = u32::BITS - (self.reading_info.len().max(2) as u32 - 1).leading_zeros();
-            radix_sort(
-                &mut sc.tail_log,
-                &mut sc.tail_tmp,
-                &mut sc.radix_counts,
-                32,
-                bits,
-            );
-            let mut i = 0;
-            while i < sc.tail_log.len() {
-                let r = (sc.tail_log[i] >> 32) as u32;
-                let mut j = i + 1;
-                let mut passes = 1;
-                while j < sc.tail_log.len() && (sc.tail_log[j] >> 32) as u32 == r {
-                    let (a, b) = (sc.tail_log[j - 1] as u32, sc.tail_log[j] as u32);
-                    passes += (sc.tail_credits[a as usize].pass != sc.tail_credits[b as usize].pass)
-                        as usize;
-                    j += 1;
+            // heavy) was found by no head, but the tails of two passes skipped it.
+            // Scan the tails again for those no head found since, crediting them pass by pass.
+            let mut wanted = false;
+            for &r in &sc.twice_list {
+                if sc.touched.contains(r) {
+                    sc.twice.0[r as usize / 64] &= !(1 << (r % 64));
+                } else {
+                    wanted = true;
                 }
-                if passes >= 2 && !sc.touched.contains(r) {
-                    let p = Posting {
-                        reading: r,
-                        info: self.reading_info[r as usize],
-                    };
-                    for k in i..j {
-                        let c = sc.tail_credits[sc.tail_log[k] as u32 as usize];
-                        credit_one(sc, &p, c.pass, c.ws, c.w, c.wl, c.wq, c.content);
+            }
+            if wanted {
+                let first = pass - passes.len() as u32;
+                for (k, (wq, cs)) in passes.iter().enumerate().skip(1) {
+                    for c in cs {
+                        let ws = c.w * c.s;
+                        for p in &c.rs[c.rs.len().min(LONG_POSTINGS)..] {
+                            if sc.twice.contains(p.reading) {
+                                let pid = first + k as u32 + 1;
+                                credit_one(sc, p, pid, ws, c.w, c.wl, *wq, c.content);
+                            }
+                        }
                     }
                 }
-                i = j;
             }
-            sc.tail_log.clear();
-            sc.tail_credits.clear();
+            for &r in &sc.tail_all {
+                sc.tail_seen.0[r as usize / 64] = 0;
+                sc.twice.0[r as usize / 64] = 0;
+            }
+            sc.tail_all.clear();
+            sc.twice_list.clear();
             // Estimate each touched reading's name score as the scorer computes it, and keep
             // each entity's best reading.
             for k in 0..sc.acc.len() {

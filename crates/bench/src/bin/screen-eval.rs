@@ -193,6 +193,19 @@ fn senzing() {
             alerts.insert((c.clone(), m.entity_id));
         }
     }
+    if std::env::var("DEBUG_FP").is_ok() {
+        for a in alerts.difference(&truth) {
+            let q = customers
+                .iter()
+                .find(|c| c.0 == a.0)
+                .map(|c| c.1.name.clone());
+            let w = watch
+                .iter()
+                .find(|w| w.2.id == a.1)
+                .map(|w| w.2.name.clone());
+            eprintln!("FP {:?} -> {:?} {:?}", q, a.1, w);
+        }
+    }
     let tp = alerts.intersection(&truth).count();
     let fp = alerts.len() - tp;
     let fn_ = truth.len() - tp;

@@ -2184,6 +2184,23 @@ mod tests {
             .collect()
     }
 
+    /// Screens the person `name` exhaustively and with the index: exhaustive scoring must rank
+    /// "t:target" in its top `k`, and the index must return it with the same score.
+    fn assert_index_finds_target(entities: Vec<(String, Entity)>, name: &str, k: usize) {
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: name.into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, k);
+        let want = full.iter().find(|m| m.entity_id == "t:target");
+        let want = want.unwrap_or_else(|| panic!("not in the exhaustive top {k}: {full:?}"));
+        let fast = ix.screen(&q, 10);
+        let got = fast.iter().find(|m| m.entity_id == "t:target");
+        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+    }
+
     /// A name made only of common words sits deep in each word's long postings list (behind
     /// hundreds of lighter names); the index must still find it, as exhaustive scoring does.
     #[test]
@@ -2220,18 +2237,7 @@ mod tests {
         ] {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         }
-        let ix = Index::build(entities, Config::default());
-        let q = Query {
-            name: "Mohammad Ali".into(),
-            kind: Some(Kind::Person),
-            ..Default::default()
-        };
-        let full = ix.screen_exhaustive(&q, 2);
-        let want = full.iter().find(|m| m.entity_id == "t:target");
-        let want = want.unwrap_or_else(|| panic!("{full:?}"));
-        let fast = ix.screen(&q, 10);
-        let got = fast.iter().find(|m| m.entity_id == "t:target");
-        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+        assert_index_finds_target(entities, "Mohammad Ali", 2);
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits
@@ -2249,18 +2255,7 @@ mod tests {
         }
         let target = Entity::new("t:target", Kind::Person, "Hasan Ahmed S. Adnan");
         entities.push(("t".into(), target));
-        let ix = Index::build(entities, Config::default());
-        let q = Query {
-            name: "Hassan Sabouni".into(),
-            kind: Some(Kind::Person),
-            ..Default::default()
-        };
-        let full = ix.screen_exhaustive(&q, 10);
-        let want = full.iter().find(|m| m.entity_id == "t:target");
-        let want = want.expect("exhaustive scoring ranks the target in its top 10");
-        let fast = ix.screen(&q, 10);
-        let got = fast.iter().find(|m| m.entity_id == "t:target");
-        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+        assert_index_finds_target(entities, "Hassan Sabouni", 10);
     }
 
     #[test]

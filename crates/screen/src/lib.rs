@@ -398,9 +398,8 @@ struct Scratch {
     best: Vec<f32>,
     best_touched: Vec<u32>,
     /// The readings that the tail of a long list skipped in an earlier pass of this query
-    /// form, those it skipped in the current pass, and all of them (for clearing).
+    /// form, and every reading a tail skipped, pass after pass.
     tail_seen: Bits,
-    pass_tail: Vec<u32>,
     tail_all: Vec<u32>,
     /// The readings that tails of two passes skipped, one bit each and in a list.
     twice: Bits,
@@ -1200,7 +1199,7 @@ impl Index {
                         sc.twice.extend([r]);
                         sc.twice_list.push(r);
                     }
-                    sc.pass_tail.push(r);
+                    sc.tail_all.push(r);
                     continue;
                 }
                 credit_one(sc, p, pass, ws, w, wl, wq, c.content);
@@ -1298,19 +1297,20 @@ impl Index {
             passes.sort_by_key(|(_, cs)| cs.iter().map(|c| c.rs.len()).sum::<usize>());
             for (k, (wq, cs)) in passes.iter().enumerate() {
                 pass += 1;
+                let from = sc.tail_all.len();
                 for c in cs {
                     let full = if k == 0 { c.rs.len() } else { LONG_POSTINGS };
                     let (head, tail) = c.rs.split_at(c.rs.len().min(full));
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
-                for &r in &sc.pass_tail {
-                    sc.tail_seen.extend([r]);
-                }
-                let seen = std::mem::take(&mut sc.pass_tail);
-                sc.tail_all.extend_from_slice(&seen);
-                sc.pass_tail = seen;
-                sc.pass_tail.clear();
+                // Marked once the pass is over: two lists of one pass are not two passes.
+                let Scratch {
+                    tail_seen,
+                    tail_all,
+                    ..
+                } = &mut *sc;
+                tail_seen.extend(tail_all[from..].iter().copied());
             }
             // A reading deep in two long lists ("Mohammad Ali Jafari" for "Muhammad Ali": both
             // words are in thousands of names, and the rare third word makes the reading

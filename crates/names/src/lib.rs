@@ -154,8 +154,7 @@ fn script_of(c: char) -> Option<Script> {
 /// Lower-case ASCII words of a text: transliterated, accents folded, punctuation removed.
 /// This is the normal form used for exact comparisons (identifiers aside).
 pub fn fold(text: &str) -> String {
-    let t: String = text.nfkc().filter(|&c| !is_latin_diacritic(c)).collect();
-    let ascii = any_ascii::any_ascii(&t).to_lowercase();
+    let ascii = any_ascii::any_ascii(&nfkc(text)).to_lowercase();
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
@@ -167,6 +166,12 @@ pub fn fold(text: &str) -> String {
         }
     }
     out.trim_end().to_string()
+}
+
+/// NFKC, less the combining diacritics it leaves uncombined (see [`is_latin_diacritic`]):
+/// what both [`fold`] and [`analyze`] start from.
+fn nfkc(text: &str) -> String {
+    text.nfkc().filter(|&c| !is_latin_diacritic(c)).collect()
 }
 
 /// A combining diacritic of the blocks used with Latin, Greek and Cyrillic letters (accents,
@@ -268,7 +273,7 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
 
 /// Analyses a name into its readings (usually one).
 pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
-    let norm: String = name.nfkc().filter(|&c| !is_latin_diacritic(c)).collect();
+    let norm = nfkc(name);
     let norm = collapse_dotted(&reorder(norm.trim(), kind));
     // Words: runs of characters of one script, separated by anything else.
     let mut words: Vec<(String, Script)> = Vec::new();
@@ -813,9 +818,6 @@ pub fn spelling_similarity(a: &Token, b: &Token) -> (f32, How) {
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
 pub const INITIAL_SIMILARITY: f32 = 0.6;
 
-const SKEL1: f32 = 0.75;
-const SKEL2: f32 = 0.85;
-
 fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if a.text == b.text {
         return (1.0, How::Exact);
@@ -882,14 +884,14 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
         let (sa, sb) = (skeleton(&a.text), skeleton(&b.text));
         if !sa.is_empty() && !sb.is_empty() {
             let d = strsim::levenshtein(&sa, &sb);
-            // A one-consonant difference is a transliteration variant only in longer skeletons;
-            // in short ones it is another name.
             // A skeleton of one or two consonants is shared by many unrelated names ("li"
-            // and "llh", Allah): weaker evidence than a longer one.
+            // and "llh", Allah): weaker evidence than a longer one. A one-consonant difference
+            // is a transliteration variant only in longer skeletons; in short ones it is
+            // another name.
             let s = if d == 0 {
                 match sa.len() {
-                    1 => SKEL1,
-                    2 => SKEL2,
+                    1 => 0.75,
+                    2 => 0.85,
                     _ => 0.92,
                 }
             } else if d == 1 && sa.len().min(sb.len()) >= 4 {

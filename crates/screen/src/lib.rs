@@ -1295,12 +1295,19 @@ impl Index {
             // estimates lower the heavier it is, so past those it only adds to readings that
             // other passes found.
             passes.sort_by_key(|(_, cs)| cs.iter().map(|c| c.rs.len()).sum::<usize>());
+            // The postings the `k`-th pass credits in full, before its tail.
+            let head_len = |k: usize, rs: &[Posting]| {
+                if k == 0 {
+                    rs.len()
+                } else {
+                    rs.len().min(LONG_POSTINGS)
+                }
+            };
             for (k, (wq, cs)) in passes.iter().enumerate() {
                 pass += 1;
                 let from = sc.tail_all.len();
                 for c in cs {
-                    let full = if k == 0 { c.rs.len() } else { LONG_POSTINGS };
-                    let (head, tail) = c.rs.split_at(c.rs.len().min(full));
+                    let (head, tail) = c.rs.split_at(head_len(k, c.rs));
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
@@ -1326,12 +1333,12 @@ impl Index {
             }
             if wanted {
                 let first = pass - passes.len() as u32;
-                for (k, (wq, cs)) in passes.iter().enumerate().skip(1) {
+                for (k, (wq, cs)) in passes.iter().enumerate() {
+                    let pid = first + k as u32 + 1;
                     for c in cs {
                         let ws = c.w * c.s;
-                        for p in &c.rs[c.rs.len().min(LONG_POSTINGS)..] {
+                        for p in &c.rs[head_len(k, c.rs)..] {
                             if sc.twice.contains(p.reading) {
-                                let pid = first + k as u32 + 1;
                                 credit_one(sc, p, pid, ws, c.w, c.wl, *wq, c.content);
                             }
                         }

@@ -147,7 +147,7 @@ pub struct Index {
     /// are tied to it.
     id: u64,
     by_key: HashMap<String, Vec<u32>>,
-    trigrams: HashMap<[u8; 3], Vec<u32>>,
+    trigrams: HashMap<[u8; 3], TrigramList>,
     /// (deletion-variant hash, vocabulary id), sorted: see [`deletion_keys`].
     deletions: Vec<(u32, u32)>,
     /// Where each bucket of `deletions` (by the key's top bits) starts, and one past the end: a
@@ -462,14 +462,49 @@ pub fn normalise_id(s: &str) -> String {
 }
 
 /// How many deletions a token's entries in the deletion index go down to: as many as the typo
-/// budget of [`chokepoint_names::token_similarity`] allows at that length (capped at 2; longer
-/// words share enough trigrams to be found that way).
+/// budget of [`chokepoint_names::token_similarity`] allows at that length, capped at 2. Pairs
+/// whose longer word has 10 letters or more may be 3 edits apart: those are found by trigrams
+/// (see [`TRIGRAM_LONG`]).
 fn deletion_depth(len: usize) -> usize {
     match len {
-        0..=3 => 0,
-        4..=5 => 1,
+        0..=2 => 0,
+        3..=5 => 1,
         _ => 2,
     }
+}
+
+/// The length from which the typo budget (3) exceeds [`deletion_depth`]: only pairs whose longer
+/// word is this long need the trigram lists.
+const TRIGRAM_LONG: usize = 10;
+
+/// The most the typo budget lets two words' lengths differ by.
+const MAX_LEN_GAP: usize = 3;
+
+/// The vocabulary tokens that contain one trigram, longest first, with where the ones shorter
+/// than [`TRIGRAM_LONG`] and than `TRIGRAM_LONG - MAX_LEN_GAP` start: a query word reads only
+/// the part of the list its budget can reach past the deletion index.
+#[derive(Default)]
+struct TrigramList {
+    ids: Vec<u32>,
+    long_end: u32,
+    reach_end: u32,
+}
+
+/// The word with "x" written "ks" ("Alexei", "Aleksei"), when it has one: the similarity
+/// compares that spelling, so the deletion index holds its variants too.
+fn ks_form(word: &str) -> Option<String> {
+    word.contains('x').then(|| word.replace('x', "ks"))
+}
+
+/// [`deletion_keys`] of a word and of its [`ks_form`], merged.
+fn all_deletion_keys(word: &str) -> Vec<u32> {
+    let mut keys = deletion_keys(word);
+    if let Some(ks) = ks_form(word) {
+        keys.extend(deletion_keys(&ks));
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    keys
 }
 
 /// FNV-1a: a fixed hash, so that the deletion index is the same in every process.
@@ -776,13 +811,31 @@ impl Index {
             ix.tri_len.push(grams.len() as u16);
             ix.len_abjad
                 .push(t.text.len().min(127) as u8 | if t.abjad { 0x80 } else { 0 });
-            if t.text.is_ascii() && t.class == Class::Word {
-                ix.deletions
-                    .extend(deletion_keys(&t.text).into_iter().map(|k| (k, i as u32)));
+            // Every class the similarity compares by spelling: particles and legal forms have
+            // misspellings too ("holdin").
+            if t.text.is_ascii() && !matches!(t.class, Class::Initial | Class::Number) {
+                ix.deletions.extend(
+                    all_deletion_keys(&t.text)
+                        .into_iter()
+                        .map(|k| (k, i as u32)),
+                );
             }
             for g in grams {
-                ix.trigrams.entry(g).or_default().push(i as u32);
+                ix.trigrams.entry(g).or_default().ids.push(i as u32);
             }
+        }
+        // Lengths as the similarity measures them, with "x" written "ks".
+        let ks_len: Vec<usize> = ix
+            .tokens
+            .iter()
+            .map(|t| t.text.len() + t.text.matches('x').count())
+            .collect();
+        let len_of = |i: u32| ks_len[i as usize];
+        for list in ix.trigrams.values_mut() {
+            list.ids.sort_by_key(|&i| (std::cmp::Reverse(len_of(i)), i));
+            let end = |min: usize| list.ids.partition_point(|&i| len_of(i) >= min) as u32;
+            list.long_end = end(TRIGRAM_LONG);
+            list.reach_end = end(TRIGRAM_LONG - MAX_LEN_GAP);
         }
         ix.deletions.sort_unstable();
         ix.deletions.shrink_to_fit();
@@ -876,16 +929,15 @@ impl Index {
     /// verified with the same similarity function the scorer uses, so candidates are exactly the
     /// entities that can score.
     fn expand(&self, t: &Token, scratch: &mut Scratch) -> Vec<(u32, f32, How)> {
-        let mut out: HashMap<u32, (f32, How)> = HashMap::new();
-        if let Some(&i) = self.vocab.get(&t.text) {
-            out.insert(i, (1.0, How::Exact));
-        }
+        let exact = self.vocab.get(&t.text).copied();
+        let mut out: Vec<(u32, f32, How)> =
+            exact.map(|i| (i, 1.0, How::Exact)).into_iter().collect();
         if t.class == Class::Initial
             || t.class == Class::Number
             || (t.text.len() <= 2 && !t.abjad)
             || !t.text.is_ascii()
         {
-            return out.into_iter().map(|(k, (s, h))| (k, s, h)).collect();
+            return out;
         }
         let mut cands: Vec<u32> = Vec::new();
         let sk = chokepoint_names::skeleton(&t.text);
@@ -896,7 +948,7 @@ impl Index {
                 cands.extend(v.iter().copied());
             }
         }
-        for k in deletion_keys(&t.text) {
+        for k in all_deletion_keys(&t.text) {
             let b = (k >> DELETION_SHIFT) as usize;
             let bucket = match (self.deletion_dir.get(b), self.deletion_dir.get(b + 1)) {
                 (Some(&from), Some(&to)) => &self.deletions[from as usize..to as usize],
@@ -904,11 +956,24 @@ impl Index {
             };
             cands.extend(bucket.iter().filter(|x| x.0 == k).map(|x| x.1));
         }
-        let grams = trigrams(&t.text);
+        // Past the deletion index's reach: pairs whose longer word has `TRIGRAM_LONG` letters
+        // or more, within `MAX_LEN_GAP` of each other in length. A shorter query word reaches
+        // only the long words of each list; a long one, every word it may be 3 edits from.
+        let qlen = t.text.len() + t.text.matches('x').count();
+        let grams = if qlen + MAX_LEN_GAP >= TRIGRAM_LONG {
+            trigrams(&t.text)
+        } else {
+            Vec::new()
+        };
         scratch.tri_counts.resize(self.tokens.len(), 0);
         for g in &grams {
-            if let Some(v) = self.trigrams.get(g) {
-                for &ti in v {
+            if let Some(list) = self.trigrams.get(g) {
+                let end = if qlen >= TRIGRAM_LONG {
+                    list.reach_end
+                } else {
+                    list.long_end
+                };
+                for &ti in &list.ids[..end as usize] {
                     let c = &mut scratch.tri_counts[ti as usize];
                     if *c == 0 {
                         scratch.tri_touched.push(ti);
@@ -931,21 +996,28 @@ impl Index {
         cands.sort_unstable();
         cands.dedup();
         let qlen = t.text.len().min(127);
-        for c in cands {
+        // Each candidate is a random token of a large vocabulary: its length, its entry and
+        // its letters are three cache misses, asked for a few candidates ahead.
+        for (k, &c) in cands.iter().enumerate() {
+            if let Some(&a) = cands.get(k + PREFETCH_AHEAD) {
+                prefetch(self.len_abjad.as_ptr().wrapping_add(a as usize));
+                prefetch(self.tokens.as_ptr().wrapping_add(a as usize));
+            }
+            if let Some(&a) = cands.get(k + PREFETCH_AHEAD / 2) {
+                prefetch(self.tokens[a as usize].text.as_ptr());
+            }
             let la = self.len_abjad[c as usize];
             if ((la & 0x7f) as usize).abs_diff(qlen) > 3 && !(t.abjad || la & 0x80 != 0) {
                 continue;
             }
-            if out.contains_key(&c) {
+            if Some(c) == exact {
                 continue;
             }
-            let other = &self.tokens[c as usize];
-            let (s, how) = token_similarity(t, other);
+            let (s, how) = token_similarity(t, &self.tokens[c as usize]);
             if s > 0.0 {
-                out.insert(c, (s, how));
+                out.push((c, s, how));
             }
         }
-        let mut out: Vec<(u32, f32, How)> = out.into_iter().map(|(k, (s, h))| (k, s, h)).collect();
         out.sort_unstable_by_key(|x| x.0);
         out
     }
@@ -1100,6 +1172,7 @@ impl Index {
                     }
                     // An entity found only by an identifier has no reading estimates.
                     let ests = (est.is_finite()).then_some(&scratch.est[..]);
+
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
                         kth.insert(at, s.score);
@@ -1308,6 +1381,7 @@ impl Index {
                 let from = sc.tail_all.len();
                 for c in cs {
                     let (head, tail) = c.rs.split_at(head_len(k, c.rs));
+
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
@@ -1351,8 +1425,7 @@ impl Index {
             }
             sc.tail_all.clear();
             sc.twice_list.clear();
-            // Estimate each touched reading's name score as the scorer computes it, and keep
-            // each entity's best reading.
+
             for k in 0..sc.acc.len() {
                 if let Some(ahead) = sc.acc.get(k + PREFETCH_AHEAD) {
                     prefetch(sc.est.as_ptr().wrapping_add(ahead.posting.reading as usize));
@@ -1409,6 +1482,7 @@ impl Index {
         // Stage 1: the best name estimates, with every entity tied at the cut (a common given
         // name ties hundreds of entities; which of them rank first is decided by what else
         // they carry).
+
         let mut est: Vec<(u32, f32)> = sc
             .best_touched
             .iter()
@@ -2206,6 +2280,23 @@ mod tests {
         let fast = ix.screen(&q, 10);
         let got = fast.iter().find(|m| m.entity_id == "t:target");
         assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+    }
+
+    /// The index scores a list word through the query word's expansion, so the expansion must
+    /// hold every spelling the similarity accepts: 3-letter words one letter apart, "x" against
+    /// "ks", particles and legal forms misspelt. Exhaustive scoring compares every pair directly
+    /// and is the reference.
+    #[test]
+    fn the_index_finds_every_spelling_the_similarity_accepts() {
+        for (list, query) in [
+            ("Ola Nordmann", "Osa Nordmann"),
+            ("Felix Maximo", "Feniks Maksimov"),
+            ("Dmitri Aleksandar", "Dmitri Allexander"),
+        ] {
+            let mut entities = fillers(&["Dmitri", "Nordmann"]);
+            entities.push(("t".into(), Entity::new("t:target", Kind::Person, list)));
+            assert_index_finds_target(entities, query, 1);
+        }
     }
 
     /// A name made only of common words sits deep in each word's long postings list (behind

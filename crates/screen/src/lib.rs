@@ -1166,6 +1166,19 @@ impl Index {
                     {
                         break;
                     }
+                    // Scoring reads the entity, its readings, their token ids and each
+                    // token: a chain of loads from all over the index. Ask for the next
+                    // candidates' first links while this one is scored.
+                    if let Some(&(a, _)) = cands.get(n + 2) {
+                        prefetch(self.entities.as_ptr().wrapping_add(a as usize));
+                    }
+                    if let Some(&(a, _)) = cands.get(n + 1) {
+                        let ie = &self.entities[a as usize];
+                        prefetch(ie.readings.as_ptr());
+                        prefetch(ie.tokens.as_ptr());
+                        prefetch(ie.entity.names.as_ptr());
+                        prefetch(scratch.est.as_ptr().wrapping_add(ie.first_reading as usize));
+                    }
                     let i = e as usize;
                     if !self.source_ok(&self.entities[i], q) {
                         continue;

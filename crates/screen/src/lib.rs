@@ -1541,6 +1541,9 @@ impl Index {
             if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
                 *x += date_evidence(qd, &ie.entity.birth_dates).1;
             }
+            if let Some(qk) = q.kind {
+                *x += kind_delta(qk, ie.entity.kind);
+            }
         }
         let max = self.config.max_candidates;
         if est.len() > max {
@@ -1757,12 +1760,8 @@ impl Index {
             }
         }
         if let Some(qk) = q.kind {
-            if qk != Kind::Unknown && e.kind != Kind::Unknown && qk != e.kind {
-                let delta = if qk == Kind::Person || e.kind == Kind::Person {
-                    -0.25
-                } else {
-                    -0.1
-                };
+            let delta = kind_delta(qk, e.kind);
+            if delta != 0.0 {
                 delta_total += delta;
                 if let Some(out) = out {
                     out.push(Attribute {
@@ -2130,6 +2129,18 @@ fn party_kind(e: &Entity, q: &Query) -> Kind {
     match (e.kind, q.kind) {
         (Kind::Unknown, Some(k)) => k,
         (k, _) => k,
+    }
+}
+
+/// How a known kind that differs from the query's moves the score: a person is never an
+/// organisation, while an organisation, vessel or aircraft may be listed under another of these.
+fn kind_delta(query: Kind, list: Kind) -> f32 {
+    if query == Kind::Unknown || list == Kind::Unknown || query == list {
+        0.0
+    } else if query == Kind::Person || list == Kind::Person {
+        -0.25
+    } else {
+        -0.1
     }
 }
 

@@ -251,6 +251,17 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
             return Err(err(format!("parties[{i}].name"), "empty name"));
         }
     }
+    for (i, item) in tx.items.iter().enumerate() {
+        for (field, v) in [
+            ("voltage", &item.voltage),
+            ("frequency_hz", &item.frequency_hz),
+        ] {
+            if let Some(v) = v {
+                crate::mains::Rating::parse(v)
+                    .map_err(|e| err(format!("items[{i}].{field}"), e))?;
+            }
+        }
+    }
     let dest = iso(&Some(tx.route.destination.clone()), "route.destination")?
         .ok_or_else(|| err("route.destination", "the destination country is required"))?;
     let mut transit = Vec::new();
@@ -983,6 +994,28 @@ fn run_check(
                 if let Some(ph) = country_of(&p.phone_country) {
                     if ph != f.dest && pc(p).is_none_or(|c| c != ph) {
                         out.push(format!("{}'s phone is in {ph}", p.name));
+                    }
+                }
+            }
+        }
+        "mains_mismatch" => {
+            let tolerance = c["tolerance"].as_f64().unwrap_or(0.1);
+            if let Some(supply) = crate::mains::supply(&f.dest) {
+                for i in &tx.items {
+                    let m = crate::mains::mismatches(
+                        i.voltage.as_deref(),
+                        i.frequency_hz.as_deref(),
+                        i.plug_type.as_deref(),
+                        supply,
+                        tolerance,
+                    );
+                    if !m.is_empty() {
+                        out.push(format!(
+                            "{} for {}: {}",
+                            i.description.clone().unwrap_or_else(|| "item".into()),
+                            f.dest,
+                            m.join("; ")
+                        ));
                     }
                 }
             }

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 
 pub mod decide;
+pub mod mains;
 pub mod ownership;
 pub mod transaction;
 

@@ -177,6 +177,15 @@ pub struct Item {
     /// EAR99 food or medicine.
     #[serde(default)]
     pub food_or_medicine: bool,
+    /// Rated supply voltage: `230`, `110/220` or a range such as `100-240` (KYC-14).
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub voltage: Option<String>,
+    /// Rated supply frequency in Hz: `60`, `50/60` (KYC-14).
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub frequency_hz: Option<String>,
+    /// IEC plug type letter (`A` … `N`) the item is fitted with (KYC-14).
+    #[serde(default)]
+    pub plug_type: Option<String>,
     /// The licence this line ships under (issued here or recorded with `chokepoint licences
     /// add`): checked for validity, destination, parties, item and remaining quantity and
     /// value, and drawn down when the shipment is cleared.
@@ -297,4 +306,18 @@ pub struct Contract {
     /// The contract prohibits re-export to Russia (EU Art. 12g).
     #[serde(default)]
     pub no_russia_clause: bool,
+}
+
+/// Reads a rating written as a JSON number (`120`) or as text (`"100-240"`).
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Number(f64),
+        Text(String),
+    }
+    Ok(Option::<Raw>::deserialize(d)?.map(|r| match r {
+        Raw::Number(n) => n.to_string(),
+        Raw::Text(t) => t,
+    }))
 }

@@ -839,6 +839,11 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if a.class == Class::Number || b.class == Class::Number {
         return (0.0, How::None);
     }
+    // A particle is a grammatical word ("al", "bin", "van"): a different spelling of another
+    // particle is that particle, but no spelling of a name ("al" is not "Ali").
+    if (a.class == Class::Particle) != (b.class == Class::Particle) {
+        return (0.0, How::None);
+    }
     // Han, Hangul and Kana words are compared as written: each character carries meaning.
     if !a.text.is_ascii() || !b.text.is_ascii() {
         return (0.0, How::None);
@@ -1050,6 +1055,20 @@ mod tests {
         // "Ali" keeps one consonant of علي: a match, but weaker evidence than a longer skeleton.
         let ali = token_similarity(&q[1], &l[1]).0;
         assert!(ali > INITIAL_SIMILARITY && ali < token_similarity(&q[0], &l[0]).0);
+    }
+
+    #[test]
+    fn a_particle_is_no_spelling_of_a_name() {
+        let t = |x: &str, c| Token::new(x.into(), c, false);
+        let al = t("al", Class::Particle);
+        assert_eq!(token_similarity(&al, &t("ali", Class::Word)).0, 0.0);
+        assert_eq!(
+            token_similarity(&t("bin", Class::Particle), &t("bint", Class::Word)).0,
+            0.0
+        );
+        // Spellings of one particle, and a word spelt as the particle, still match.
+        assert!(token_similarity(&t("bin", Class::Particle), &t("ben", Class::Particle)).0 > 0.0);
+        assert_eq!(token_similarity(&al, &t("al", Class::Word)).0, 1.0);
     }
 
     #[test]

@@ -114,6 +114,74 @@ struct IndexedEntity {
     ids: Vec<(String, String)>,
 }
 
+/// The most the attributes of an entity can move its score, whatever the query's exact date:
+/// compact (16 bytes, one array in entity order), so candidate generation can weigh hundreds of
+/// candidates without reading their entities.
+#[derive(Clone, Copy)]
+struct AttributeHint {
+    /// Range of the birth years given (`lo > hi`: none).
+    lo: i16,
+    hi: i16,
+    /// [`country_code`]s, the first four; `n_codes` counts them all.
+    codes: [u16; 4],
+    n_codes: u8,
+    kind: Kind,
+}
+
+impl AttributeHint {
+    fn of(e: &Entity, codes: &[u16]) -> AttributeHint {
+        let years = e.birth_dates.iter().flat_map(|d| {
+            [d.date.year]
+                .into_iter()
+                .chain(d.to.map(|t| t.year))
+                .map(|y| y.clamp(i16::MIN as i32, i16::MAX as i32) as i16)
+        });
+        let mut c = [0u16; 4];
+        for (slot, &x) in c.iter_mut().zip(codes) {
+            *slot = x;
+        }
+        AttributeHint {
+            lo: years.clone().min().unwrap_or(i16::MAX),
+            hi: years.max().unwrap_or(i16::MIN),
+            codes: c,
+            n_codes: codes.len().min(255) as u8,
+            kind: e.kind,
+        }
+    }
+
+    /// An upper bound of [`Index::attribute_evidence`]'s change for this entity (identifiers
+    /// aside, which stage 1 puts first anyway).
+    fn bound(&self, q: &Query, qcode: Option<u16>) -> f32 {
+        let mut b = 0.0;
+        if let (Some(qc), true) = (qcode, self.n_codes > 0) {
+            let n = (self.n_codes as usize).min(4);
+            b += if self.n_codes > 4 || self.codes[..n].contains(&qc) {
+                COUNTRY_MATCH
+            } else {
+                COUNTRY_MISMATCH
+            };
+        }
+        if let (Some(qd), true) = (&q.birth_date, self.lo <= self.hi) {
+            let (lo, hi) = (self.lo as i32, self.hi as i32);
+            b += if (lo..=hi).contains(&qd.year) {
+                if qd.day.is_some() {
+                    DATE_EXACT
+                } else {
+                    DATE_COMPATIBLE
+                }
+            } else if (lo - 1..=hi + 1).contains(&qd.year) {
+                DATE_NEAR
+            } else {
+                DATE_MISMATCH
+            };
+        }
+        if let Some(qk) = q.kind {
+            b += kind_delta(qk, self.kind);
+        }
+        b
+    }
+}
+
 /// What candidate generation needs of one reading, by global reading id (an entity's readings
 /// are numbered in order, across the index).
 #[derive(Default, Clone, Copy)]
@@ -130,6 +198,8 @@ struct ReadingInfo {
 /// (e.g. behind an `Arc`); queries never see a half-built index.
 pub struct Index {
     entities: Vec<IndexedEntity>,
+    /// Per entity, what its attributes can do to a score.
+    hints: Vec<AttributeHint>,
     vocab: HashMap<String, u32>,
     tokens: Vec<Token>,
     df: Vec<u32>,
@@ -139,7 +209,7 @@ pub struct Index {
     /// without reading anything else.
     postings: Vec<Box<[Posting]>>,
     /// The global ids of the readings that contain each token, while the index is built.
-    raw_postings: Vec<Vec<u32>>,
+    raw_postings: Vec<Vec<(u32, u8)>>,
     reading_info: Vec<ReadingInfo>,
     /// Per acronym ("pla"), the non-native readings whose words' initials spell it.
     acronyms: HashMap<String, Box<[Posting]>>,
@@ -312,6 +382,21 @@ impl Extend<u32> for Bits {
 struct Posting {
     reading: u32,
     info: ReadingInfo,
+    /// Where the token stands in the reading, [`NO_POSITION`] when it stands in several
+    /// places or past the 32 that [`Acc::used`] tracks (it fits the padding of `info`).
+    pos: u8,
+}
+
+/// A [`Posting::pos`] that is not tracked.
+const NO_POSITION: u8 = u8::MAX;
+
+/// The bit of a list word position in [`Acc::used`]; none for an untracked one.
+fn position_bit(pos: u8) -> u32 {
+    if pos < 32 {
+        1 << pos
+    } else {
+        0
+    }
 }
 
 /// One reading's credit during candidate generation: the totals of its best pairs (as the
@@ -333,6 +418,12 @@ struct Acc {
     /// Whether a pair that is evidence on its own credited the reading (see
     /// [`Credit::content`]).
     content: bool,
+    /// The list word position of the current pass's pair.
+    cur_pos: u8,
+    /// The list word positions that earlier passes' pairs took: the scorer pairs each list
+    /// word with one query word, so a later query word cannot take it again ("Ahmad Ali Ahma"
+    /// is not "Ahmad" twice).
+    used: u32,
 }
 
 static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -582,15 +673,25 @@ fn credit_one(
             sum_q: wq,
             sum_l: wl,
             content,
+            cur_pos: p.pos,
+            used: 0,
         });
         sc.slot_of[r as usize] = sc.acc.len() as u32;
         sc.touched.extend([r]);
         return;
     }
     let a = &mut sc.acc[slot as usize - 1];
+    if a.pass != pass {
+        // The previous pass is over: its pair's list word is taken.
+        a.used |= position_bit(a.cur_pos);
+    }
+    if a.used & position_bit(p.pos) != 0 {
+        return;
+    }
     a.content |= content;
     if a.pass != pass {
         a.pass = pass;
+        a.cur_pos = p.pos;
         a.cur = ws;
         a.cur_w = w;
         a.cur_l = wl;
@@ -599,6 +700,7 @@ fn credit_one(
         a.sum_q += wq;
         a.sum_l += wl;
     } else if ws > a.cur {
+        a.cur_pos = p.pos;
         a.sum += ws - a.cur;
         a.sum_w += w - a.cur_w;
         a.sum_l += wl - a.cur_l;
@@ -618,6 +720,7 @@ impl Index {
             postings: Vec::new(),
             raw_postings: Vec::new(),
             reading_info: Vec::new(),
+            hints: Vec::new(),
             acronyms: HashMap::new(),
             id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_key: HashMap::new(),
@@ -703,11 +806,14 @@ impl Index {
             }
             for r in &readings {
                 let rid = ix.reading_info.len() as u32;
-                let mut ids = tokens[r.start as usize..(r.start + r.len) as usize].to_vec();
-                ids.sort_unstable();
-                ids.dedup();
-                for t in ids {
-                    ix.raw_postings[t as usize].push(rid);
+                let ids = &tokens[r.start as usize..(r.start + r.len) as usize];
+                for (k, &t) in ids.iter().enumerate() {
+                    let first = ids.iter().position(|&x| x == t) == Some(k);
+                    let once = ids.iter().filter(|&&x| x == t).count() == 1;
+                    if first {
+                        let pos = if once && k < 32 { k as u8 } else { NO_POSITION };
+                        ix.raw_postings[t as usize].push((rid, pos));
+                    }
                 }
                 ix.reading_info.push(ReadingInfo {
                     entity: eidx,
@@ -720,11 +826,12 @@ impl Index {
                 });
             }
             let countries = entity_countries(&e);
-            let country_codes = countries.iter().map(|c| country_code(c)).collect();
+            let country_codes: Box<[u16]> = countries.iter().map(|c| country_code(c)).collect();
             let ids = entity_ids(&e);
             for (_, v) in &ids {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
+            ix.hints.push(AttributeHint::of(&e, &country_codes));
             ix.entities.push(IndexedEntity {
                 first_reading: (ix.reading_info.len() - readings.len()) as u32,
                 entity: e,
@@ -747,7 +854,7 @@ impl Index {
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
-        let mut acronyms: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut acronyms: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
         for ie in &ix.entities {
             for (k, r) in ie.readings.iter().enumerate() {
                 let rid = ie.first_reading as usize + k;
@@ -756,24 +863,28 @@ impl Index {
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
                     if (2..=6).contains(&ini.len()) {
-                        acronyms.entry(ini).or_default().push(rid as u32);
+                        acronyms
+                            .entry(ini)
+                            .or_default()
+                            .push((rid as u32, NO_POSITION));
                     }
                 }
             }
         }
         // Lightest readings first: see [`LONG_POSTINGS`].
         let info = &ix.reading_info;
-        let to_postings = |mut rs: Vec<u32>| -> Box<[Posting]> {
-            rs.sort_by(|&a, &b| {
+        let to_postings = |mut rs: Vec<(u32, u8)>| -> Box<[Posting]> {
+            rs.sort_by(|&(a, _), &(b, _)| {
                 info[a as usize]
                     .weight
                     .total_cmp(&info[b as usize].weight)
                     .then(a.cmp(&b))
             });
             rs.into_iter()
-                .map(|r| Posting {
+                .map(|(r, pos)| Posting {
                     reading: r,
                     info: info[r as usize],
+                    pos,
                 })
                 .collect()
         };
@@ -934,7 +1045,7 @@ impl Index {
             exact.map(|i| (i, 1.0, How::Exact)).into_iter().collect();
         if t.class == Class::Initial
             || t.class == Class::Number
-            || (t.text.len() <= 2 && !t.abjad)
+            || (t.text.len() < 2 && !t.abjad)
             || !t.text.is_ascii()
         {
             return out;
@@ -1381,9 +1492,14 @@ impl Index {
             // estimates lower the heavier it is, so past those it only adds to readings that
             // other passes found.
             passes.sort_by_key(|(_, cs)| cs.iter().map(|c| c.rs.len()).sum::<usize>());
-            // The postings the `k`-th pass credits in full, before its tail.
+            // The postings the `k`-th pass credits in full, before its tail. A pass that
+            // credits nothing (a query word on no list) is no shortest list.
+            let in_full = passes
+                .iter()
+                .position(|(_, cs)| cs.iter().any(|c| !c.rs.is_empty()))
+                .unwrap_or(0);
             let head_len = |k: usize, rs: &[Posting]| {
-                if k == 0 {
+                if k <= in_full {
                     rs.len()
                 } else {
                     rs.len().min(LONG_POSTINGS)
@@ -1507,45 +1623,74 @@ impl Index {
         sc.best_touched.clear();
         let c = self.config.candidates;
         let pre = (4 * c).min(est.len());
+        let mut below = Vec::new();
         if pre < est.len() {
             est.select_nth_unstable_by(pre, |a, b| b.1.total_cmp(&a.1));
             let cut = est[pre].1;
             let rest = est.split_off(pre);
-            est.extend(rest.into_iter().filter(|x| x.1 >= cut).take(2000));
+            let (tied, rest): (Vec<_>, Vec<_>) = rest.into_iter().partition(|x| x.1 >= cut);
+            est.extend(tied.into_iter().take(2000));
+            below = rest;
         }
         // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
         // `max_candidates`.
         let qcode = q.country.as_deref().map(country_code);
-        for k in 0..est.len() {
-            // The entity two steps ahead is in cache by now: ask for what it points to.
-            if let Some(&(e, _)) = est.get(k + 2) {
-                let ie = &self.entities[e as usize];
-                prefetch(ie.country_codes.as_ptr());
-                prefetch(ie.entity.birth_dates.as_ptr());
+        let with_attributes = |est: &mut [(u32, f32)]| {
+            for k in 0..est.len() {
+                // The entity two steps ahead is in cache by now: ask for what it points to.
+                if let Some(&(e, _)) = est.get(k + 2) {
+                    let ie = &self.entities[e as usize];
+                    prefetch(ie.country_codes.as_ptr());
+                    prefetch(ie.entity.birth_dates.as_ptr());
+                }
+                if let Some(&(e, _)) = est.get(k + PREFETCH_AHEAD) {
+                    let ie = &self.entities[e as usize];
+                    prefetch(&ie.country_codes);
+                    prefetch(&ie.countries);
+                    prefetch(&ie.entity.birth_dates);
+                }
+                let (e, x) = &mut est[k];
+                let ie = &self.entities[*e as usize];
+                if let (Some(qc), false) = (qcode, ie.countries.is_empty()) {
+                    *x += if ie.country_codes.contains(&qc) {
+                        COUNTRY_MATCH
+                    } else {
+                        COUNTRY_MISMATCH
+                    };
+                }
+                if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
+                    *x += date_evidence(qd, &ie.entity.birth_dates).1;
+                }
+                if let Some(qk) = q.kind {
+                    *x += kind_delta(qk, ie.entity.kind);
+                }
             }
-            if let Some(&(e, _)) = est.get(k + PREFETCH_AHEAD) {
-                let ie = &self.entities[e as usize];
-                prefetch(&ie.country_codes);
-                prefetch(&ie.countries);
-                prefetch(&ie.entity.birth_dates);
-            }
-            let (e, x) = &mut est[k];
-            let ie = &self.entities[*e as usize];
-            if let (Some(qc), false) = (qcode, ie.countries.is_empty()) {
-                *x += if ie.country_codes.contains(&qc) {
-                    0.03
-                } else {
-                    -0.08
-                };
-            }
-            if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
-                *x += date_evidence(qd, &ie.entity.birth_dates).1;
-            }
-            if let Some(qk) = q.kind {
-                *x += kind_delta(qk, ie.entity.kind);
-            }
-        }
+        };
+        with_attributes(&mut est);
+        // A name estimate below the cut still makes the best `max_candidates` when its
+        // attributes agree where theirs conflict (a customer's exact birth date and country
+        // against names of other people's): those that could, given the most their attributes
+        // can add (`AttributeHint::bound`, read from one compact array), are weighed too.
         let max = self.config.max_candidates;
+        if !below.is_empty() {
+            let mut xs: Vec<f32> = est.iter().map(|x| x.1).collect();
+            let kth = match max.checked_sub(1).filter(|&m| m < xs.len()) {
+                Some(m) => *xs.select_nth_unstable_by(m, |a, b| b.total_cmp(a)).1,
+                None => f32::NEG_INFINITY,
+            };
+            let mut kept = Vec::new();
+            for (k, &(e, x)) in below.iter().enumerate() {
+                if let Some(&(a, _)) = below.get(k + PREFETCH_AHEAD) {
+                    prefetch(self.hints.as_ptr().wrapping_add(a as usize));
+                }
+                if x + self.hints[e as usize].bound(q, qcode) >= kth {
+                    kept.push((e, x));
+                }
+            }
+            let mut below = kept;
+            with_attributes(&mut below);
+            est.extend(below);
+        }
         if est.len() > max {
             est.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1));
             est.truncate(max);
@@ -1743,9 +1888,9 @@ impl Index {
         if let Some(qc) = &q.country {
             if !countries.is_empty() {
                 let (result, delta) = if countries.contains(qc) {
-                    ("match", 0.03)
+                    ("match", COUNTRY_MATCH)
                 } else {
-                    ("mismatch", -0.08)
+                    ("mismatch", COUNTRY_MISMATCH)
                 };
                 delta_total += delta;
                 if let Some(out) = out.as_deref_mut() {
@@ -2144,22 +2289,35 @@ fn kind_delta(query: Kind, list: Kind) -> f32 {
     }
 }
 
+/// What an exact birth date adds: the most a date can add.
+const DATE_EXACT: f32 = 0.06;
+/// A birth date the list's agrees with as far as both go (the same year, say).
+const DATE_COMPATIBLE: f32 = 0.03;
+/// A year off by one.
+const DATE_NEAR: f32 = -0.05;
+/// No birth date within a year of the query's.
+const DATE_MISMATCH: f32 = -0.15;
+/// What a country the entity is linked to adds.
+const COUNTRY_MATCH: f32 = 0.03;
+/// What a country the entity is not linked to takes away.
+const COUNTRY_MISMATCH: f32 = -0.08;
+
 fn date_evidence(q: &PartialDate, list: &[DateSpec]) -> (&'static str, f32) {
     if list
         .iter()
         .any(|d| d.to.is_none() && d.date.day.is_some() && q.day.is_some() && d.date == *q)
     {
-        return ("exact", 0.06);
+        return ("exact", DATE_EXACT);
     }
     if list.iter().any(|d| d.matches(q)) {
-        return ("compatible", 0.03);
+        return ("compatible", DATE_COMPATIBLE);
     }
     if list.iter().any(|d| {
         (d.date.year - q.year).abs() <= 1 || d.to.is_some_and(|t| (t.year - q.year).abs() <= 1)
     }) {
-        return ("near", -0.05);
+        return ("near", DATE_NEAR);
     }
-    ("mismatch", -0.15)
+    ("mismatch", DATE_MISMATCH)
 }
 
 /// One aligned pair of tokens.
@@ -2321,6 +2479,46 @@ mod tests {
             entities.push(("t".into(), Entity::new("t:target", Kind::Person, list)));
             assert_index_finds_target(entities, query, 1);
         }
+    }
+
+    /// Candidates are estimated before they are scored; an estimate that lets one list word
+    /// answer two query words ("Ahmad Ahma" as "Ahmad" twice) would rank hundreds of
+    /// "Ahmad X" names above the one that has both.
+    #[test]
+    fn a_list_word_is_credited_to_one_query_word() {
+        let mut entities = fillers(&["Ahmad"]);
+        entities.push((
+            "t".into(),
+            Entity::new("t:target", Kind::Person, "Ahmad Ahmar Kuznetsov"),
+        ));
+        assert_index_finds_target(entities, "Ahmad Ahma", 1);
+    }
+
+    /// A name a little further from the query than hundreds of others still ranks first when
+    /// its birth date and country agree: the attributes are weighed for every candidate they
+    /// could lift, not only for the best names.
+    #[test]
+    fn attributes_lift_names_past_the_first_cut() {
+        let mut entities = fillers(&["Ahmad"]);
+        let mut target = Entity::new("t:target", Kind::Person, "Ahmad Nazarbek Tokayev");
+        target.birth_dates = vec![DateSpec::single(
+            PartialDate::new(1960, Some(3), Some(1)).unwrap(),
+        )];
+        target.nationalities = vec!["KZ".into()];
+        entities.push(("t".into(), target));
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Ahmad Petrov".into(),
+            kind: Some(Kind::Person),
+            birth_date: PartialDate::new(1960, Some(3), Some(1)).ok(),
+            country: Some("KZ".into()),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 1);
+        assert_eq!(full[0].entity_id, "t:target", "{full:?}");
+        let fast = ix.screen(&q, 1);
+        assert_eq!(fast[0].entity_id, "t:target", "{fast:?}");
+        assert_eq!(fast[0].score, full[0].score);
     }
 
     /// A name made only of common words sits deep in each word's long postings list (behind

@@ -200,6 +200,23 @@ fn main() {
             f32::INFINITY
         };
         for m in &full {
+            // The index may score an entity through another reading than exhaustive scoring
+            // does (`Config::reading_margin`): show where that changes the score.
+            if let Some(f) = fast.iter().find(|f| f.entity_id == m.entity_id) {
+                if (f.score - m.score).abs() > 1e-4 && std::env::var("DEBUG_RECALL").is_ok() {
+                    println!(
+                        "score differs for {:?} ({:?} {:?}): {} fast {:.3} exhaustive {:.3} ({:?} / {:?})",
+                        q.name,
+                        q.birth_date.map(|d| d.to_string()),
+                        q.country,
+                        m.entity_id,
+                        f.score,
+                        m.score,
+                        f.matched_name,
+                        m.matched_name
+                    );
+                }
+            }
             wanted += 1;
             let ok = fast.iter().any(|f| f.entity_id == m.entity_id) || m.score <= floor;
             if m.score >= 0.5 {

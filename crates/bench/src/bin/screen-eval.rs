@@ -351,7 +351,15 @@ fn own_set() {
                     1,
                 )
                 .first()
-                .is_some_and(|m| m.alert)
+                .is_some_and(|m| {
+                    if m.alert && std::env::var("DEBUG_FP").is_ok() {
+                        println!(
+                            "  no-list alert: {n:?} -> {} {:?} {:.3}",
+                            m.entity_id, m.matched_name, m.score
+                        );
+                    }
+                    m.alert
+                })
         })
         .count();
     println!(

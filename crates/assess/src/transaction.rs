@@ -310,14 +310,12 @@ pub struct Contract {
 
 /// Reads a rating written as a JSON number (`120`) or as text (`"100-240"`).
 fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Number(f64),
-        Text(String),
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+        serde_json::Value::String(t) => Ok(Some(t)),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a rating such as 230, \"50/60\" or \"100-240\", found {other}"
+        ))),
     }
-    Ok(Option::<Raw>::deserialize(d)?.map(|r| match r {
-        Raw::Number(n) => n.to_string(),
-        Raw::Text(t) => t,
-    }))
 }

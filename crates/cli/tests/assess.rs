@@ -99,6 +99,10 @@ fn malformed_transactions_are_errors_never_clear() {
             r#"{"exporter": {"country": "US"}, "parties": [{"id": "a", "role": "end_user", "name": "X Co"}], "items": [{"eccn": "EAR99", "voltage": "mains"}], "route": {"destination": "DE"}}"#,
             "items[0].voltage",
         ),
+        (
+            r#"{"exporter": {"country": "US"}, "parties": [{"id": "a", "role": "end_user", "name": "X Co"}], "items": [{"eccn": "EAR99", "frequency_hz": [50]}], "route": {"destination": "DE"}}"#,
+            "expected a rating",
+        ),
     ];
     for (i, (tx, says)) in cases.iter().enumerate() {
         let path = env.dir.path().join(format!("bad{i}.json"));

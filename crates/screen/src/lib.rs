@@ -1296,7 +1296,6 @@ impl Index {
                     }
                     // An entity found only by an identifier has no reading estimates.
                     let ests = (est.is_finite()).then_some(&scratch.est[..]);
-
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
                         kth.insert(at, s.score);
@@ -1510,7 +1509,6 @@ impl Index {
                 let from = sc.tail_all.len();
                 for c in cs {
                     let (head, tail) = c.rs.split_at(head_len(k, c.rs));
-
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
@@ -1554,7 +1552,8 @@ impl Index {
             }
             sc.tail_all.clear();
             sc.twice_list.clear();
-
+            // Estimate each touched reading's name score as the scorer computes it, and keep
+            // each entity's best reading.
             for k in 0..sc.acc.len() {
                 if let Some(ahead) = sc.acc.get(k + PREFETCH_AHEAD) {
                     prefetch(sc.est.as_ptr().wrapping_add(ahead.posting.reading as usize));
@@ -1611,7 +1610,6 @@ impl Index {
         // Stage 1: the best name estimates, with every entity tied at the cut (a common given
         // name ties hundreds of entities; which of them rank first is decided by what else
         // they carry).
-
         let mut est: Vec<(u32, f32)> = sc
             .best_touched
             .iter()
@@ -1673,23 +1671,25 @@ impl Index {
         // can add (`AttributeHint::bound`, read from one compact array), are weighed too.
         let max = self.config.max_candidates;
         if !below.is_empty() {
-            let mut xs: Vec<f32> = est.iter().map(|x| x.1).collect();
-            let kth = match max.checked_sub(1).filter(|&m| m < xs.len()) {
-                Some(m) => *xs.select_nth_unstable_by(m, |a, b| b.total_cmp(a)).1,
+            // `est` is put in order below anyway: selecting in place costs no copy.
+            let kth = match max.checked_sub(1).filter(|&m| m < est.len()) {
+                Some(m) => {
+                    let (_, kth, _) = est.select_nth_unstable_by(m, |a, b| b.1.total_cmp(&a.1));
+                    kth.1
+                }
                 None => f32::NEG_INFINITY,
             };
-            let mut kept = Vec::new();
+            let mut lifted = Vec::new();
             for (k, &(e, x)) in below.iter().enumerate() {
                 if let Some(&(a, _)) = below.get(k + PREFETCH_AHEAD) {
                     prefetch(self.hints.as_ptr().wrapping_add(a as usize));
                 }
                 if x + self.hints[e as usize].bound(q, qcode) >= kth {
-                    kept.push((e, x));
+                    lifted.push((e, x));
                 }
             }
-            let mut below = kept;
-            with_attributes(&mut below);
-            est.extend(below);
+            with_attributes(&mut lifted);
+            est.extend(lifted);
         }
         if est.len() > max {
             est.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1));

@@ -3,6 +3,7 @@
 //! (`data/controls/red-flags.json`), and a risk score whose every contribution is listed.
 
 use crate::ownership::{err, roll_up, Error, Rollup};
+use crate::reference::Reference;
 use crate::transaction::{Party, Transaction};
 use chokepoint_controls as controls;
 use chokepoint_model::country;
@@ -211,19 +212,38 @@ fn iso(s: &Option<String>, field: &str) -> Result<Option<String>, Error> {
 }
 
 /// The checked facts of a transaction, resolved once.
-struct Facts<'a> {
-    tx: &'a Transaction,
-    dest: String,
-    transit: Vec<String>,
-    party_country: BTreeMap<&'a str, Option<String>>,
-    chp: bool,
-    concern: bool,
-    eu_exporter: bool,
-    today: String,
+pub(crate) struct Facts<'a> {
+    pub(crate) tx: &'a Transaction,
+    pub(crate) dest: String,
+    pub(crate) transit: Vec<String>,
+    pub(crate) party_country: BTreeMap<&'a str, Option<String>>,
+    pub(crate) chp: bool,
+    pub(crate) concern: bool,
+    pub(crate) eu_exporter: bool,
+    pub(crate) today: String,
+    /// The evaluation date.
+    pub(crate) date: String,
+    /// Route origin (or the exporter's country).
+    pub(crate) origin: String,
+    pub(crate) reference: &'a Reference,
+    pub(crate) suppliers: Option<&'a dyn Screener>,
 }
 
-/// Assesses a transaction.
+/// Assesses a transaction with no reference tables configured (KYC-04, KYC-11 and LET-05
+/// are then reported as not evaluated).
 pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Error> {
+    assess_with(tx, screener, &Reference::default(), None)
+}
+
+/// Assesses a transaction with the operator's reference tables. `suppliers` matches a party
+/// against the rows of `reference.suppliers` (hits with entity id `trade:<row>`); without it,
+/// only a party whose name is the same as a row's, word for word, matches.
+pub fn assess_with(
+    tx: &Transaction,
+    screener: &dyn Screener,
+    reference: &Reference,
+    suppliers: Option<&dyn Screener>,
+) -> Result<Decision, Error> {
     let rf = red_flags();
     let today = chrono::Local::now()
         .date_naive()
@@ -275,6 +295,7 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
             iso(&p.country, &format!("parties[{i}].country"))?,
         );
     }
+    let route_origin = iso(&tx.route.origin, "route.origin")?;
     let exporter =
         iso(&Some(tx.exporter.country.clone()), "exporter.country")?.ok_or_else(|| {
             err(
@@ -308,6 +329,10 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
         concern,
         eu_exporter: exporter != "US",
         today,
+        date: date.clone(),
+        origin: route_origin.unwrap_or_else(|| exporter.clone()),
+        reference,
+        suppliers,
     };
 
     let mut contributions = Vec::new();
@@ -491,7 +516,14 @@ pub fn assess(tx: &Transaction, screener: &dyn Screener) -> Result<Decision, Err
             continue;
         }
         let Some(check) = &r.check else { continue };
-        let found = run_check(rf, &f, check, &hits, &ownership);
+        let found = match crate::reference::check(&f, check) {
+            Some(Err(why)) => {
+                not_evaluated.push(format!("{}: {why}", r.id));
+                continue;
+            }
+            Some(Ok(found)) => found,
+            None => run_check(rf, &f, check, &hits, &ownership),
+        };
         if !found.is_empty() {
             hits.push(Hit {
                 rule: r.id.clone(),

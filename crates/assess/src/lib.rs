@@ -8,8 +8,10 @@
 pub mod decide;
 pub mod mains;
 pub mod ownership;
+pub mod reference;
 pub mod transaction;
 
-pub use decide::{assess, Decision, Node, Outcome, ScreenHit, Screener};
+pub use decide::{assess, assess_with, Decision, Node, Outcome, ScreenHit, Screener};
 pub use ownership::Error;
+pub use reference::Reference;
 pub use transaction::Transaction;

@@ -1,7 +1,7 @@
 //! `chokepoint assess`: one decision for a transaction.
 
 use anyhow::{Context, Result};
-use chokepoint_assess::{assess, Outcome, Transaction};
+use chokepoint_assess::{assess_with, Outcome, Screener, Transaction};
 use chokepoint_screen::{Config, Index};
 use chokepoint_service::IndexScreener;
 use chokepoint_store::Store;
@@ -14,6 +14,8 @@ use std::process::ExitCode;
     after_help = "The transaction (JSON): exporter {country}, parties [{id, role, name, kind, country, address, \
 identifiers, lists …}], items [{eccn | eu, hs, quantity, unit_price …}], route {origin, transit, destination}, end_use, \
 payment, ownership {listed, edges}, changes, channel, notes, letters, contract, facts — field names as in red-flags.md §2. \
+KYC-04, KYC-11 and LET-05 read the operator's reference tables (`chokepoint reference set --help`); without them they are \
+reported as not evaluated. \
 Decision: CLEAR, LICENSE_REQUIRED, INDETERMINATE, HOLD_FOR_REVIEW, PROHIBITED. Exit status: 0 clear, 5 licence required, \
 6 indeterminate, 8 hold for review, 7 prohibited, 1 error."
 )]
@@ -130,9 +132,24 @@ fn replay(store: &mut Store, user: &str, seq: i64, json: bool) -> Result<ExitCod
             entities.push((snap.source.clone(), e));
         }
     }
+    // Assessments recorded before reference tables existed used none.
+    let versions: chokepoint_service::reference::Versions =
+        serde_json::from_value(rec.body["reference"].clone()).unwrap_or_default();
+    let reference = chokepoint_service::reference::at(store, &versions)
+        .with_context(|| format!("audit record {seq}: reference tables"))?;
+    let suppliers = reference
+        .suppliers
+        .as_ref()
+        .map(chokepoint_service::reference::SupplierScreener::new);
     let index = Index::build(entities, Config::default());
     let screener = IndexScreener::new(&index, store, snapshots.clone(), Some(replayed));
-    let now = assess(&tx, &screener).with_context(|| format!("replaying audit record {seq}"))?;
+    let now = assess_with(
+        &tx,
+        &screener,
+        &reference,
+        suppliers.as_ref().map(|s| s as &dyn Screener),
+    )
+    .with_context(|| format!("replaying audit record {seq}"))?;
     drop(screener);
     let then = &rec.body["decision"];
     let now_v = serde_json::to_value(&now)?;

@@ -8,6 +8,7 @@ mod cases;
 mod determine;
 mod licensing;
 mod ownership;
+mod reference;
 mod screen;
 mod serve;
 mod update;
@@ -76,6 +77,12 @@ enum Cmd {
     Ownership(ownership::OwnershipArgs),
     /// One decision for a transaction: screening, ownership, determination, red flags
     Assess(assess::AssessArgs),
+    /// Reference tables for the red-flag rules that need outside facts (routes, sectors,
+    /// suppliers to Russia)
+    Reference {
+        #[command(subcommand)]
+        cmd: reference::ReferenceCmd,
+    },
     /// Users and roles
     Users {
         #[command(subcommand)]
@@ -304,6 +311,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ensure_loaded(&mut store)?;
             return assess::run(&mut store, &cli.user, args);
         }
+        Cmd::Reference { cmd } => return reference::run(&mut store, &cli.user, cmd),
         Cmd::Users { cmd } => return cases::users(&mut store, &cli.user, cmd),
         Cmd::Cases { cmd } => return cases::cases(&mut store, &cli.user, cmd),
         Cmd::Audit { cmd } => return cases::audit(&store, &cli.user, cmd),

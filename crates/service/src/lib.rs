@@ -8,10 +8,11 @@ pub mod euv;
 pub mod licences;
 pub mod licensing;
 pub mod monitor;
+pub mod reference;
 
 use anyhow::{bail, Context, Result};
 use chokepoint_assess::transaction::Party;
-use chokepoint_assess::{assess, Decision, Outcome, ScreenHit, Screener, Transaction};
+use chokepoint_assess::{assess_with, Decision, Outcome, ScreenHit, Screener, Transaction};
 use chokepoint_screen::{Config, Index, Match, Query};
 use chokepoint_store::cases::party_key;
 use chokepoint_store::Store;
@@ -186,7 +187,18 @@ pub fn assess_and_record(
     };
     let snapshots = snapshots_in_force(store, tx.date.as_deref())?;
     let screener = IndexScreener::new(index, store, snapshots.clone(), None);
-    let mut d = assess(tx, &screener).with_context(|| subject.to_string())?;
+    let (reference, reference_versions) = reference::current(store)?;
+    let suppliers = reference
+        .suppliers
+        .as_ref()
+        .map(reference::SupplierScreener::new);
+    let mut d = assess_with(
+        tx,
+        &screener,
+        &reference,
+        suppliers.as_ref().map(|s| s as &dyn Screener),
+    )
+    .with_context(|| subject.to_string())?;
     let suppressed = screener.suppressed();
     drop(screener);
     let (licences, drawdowns) = licences::apply(store, tx, &mut d)?;
@@ -232,6 +244,7 @@ pub fn assess_and_record(
         })).collect::<Vec<_>>(),
         "snapshots": snapshots,
         "suppressed_false_positives": suppressed,
+        "reference": reference_versions,
         "decision": d,
         "licences": licences,
         "drawdowns": drawdowns,

@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS audit (
     prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, subject, seq);
 CREATE TABLE IF NOT EXISTS case_file (
     id INTEGER PRIMARY KEY,
     opened_at TEXT NOT NULL,
@@ -645,6 +646,32 @@ impl Store {
             .iter()
             .map(audit_row)
             .collect())
+    }
+
+    /// One audit record.
+    pub fn audit_record(&self, seq: i64) -> Result<Option<AuditRecord>> {
+        Ok(self
+            .db
+            .row(
+                "SELECT seq, at, actor, action, subject, body, prev_hash, hash FROM audit WHERE seq = ?1",
+                p![seq],
+            )?
+            .as_ref()
+            .map(audit_row))
+    }
+
+    /// The newest audit record of `action` on `subject`: the audit log doubles as the
+    /// versioned, tamper-evident home of operator settings such as reference tables.
+    pub fn latest_audit(&self, action: &str, subject: &str) -> Result<Option<AuditRecord>> {
+        Ok(self
+            .db
+            .row(
+                "SELECT seq, at, actor, action, subject, body, prev_hash, hash FROM audit
+                 WHERE action = ?1 AND subject = ?2 ORDER BY seq DESC LIMIT 1",
+                p![action, subject],
+            )?
+            .as_ref()
+            .map(audit_row))
     }
 
     /// Checks the whole chain: sequence without gaps, each record's hash, each link.

@@ -586,6 +586,27 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
+/// Whether each "w" or "y" of a Latin word that stands before a vowel (a consonant, which
+/// vowel-less scripts write: و, ي) is in the vowel-less word's transliteration too, where و
+/// may also come out as "v".
+fn semivowels_written(latin: &str, abjad: &str) -> bool {
+    let b = latin.as_bytes();
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    b.iter().enumerate().all(|(i, &c)| {
+        let consonant = (c == b'w' || c == b'y') && b.get(i + 1).is_some_and(|&n| vowel(n));
+        !consonant
+            || match c {
+                b'w' => abjad.contains('w') || abjad.contains('v'),
+                _ => abjad.contains('y'),
+            }
+    })
+}
+
+/// Whether skeleton `long` is `short` with the Arabic article "al-" written on it.
+fn article(long: &str, short: &str) -> bool {
+    long.len() == short.len() + 1 && long.starts_with('l') && long[1..] == *short
+}
+
 /// The consonant skeleton of an ASCII token: what a vowel-less script keeps.
 pub fn skeleton(s: &str) -> String {
     skeleton_chars(s).collect()
@@ -893,13 +914,44 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
             // and "llh", Allah): weaker evidence than a longer one. A one-consonant difference
             // is a transliteration variant only in longer skeletons; in short ones it is
             // another name.
-            let s = if d == 0 {
+            // The Latin spelling of a vowel-less word writes the vowels the script leaves out:
+            // it is not shorter.
+            let latin_short = match (a.abjad, b.abjad) {
+                (true, false) => b.text.len() + 1 < a.text.len(),
+                (false, true) => a.text.len() + 1 < b.text.len(),
+                _ => false,
+            };
+            // Vowel-less scripts still write a consonant "w" or "y" ("Yusuf", "Ziyad",
+            // "Ilya"): a Latin word with one is no spelling of a word without ("سعد", Saad).
+            let semivowels = match (a.abjad, b.abjad) {
+                (true, false) => semivowels_written(&b.text, &a.text),
+                (false, true) => semivowels_written(&a.text, &b.text),
+                _ => true,
+            };
+            let s = if !semivowels {
+                0.0
+            } else if !latin_skeleton {
+                // Words written as one ("عبد الله" as "Abdullah") are compound names: their
+                // skeletons agree in full, with enough consonants to tell, and the Latin side
+                // is the longer ("جانان آغا" joined is "jnnagh", whose skeleton "Jong" shares).
+                if d == 0 && sa.len() >= 3 && !latin_short {
+                    0.92
+                } else {
+                    0.0
+                }
+            } else if d == 0 {
                 match sa.len() {
                     1 => 0.75,
                     2 => 0.85,
                     _ => 0.92,
                 }
-            } else if d == 1 && sa.len().min(sb.len()) >= 4 {
+            } else if d == 1
+                && sa.len().min(sb.len()) >= 4
+                && (sa.len() == sb.len() || article(&sa, &sb) || article(&sb, &sa))
+            {
+                // One consonant for another (ذ as "dh" or "z", ج as "j" or "g"), or the
+                // article written on the word ("الرحمن", "lrhmn", for "Rahman"); any other
+                // consonant more or less is another name ("lbrt" is not "lbrkt").
                 0.8
             } else {
                 0.0
@@ -1055,6 +1107,40 @@ mod tests {
         // "Ali" keeps one consonant of علي: a match, but weaker evidence than a longer skeleton.
         let ali = token_similarity(&q[1], &l[1]).0;
         assert!(ali > INITIAL_SIMILARITY && ali < token_similarity(&q[0], &l[0]).0);
+    }
+
+    #[test]
+    fn vowel_less_skeletons_differ_by_a_substitution_or_the_article_only() {
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        let a = |t: &str| Token::new(t.into(), Class::Word, true);
+        // ذ written "dh" or "z": one consonant for another.
+        assert!(token_similarity(&a("mhdr"), &w("mahzar")).0 >= 0.8);
+        // The article written on the word: "الرحمن" for "Rahman".
+        assert!(token_similarity(&a("lrhmn"), &w("rahman")).0 >= 0.8);
+        // A consonant more is another name.
+        assert_eq!(token_similarity(&a("lybrkt"), &w("leebert")).0, 0.0);
+        // Written as one, the whole skeleton agrees, and the Latin spelling is the longer.
+        assert!(spelling_similarity(&a("bdallh"), &w("abdullah")).0 >= 0.9);
+        assert_eq!(spelling_similarity(&a("jnnagh"), &w("jong")).0, 0.0);
+        assert_eq!(spelling_similarity(&a("lydw"), &w("lidiya")).0, 0.0);
+        assert_eq!(spelling_similarity(&a("myrtyngr"), &w("montenegro")).0, 0.0);
+    }
+
+    #[test]
+    fn vowel_less_scripts_write_consonant_semivowels() {
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        let a = |t: &str| Token::new(t.into(), Class::Word, true);
+        // زياد is Ziyad; سعد (Saad) shares its skeleton "sd" but has no ي.
+        assert!(token_similarity(&a("zyad"), &w("ziyad")).0 >= 0.8);
+        assert_eq!(token_similarity(&a("sd"), &w("ziyad")).0, 0.0);
+        assert!(token_similarity(&a("ywsf"), &w("yusuf")).0 >= 0.8);
+        assert_eq!(token_similarity(&a("llh"), &w("ilya")).0, 0.0);
+        assert_eq!(token_similarity(&a("syry"), &w("wisser")).0, 0.0);
+        // A "y" that is a vowel needs no ي.
+        assert!(token_similarity(&a("mhmd"), &w("mohammady")).0 >= 0.8);
+        // بن is the particle "bin", no name ("Aven").
+        let bn = &analyze("سعد بن محمد", Kind::Person)[0].tokens;
+        assert_eq!(bn[1].class, Class::Particle, "{bn:?}");
     }
 
     #[test]

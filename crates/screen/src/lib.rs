@@ -2063,11 +2063,15 @@ impl Index {
         for i in 0..q.len() {
             let qlen = q[i].text.len();
             for j in 0..l.len() {
+                // Vowel-less transliterations are shorter and may lack the initial vowel
+                // ("عبد الله" is "bd allh" for "Abdullah").
+                let abjad_l = j + 1 < l.len() && (l[j].abjad || l[j + 1].abjad);
                 if !q_exact[i]
                     && j + 1 < l.len()
                     && !(l_exact[j] && l_exact[j + 1])
-                    && qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
-                    && first(&q[i].text) == first(&l[j].text)
+                    && (abjad_l
+                        || (qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
+                            && first(&q[i].text) == first(&l[j].text)))
                 {
                     join_into(&mut jt, &[l[j], l[j + 1]]);
                     let (s, how) = spelling_similarity(&q[i], &jt);
@@ -2088,7 +2092,6 @@ impl Index {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
                     }
                 }
-                // Vowel-less transliterations are shorter and may lack the initial vowel.
                 let abjad = i + 1 < q.len() && (q[i].abjad || q[i + 1].abjad);
                 if i + 1 < q.len()
                     && !l_exact[j]
@@ -2479,6 +2482,28 @@ mod tests {
             entities.push(("t".into(), Entity::new("t:target", Kind::Person, list)));
             assert_index_finds_target(entities, query, 1);
         }
+    }
+
+    /// A compound name written in two words of a vowel-less script ("عبد الله") is one Latin
+    /// word ("Abdullah"), whatever its initial vowel; two words that merely share a short
+    /// skeleton with one ("جانان آغا", "jng", and "Jong") are not.
+    #[test]
+    fn vowel_less_compounds_match_their_latin_word() {
+        let mut entities = fillers(&["Ahmad"]);
+        entities.push((
+            "t".into(),
+            Entity::new("t:target", Kind::Person, "عبد الله أحمد"),
+        ));
+        assert_index_finds_target(entities, "Abdullah Ahmad", 1);
+        let ix = Index::build(
+            vec![("t".into(), Entity::new("t:1", Kind::Person, "جانان آغا"))],
+            Config::default(),
+        );
+        let q = Query {
+            name: "Son Jong Hyok".into(),
+            ..Default::default()
+        };
+        assert!(ix.screen_exhaustive(&q, 1).is_empty());
     }
 
     /// Candidates are estimated before they are scored; an estimate that lets one list word

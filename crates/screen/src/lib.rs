@@ -1413,10 +1413,13 @@ impl Index {
                 wl: self.weights[ti as usize],
                 content: true,
             };
-            // Each list initial is credited once, to the heaviest query word it may stand
-            // for: the scorer pairs it with one word at most.
-            let mut initial_for: SmallVec<[(u32, usize, f32); 8]> = SmallVec::new();
-            for (i, t) in f.tokens.iter().enumerate() {
+            // Each list initial is credited once (the scorer pairs it with one word at most),
+            // to the query word it may stand for that is on the fewest list names: a name
+            // with the initial most likely matches the commoner word in full ("A. Ahmed" for
+            // "Ahmad Alawi"), and its credit must not be lost to the same pass as that word.
+            // (initial, query word, credit, postings of the word's expansion).
+            let mut initial_for: SmallVec<[(u32, usize, f32, usize); 8]> = SmallVec::new();
+            for (i, (t, m)) in f.tokens.iter().zip(fm).enumerate() {
                 if t.class != Class::Word || !t.text.is_ascii() {
                     continue;
                 }
@@ -1427,10 +1430,15 @@ impl Index {
                     continue;
                 }
                 let w = self.token_weight(t).min(self.weights[ti as usize]);
+                let n: usize = m
+                    .as_slice()
+                    .iter()
+                    .map(|&(x, _, _)| self.postings[x as usize].len())
+                    .sum();
                 match initial_for.iter_mut().find(|x| x.0 == ti) {
-                    Some(x) if x.2 < w => *x = (ti, i, w),
+                    Some(x) if n < x.3 => *x = (ti, i, w, n),
                     Some(_) => {}
-                    None => initial_for.push((ti, i, w)),
+                    None => initial_for.push((ti, i, w, n)),
                 }
             }
             for (i, (t, m)) in f.tokens.iter().zip(fm).enumerate() {
@@ -1447,7 +1455,7 @@ impl Index {
                 }
                 // An initial on the list side ("Hasan Ahmed S. Adnan"), which the scorer
                 // credits as much as its lighter side, and which is no evidence on its own.
-                for &(ti, _, wi) in initial_for.iter().filter(|x| x.1 == i) {
+                for &(ti, _, wi, _) in initial_for.iter().filter(|x| x.1 == i) {
                     cs.push(Credit {
                         content: false,
                         ..by_token(ti, wi, INITIAL_SIMILARITY)
@@ -2482,6 +2490,31 @@ mod tests {
             entities.push(("t".into(), Entity::new("t:target", Kind::Person, list)));
             assert_index_finds_target(entities, query, 1);
         }
+    }
+
+    /// A list initial that may stand for either query word ("A." for "Ahmad" or "Alawi") is
+    /// credited to the rarer one, leaving the other free for its own match ("Ahmed").
+    #[test]
+    fn an_initial_goes_to_the_rarer_of_two_words_it_may_stand_for() {
+        // "A." is common, so its weight caps the credit of either word: they tie on it.
+        let mut entities = fillers(&["A."]);
+        // Hundreds of plain "Ahmed"s estimate above the target when the initial is not
+        // credited to "Alawi".
+        for i in 0..400 {
+            entities.push((
+                "t".into(),
+                Entity::new(format!("t:a{i}"), Kind::Person, "Ahmed"),
+            ));
+        }
+        entities.push((
+            "t".into(),
+            Entity::new("t:alawi", Kind::Person, "Alawi Kassem"),
+        ));
+        entities.push((
+            "t".into(),
+            Entity::new("t:target", Kind::Person, "A. AHMED"),
+        ));
+        assert_index_finds_target(entities, "Ahmad Alawi", 1);
     }
 
     /// A compound name written in two words of a vowel-less script ("عبد الله") is one Latin

@@ -1,7 +1,7 @@
 //! `chokepoint assess`: one decision for a transaction.
 
 use anyhow::{Context, Result};
-use chokepoint_assess::{assess_with, Outcome, Screener, Transaction};
+use chokepoint_assess::{assess_with, Outcome, Transaction};
 use chokepoint_screen::{Config, Index};
 use chokepoint_service::IndexScreener;
 use chokepoint_store::Store;
@@ -135,21 +135,12 @@ fn replay(store: &mut Store, user: &str, seq: i64, json: bool) -> Result<ExitCod
     // Assessments recorded before reference tables existed used none.
     let versions: chokepoint_service::reference::Versions =
         serde_json::from_value(rec.body["reference"].clone()).unwrap_or_default();
-    let reference = chokepoint_service::reference::at(store, &versions)
+    let reference = chokepoint_service::reference::load_at(store, &versions)
         .with_context(|| format!("audit record {seq}: reference tables"))?;
-    let suppliers = reference
-        .suppliers
-        .as_ref()
-        .map(chokepoint_service::reference::SupplierScreener::new);
     let index = Index::build(entities, Config::default());
     let screener = IndexScreener::new(&index, store, snapshots.clone(), Some(replayed));
-    let now = assess_with(
-        &tx,
-        &screener,
-        &reference,
-        suppliers.as_ref().map(|s| s as &dyn Screener),
-    )
-    .with_context(|| format!("replaying audit record {seq}"))?;
+    let now = assess_with(&tx, &screener, &reference.reference, reference.suppliers())
+        .with_context(|| format!("replaying audit record {seq}"))?;
     drop(screener);
     let then = &rec.body["decision"];
     let now_v = serde_json::to_value(&now)?;

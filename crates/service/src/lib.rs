@@ -187,18 +187,9 @@ pub fn assess_and_record(
     };
     let snapshots = snapshots_in_force(store, tx.date.as_deref())?;
     let screener = IndexScreener::new(index, store, snapshots.clone(), None);
-    let (reference, reference_versions) = reference::current(store)?;
-    let suppliers = reference
-        .suppliers
-        .as_ref()
-        .map(reference::SupplierScreener::new);
-    let mut d = assess_with(
-        tx,
-        &screener,
-        &reference,
-        suppliers.as_ref().map(|s| s as &dyn Screener),
-    )
-    .with_context(|| subject.to_string())?;
+    let reference = reference::load_current(store)?;
+    let mut d = assess_with(tx, &screener, &reference.reference, reference.suppliers())
+        .with_context(|| subject.to_string())?;
     let suppressed = screener.suppressed();
     drop(screener);
     let (licences, drawdowns) = licences::apply(store, tx, &mut d)?;
@@ -244,7 +235,7 @@ pub fn assess_and_record(
         })).collect::<Vec<_>>(),
         "snapshots": snapshots,
         "suppressed_false_positives": suppressed,
-        "reference": reference_versions,
+        "reference": reference.versions,
         "decision": d,
         "licences": licences,
         "drawdowns": drawdowns,

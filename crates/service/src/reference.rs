@@ -58,15 +58,90 @@ pub fn unset(store: &mut Store, user: &str, name: &str) -> Result<i64> {
 
 /// The tables in force and their audit records (a withdrawn table is absent).
 pub fn current(store: &Store) -> Result<(Reference, Versions)> {
-    let mut v = Versions::new();
-    for t in TABLES {
-        if let Some(rec) = store.latest_audit(ACTION, t)? {
-            if !rec.body["content"].is_null() {
-                v.insert(t.to_string(), rec.seq);
-            }
+    let l = load_current(store)?;
+    Ok((l.reference.clone(), l.versions.clone()))
+}
+
+/// Reference tables ready for an assessment: the tables, the audit records they come from,
+/// and the suppliers' screening index.
+pub struct Loaded {
+    /// The tables.
+    pub reference: Reference,
+    /// Their audit records.
+    pub versions: Versions,
+    /// Matches parties against `reference.suppliers`.
+    pub suppliers: Option<SupplierScreener>,
+}
+
+impl Loaded {
+    /// The suppliers' matcher, as `assess_with` takes it.
+    pub fn suppliers(&self) -> Option<&dyn Screener> {
+        self.suppliers.as_ref().map(|s| s as &dyn Screener)
+    }
+}
+
+type Key = Vec<(String, i64, String)>;
+type Cache = std::sync::Mutex<Vec<(Key, std::sync::Arc<Loaded>)>>;
+
+/// Tables parsed and indexed once per audit record: an assessment costs a lookup of each
+/// table's newest record, not a parse of its rows and an index build. Records are keyed by
+/// number and chain hash, so two stores in one process never share an entry by mistake.
+fn cache() -> &'static Cache {
+    static C: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    C.get_or_init(Default::default)
+}
+
+fn load(store: &Store, heads: Key) -> Result<std::sync::Arc<Loaded>> {
+    if let Some((_, l)) = cache().lock().unwrap().iter().find(|(k, _)| *k == heads) {
+        return Ok(l.clone());
+    }
+    let mut versions = Versions::new();
+    for (t, seq, _) in &heads {
+        let rec = store
+            .audit_record(*seq)?
+            .ok_or_else(|| anyhow::anyhow!("audit record {seq} is gone"))?;
+        if !rec.body["content"].is_null() {
+            versions.insert(t.clone(), *seq);
         }
     }
-    Ok((at(store, &v)?, v))
+    let reference = at(store, &versions)?;
+    let suppliers = reference.suppliers.as_ref().map(SupplierScreener::new);
+    let l = std::sync::Arc::new(Loaded {
+        reference,
+        versions,
+        suppliers,
+    });
+    let mut c = cache().lock().unwrap();
+    // A few entries: the tables in force, and those of an assessment being replayed.
+    if c.len() >= 4 {
+        c.remove(0);
+    }
+    c.push((heads, l.clone()));
+    Ok(l)
+}
+
+/// The tables in force, loaded (from the cache when they have not changed).
+pub fn load_current(store: &Store) -> Result<std::sync::Arc<Loaded>> {
+    let mut heads = Key::new();
+    for t in TABLES {
+        if let Some((seq, hash)) = store.latest_audit_head(ACTION, t)? {
+            heads.push((t.to_string(), seq, hash));
+        }
+    }
+    load(store, heads)
+}
+
+/// The tables recorded in the given audit records, loaded.
+pub fn load_at(store: &Store, versions: &Versions) -> Result<std::sync::Arc<Loaded>> {
+    let mut heads = Key::new();
+    for (t, &seq) in versions {
+        let rec = store
+            .audit_record(seq)?
+            .filter(|r| r.action == ACTION && r.subject == *t)
+            .ok_or_else(|| anyhow::anyhow!("audit record {seq} is not the '{t}' table"))?;
+        heads.push((t.clone(), seq, rec.hash));
+    }
+    load(store, heads)
 }
 
 /// The tables recorded in the given audit records.
@@ -150,5 +225,47 @@ impl Screener for SupplierScreener {
                 source: m.source,
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store(dir: &tempfile::TempDir, file: &str) -> Store {
+        let mut s = Store::open(&dir.path().join(file)).unwrap();
+        s.add_user("setup", "ada", "admin").unwrap();
+        s
+    }
+
+    fn sectors(l: &Loaded) -> Vec<String> {
+        l.reference
+            .sectors
+            .as_ref()
+            .map_or(vec![], |s| s.present.keys().cloned().collect::<Vec<_>>())
+    }
+
+    // The cache must never serve tables that are no longer in force, nor another store's.
+    #[test]
+    fn cached_tables_follow_the_audit_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = store(&dir, "a.db");
+        let mut b = store(&dir, "b.db");
+        let first = set(&mut a, "ada", "sectors", "country,sector\nNE,07\n", "a1")
+            .unwrap()
+            .0;
+        set(&mut b, "ada", "sectors", "country,sector\nDE,26\n", "b1").unwrap();
+        assert_eq!(sectors(&load_current(&a).unwrap()), ["NE"]);
+        // Same record number in the other store, other table.
+        assert_eq!(sectors(&load_current(&b).unwrap()), ["DE"]);
+        set(&mut a, "ada", "sectors", "country,sector\nFR,26\n", "a2").unwrap();
+        assert_eq!(sectors(&load_current(&a).unwrap()), ["FR"]);
+        unset(&mut a, "ada", "sectors").unwrap();
+        let now = load_current(&a).unwrap();
+        assert!(now.reference.sectors.is_none() && now.versions.is_empty());
+        let then = load_at(&a, &Versions::from([("sectors".to_string(), first)])).unwrap();
+        assert_eq!(sectors(&then), ["NE"]);
+        // A record that is not that table is refused, not read as one.
+        assert!(load_at(&a, &Versions::from([("routes".to_string(), first)])).is_err());
     }
 }

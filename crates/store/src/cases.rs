@@ -674,6 +674,18 @@ impl Store {
             .map(audit_row))
     }
 
+    /// The number and hash of the newest audit record of `action` on `subject`, without its
+    /// body: enough to tell whether what was read from it before is still current.
+    pub fn latest_audit_head(&self, action: &str, subject: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .db
+            .row(
+                "SELECT seq, hash FROM audit WHERE action = ?1 AND subject = ?2 ORDER BY seq DESC LIMIT 1",
+                p![action, subject],
+            )?
+            .map(|r| (r.i64(0), r.text(1))))
+    }
+
     /// Checks the whole chain: sequence without gaps, each record's hash, each link.
     pub fn verify_audit(&self) -> Result<AuditCheck> {
         let rows = self.db.rows(

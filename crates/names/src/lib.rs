@@ -592,14 +592,27 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
 fn semivowels_written(latin: &str, abjad: &str) -> bool {
     let b = latin.as_bytes();
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    b.iter().enumerate().all(|(i, &c)| {
-        let consonant = (c == b'w' || c == b'y') && b.get(i + 1).is_some_and(|&n| vowel(n));
-        !consonant
-            || match c {
-                b'w' => abjad.contains('w') || abjad.contains('v'),
-                _ => abjad.contains('y'),
-            }
-    })
+    initial_semivowel_written(latin, abjad)
+        && b.iter().enumerate().all(|(i, &c)| {
+            let consonant = (c == b'w' || c == b'y') && b.get(i + 1).is_some_and(|&n| vowel(n));
+            !consonant
+                || match c {
+                    b'w' => abjad.contains('w') || abjad.contains('v'),
+                    _ => abjad.contains('y'),
+                }
+        })
+}
+
+/// Whether a Latin spelling writes the first letter of a vowel-less word when that letter is
+/// و or ي: there it is a consonant, since those scripts write a word's initial vowel with alif
+/// ("ياغي" is Yaghi, Jaghi or Iaghi, "وليد" Walid, Valid or Oualid), and a skeleton comparison, which drops
+/// "w" and "y", would otherwise let "Quanguo" spell "كنان ياغي" written as one.
+pub fn initial_semivowel_written(latin: &str, abjad_word: &str) -> bool {
+    match abjad_word.as_bytes().first() {
+        Some(b'y') => latin.bytes().any(|c| matches!(c, b'y' | b'j')) || latin.starts_with('i'),
+        Some(b'w') => latin.bytes().any(|c| matches!(c, b'w' | b'v')) || latin.contains("ou"),
+        _ => true,
+    }
 }
 
 /// Whether skeleton `long` is `short` with the Arabic article "al-" written on it.
@@ -1136,6 +1149,11 @@ mod tests {
         assert!(token_similarity(&a("ywsf"), &w("yusuf")).0 >= 0.8);
         assert_eq!(token_similarity(&a("llh"), &w("ilya")).0, 0.0);
         assert_eq!(token_similarity(&a("syry"), &w("wisser")).0, 0.0);
+        // A first و or ي is a consonant: "ياغي" (Yaghi) is no spelling of "Aghi".
+        assert!(token_similarity(&a("yghy"), &w("yaghi")).0 > 0.0);
+        assert_eq!(token_similarity(&a("yghy"), &w("aghi")).0, 0.0);
+        assert!(token_similarity(&a("wlyd"), &w("oualid")).0 >= 0.8);
+        assert_eq!(token_similarity(&a("wrd"), &w("arad")).0, 0.0);
         // A "y" that is a vowel needs no ي.
         assert!(token_similarity(&a("mhmd"), &w("mohammady")).0 >= 0.8);
         // بن is the particle "bin", no name ("Aven").

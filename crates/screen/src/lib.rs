@@ -18,7 +18,8 @@ pub mod batch;
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
 use chokepoint_names::{
-    analyze, spelling_similarity, token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
+    analyze, initial_semivowel_written, spelling_similarity, token_similarity, Class, How,
+    NameForm, Token, INITIAL_SIMILARITY,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -2083,7 +2084,11 @@ impl Index {
                 {
                     join_into(&mut jt, &[l[j], l[j + 1]]);
                     let (s, how) = spelling_similarity(&q[i], &jt);
-                    if join_ok(s) {
+                    // The second word's first letter is lost inside the join.
+                    if join_ok(s)
+                        && (!l[j + 1].abjad
+                            || initial_semivowel_written(&q[i].text, &l[j + 1].text))
+                    {
                         pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
                 }
@@ -2110,7 +2115,10 @@ impl Index {
                 {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
                     let (s, how) = spelling_similarity(&jt, l[j]);
-                    if join_ok(s) {
+                    if join_ok(s)
+                        && (!q[i + 1].abjad
+                            || initial_semivowel_written(&l[j].text, &q[i + 1].text))
+                    {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }
                 }
@@ -2537,6 +2545,18 @@ mod tests {
             ..Default::default()
         };
         assert!(ix.screen_exhaustive(&q, 1).is_empty());
+        // The second word's ي is a consonant the Latin word must write: "كنان ياغي" (Kanan
+        // Yaghi) joined shares the skeleton "kng" with "Quanguo", and is no spelling of it.
+        let ix = Index::build(
+            vec![("t".into(), Entity::new("t:1", Kind::Person, "كنان ياغي"))],
+            Config::default(),
+        );
+        let q = |n: &str| Query {
+            name: n.into(),
+            ..Default::default()
+        };
+        assert!(ix.screen_exhaustive(&q("Quanguo"), 1).is_empty());
+        assert!(!ix.screen_exhaustive(&q("Kanan Yaghi"), 1).is_empty());
     }
 
     /// Candidates are estimated before they are scored; an estimate that lets one list word

@@ -60,6 +60,8 @@ pub struct NameForm {
 
 struct Tables {
     legal: Vec<(Vec<String>, Vec<String>)>,
+    /// Abbreviation → (given name, only before another word).
+    abbreviations: HashMap<String, (String, bool)>,
     honorifics: HashSet<String>,
     particles: HashSet<String>,
     korean_surnames: HashMap<char, Vec<String>>,
@@ -109,8 +111,16 @@ fn tables() -> &'static Tables {
                 }
             }
         }
+        let abbreviations = lines(include_str!("../data/given_name_abbreviations.tsv"))
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let (a, name, at) = (f.next()?, f.next()?, f.next()?);
+                Some((a.to_string(), (name.to_string(), at == "lead")))
+            })
+            .collect();
         Tables {
             legal,
+            abbreviations,
             honorifics: lines(include_str!("../data/honorifics.txt"))
                 .map(String::from)
                 .collect(),
@@ -558,6 +568,13 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
         // Titles go, except when they are all there is.
         if t.honorifics.contains(&tok.text) && tokens.len() > 1 {
             continue;
+        }
+        // A vowel-less word is no abbreviation: "mhd" is مهد (Mahd) there.
+        if let Some((name, lead)) = t.abbreviations.get(&tok.text).filter(|_| !tok.abjad) {
+            if !*lead || i < tokens.len() {
+                out.push(Token::new(name.clone(), Class::Word, false));
+                continue;
+            }
         }
         let class = if tok.text.chars().all(|c| c.is_ascii_digit()) {
             Class::Number
@@ -1164,6 +1181,22 @@ mod tests {
         // بن is the particle "bin", no name ("Aven").
         let bn = &analyze("سعد بن محمد", Kind::Person)[0].tokens;
         assert_eq!(bn[1].class, Class::Particle, "{bn:?}");
+    }
+
+    #[test]
+    fn written_abbreviations_of_given_names_are_expanded() {
+        let words = |n: &str| -> Vec<String> {
+            analyze(n, Kind::Person)[0]
+                .tokens
+                .iter()
+                .map(|t| t.text.clone())
+                .collect()
+        };
+        assert_eq!(words("Mohd. Hassan"), words("Muhammad Hassan"));
+        assert_eq!(words("MD ABDUL KARIM"), words("Muhammad Abdul Karim"));
+        assert_eq!(words("مهد حسن")[0], "mhd");
+        // Alone, "MD" is no name.
+        assert_eq!(words("MD"), ["md"]);
     }
 
     #[test]

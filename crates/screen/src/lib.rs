@@ -2559,6 +2559,29 @@ mod tests {
         assert!(!ix.screen_exhaustive(&q("Kanan Yaghi"), 1).is_empty());
     }
 
+    /// "Mohd" is written for Muhammad: a list's "Mohd Hassan" is a query's "Mohammed Hassan",
+    /// found by the index and alerting, above a namesake with another given name.
+    #[test]
+    fn abbreviated_given_names_match_the_name() {
+        let mut entities = fillers(&["Hassan"]);
+        entities.push((
+            "t".into(),
+            Entity::new("t:target", Kind::Person, "Mohd Hassan Qabcd"),
+        ));
+        entities.push((
+            "t".into(),
+            Entity::new("t:other", Kind::Person, "Ahmad Hassan Qabcd"),
+        ));
+        assert_index_finds_target(entities.clone(), "Mohammed Hassan Qabcd", 1);
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Mohammed Hassan Qabcd".into(),
+            ..Default::default()
+        };
+        let top = ix.screen(&q, 1);
+        assert!(top[0].entity_id == "t:target" && top[0].alert, "{top:?}");
+    }
+
     /// Candidates are estimated before they are scored; an estimate that lets one list word
     /// answer two query words ("Ahmad Ahma" as "Ahmad" twice) would rank hundreds of
     /// "Ahmad X" names above the one that has both.

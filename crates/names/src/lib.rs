@@ -648,51 +648,31 @@ pub fn skeleton(s: &str) -> String {
 /// The characters of [`skeleton`], without building the string: comparing two skeletons
 /// stops at the first difference and allocates nothing.
 fn skeleton_chars(s: &str) -> impl Iterator<Item = char> + '_ {
-    let b = s.as_bytes();
-    let mut last = None;
-    s.char_indices().filter_map(move |(i, c)| {
-        let c = match c {
-            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | '\'' | '`' => return None,
-            // "h" is a consonant of its own (ح, ه: "Mohamed" is m-h-m-d, not "Ahmed"'s m-d),
-            // except as the second letter of a digraph ("kh", "sh", "th" …) and at the end
-            // of a word, where transliterations write it or not ("Zadeh", "Fatimah").
-            'h' if i + 1 == b.len()
-                || (i > 0
-                    && matches!(
-                        b[i - 1],
-                        b's' | b'k' | b't' | b'd' | b'g' | b'c' | b'z' | b'p'
-                    )) =>
-            {
-                return None
-            }
-            'v' => 'b',
-            'q' => 'k',
-            'c' => 'k',
-            'z' => 's',
-            other => other,
-        };
-        if last == Some(c) {
-            return None;
-        }
-        last = Some(c);
-        Some(c)
-    })
+    skeleton_letters(s).map(|(c, _)| c)
 }
 
 /// For each consonant of [`skeleton`] after the first, whether a vowel comes before it. Latin
 /// spellings of one name put their vowels in the same places ("Mohammed", "Muhammad": m·h·m·d);
 /// "Mahmoud" (m·hm·d) is another name with the same consonants.
 fn vowel_gaps(s: &str) -> impl Iterator<Item = bool> + '_ {
+    skeleton_letters(s).skip(1).map(|(_, gap)| gap)
+}
+
+/// The consonants of [`skeleton`], each with whether a vowel stands between it and the one
+/// before.
+fn skeleton_letters(s: &str) -> impl Iterator<Item = (char, bool)> + '_ {
     let b = s.as_bytes();
-    let mut seen_consonant = false;
-    let mut vowel = false;
     let mut last = None;
+    let mut vowel = false;
     s.char_indices().filter_map(move |(i, c)| {
         let c = match c {
             'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' | '\'' | '`' => {
                 vowel = true;
                 return None;
             }
+            // "h" is a consonant of its own (ح, ه: "Mohamed" is m-h-m-d, not "Ahmed"'s m-d),
+            // except as the second letter of a digraph ("kh", "sh", "th" …) and at the end
+            // of a word, where transliterations write it or not ("Zadeh", "Fatimah").
             'h' if i + 1 == b.len()
                 || (i > 0
                     && matches!(
@@ -711,12 +691,7 @@ fn vowel_gaps(s: &str) -> impl Iterator<Item = bool> + '_ {
             return None;
         }
         last = Some(c);
-        let gap = std::mem::take(&mut vowel);
-        if std::mem::replace(&mut seen_consonant, true) {
-            Some(gap)
-        } else {
-            None
-        }
+        Some((c, std::mem::take(&mut vowel)))
     })
 }
 

@@ -58,10 +58,11 @@ pub fn run(store: &mut Store, user: &str, cmd: ReferenceCmd) -> Result<ExitCode>
             println!("{table}: withdrawn (audit record {seq})");
         }
         ReferenceCmd::Show { json } => {
-            let (r, v) = reference::current(store)?;
+            let loaded = reference::load_current(store)?;
+            let (r, v) = (&loaded.reference, &loaded.versions);
             if json {
-                let mut out = serde_json::to_value(&r)?;
-                out["audit_records"] = serde_json::to_value(&v)?;
+                let mut out = serde_json::to_value(r)?;
+                out["audit_records"] = serde_json::to_value(v)?;
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {
                 for t in chokepoint_assess::reference::TABLES {

@@ -56,12 +56,6 @@ pub fn unset(store: &mut Store, user: &str, name: &str) -> Result<i64> {
     Ok(store.audit(user, ACTION, name, &serde_json::json!({"content": null}))?)
 }
 
-/// The tables in force and their audit records (a withdrawn table is absent).
-pub fn current(store: &Store) -> Result<(Reference, Versions)> {
-    let l = load_current(store)?;
-    Ok((l.reference.clone(), l.versions.clone()))
-}
-
 /// Reference tables ready for an assessment: the tables, the audit records they come from,
 /// and the suppliers' screening index.
 pub struct Loaded {
@@ -95,16 +89,23 @@ fn load(store: &Store, heads: Key) -> Result<std::sync::Arc<Loaded>> {
     if let Some((_, l)) = cache().lock().unwrap().iter().find(|(k, _)| *k == heads) {
         return Ok(l.clone());
     }
+    let mut reference = Reference::default();
     let mut versions = Versions::new();
+    // A withdrawn table's record has no content: the table is absent.
     for (t, seq, _) in &heads {
-        let rec = store
-            .audit_record(*seq)?
-            .ok_or_else(|| anyhow::anyhow!("audit record {seq} is gone"))?;
-        if !rec.body["content"].is_null() {
-            versions.insert(t.clone(), *seq);
+        let c = table_record(store, t, *seq)?.body["content"].take();
+        if c.is_null() {
+            continue;
         }
+        let bad = || format!("audit record {seq}: '{t}' table");
+        match t.as_str() {
+            "routes" => reference.routes = serde_json::from_value(c).with_context(bad)?,
+            "sectors" => reference.sectors = serde_json::from_value(c).with_context(bad)?,
+            "suppliers" => reference.suppliers = serde_json::from_value(c).with_context(bad)?,
+            other => anyhow::bail!("audit record {seq}: unknown table {other:?}"),
+        }
+        versions.insert(t.clone(), *seq);
     }
-    let reference = at(store, &versions)?;
     let suppliers = reference.suppliers.as_ref().map(SupplierScreener::new);
     let l = std::sync::Arc::new(Loaded {
         reference,
@@ -120,7 +121,16 @@ fn load(store: &Store, heads: Key) -> Result<std::sync::Arc<Loaded>> {
     Ok(l)
 }
 
-/// The tables in force, loaded (from the cache when they have not changed).
+/// Audit record `seq`, which must have set (or withdrawn) table `t`.
+fn table_record(store: &Store, t: &str, seq: i64) -> Result<chokepoint_store::cases::AuditRecord> {
+    store
+        .audit_record(seq)?
+        .filter(|r| r.action == ACTION && r.subject == t)
+        .ok_or_else(|| anyhow::anyhow!("audit record {seq} is not the '{t}' table"))
+}
+
+/// The tables in force and the audit records they come from (a withdrawn table is absent),
+/// loaded (from the cache when they have not changed).
 pub fn load_current(store: &Store) -> Result<std::sync::Arc<Loaded>> {
     let mut heads = Key::new();
     for t in TABLES {
@@ -135,33 +145,9 @@ pub fn load_current(store: &Store) -> Result<std::sync::Arc<Loaded>> {
 pub fn load_at(store: &Store, versions: &Versions) -> Result<std::sync::Arc<Loaded>> {
     let mut heads = Key::new();
     for (t, &seq) in versions {
-        let rec = store
-            .audit_record(seq)?
-            .filter(|r| r.action == ACTION && r.subject == *t)
-            .ok_or_else(|| anyhow::anyhow!("audit record {seq} is not the '{t}' table"))?;
-        heads.push((t.clone(), seq, rec.hash));
+        heads.push((t.clone(), seq, table_record(store, t, seq)?.hash));
     }
     load(store, heads)
-}
-
-/// The tables recorded in the given audit records.
-pub fn at(store: &Store, versions: &Versions) -> Result<Reference> {
-    let mut r = Reference::default();
-    for (t, &seq) in versions {
-        let rec = store
-            .audit_record(seq)?
-            .filter(|rec| rec.action == ACTION && rec.subject == *t)
-            .ok_or_else(|| anyhow::anyhow!("audit record {seq} is not the '{t}' table"))?;
-        let c = rec.body["content"].clone();
-        let bad = || format!("audit record {seq}: '{t}' table");
-        match t.as_str() {
-            "routes" => r.routes = serde_json::from_value(c).with_context(bad)?,
-            "sectors" => r.sectors = serde_json::from_value(c).with_context(bad)?,
-            "suppliers" => r.suppliers = serde_json::from_value(c).with_context(bad)?,
-            other => anyhow::bail!("audit record {seq}: unknown table {other:?}"),
-        }
-    }
-    Ok(r)
 }
 
 /// Matches parties against the suppliers table with the screening engine itself, so trade

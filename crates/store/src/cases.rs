@@ -660,22 +660,10 @@ impl Store {
             .map(audit_row))
     }
 
-    /// The newest audit record of `action` on `subject`: the audit log doubles as the
-    /// versioned, tamper-evident home of operator settings such as reference tables.
-    pub fn latest_audit(&self, action: &str, subject: &str) -> Result<Option<AuditRecord>> {
-        Ok(self
-            .db
-            .row(
-                "SELECT seq, at, actor, action, subject, body, prev_hash, hash FROM audit
-                 WHERE action = ?1 AND subject = ?2 ORDER BY seq DESC LIMIT 1",
-                p![action, subject],
-            )?
-            .as_ref()
-            .map(audit_row))
-    }
-
-    /// The number and hash of the newest audit record of `action` on `subject`, without its
-    /// body: enough to tell whether what was read from it before is still current.
+    /// The number and hash of the newest audit record of `action` on `subject` (the audit log
+    /// doubles as the versioned, tamper-evident home of operator settings such as reference
+    /// tables), without its body: enough to tell whether what was read from it before is still
+    /// current.
     pub fn latest_audit_head(&self, action: &str, subject: &str) -> Result<Option<(i64, String)>> {
         Ok(self
             .db

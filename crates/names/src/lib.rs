@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 use chokepoint_model::Kind;
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -636,8 +637,8 @@ pub fn initial_semivowel_written(latin: &str, abjad_word: &str) -> bool {
 }
 
 /// Whether skeleton `long` is `short` with the Arabic article "al-" written on it.
-fn article(long: &str, short: &str) -> bool {
-    long.len() == short.len() + 1 && long.starts_with('l') && long[1..] == *short
+fn article(long: &[u8], short: &[u8]) -> bool {
+    long.len() == short.len() + 1 && long.starts_with(b"l") && long[1..] == *short
 }
 
 /// The consonant skeleton of an ASCII token: what a vowel-less script keeps.
@@ -738,6 +739,18 @@ impl How {
             How::Initial => "initial",
             How::None => "none",
         }
+    }
+}
+
+/// The Levenshtein distance of two byte strings when it is 0 or 1, and 2 for any more.
+fn edits_up_to_one(a: &[u8], b: &[u8]) -> usize {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let p = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 if p == short.len() => 0,
+        0 => 1 + (short[p + 1..] != long[p + 1..]) as usize,
+        1 => 1 + (short[p..] != long[p + 1..]) as usize,
+        _ => 2,
     }
 }
 
@@ -956,9 +969,10 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
         best = (s.max(0.6), How::Fuzzy);
     }
     if a.abjad || b.abjad {
-        let (sa, sb) = (skeleton(&a.text), skeleton(&b.text));
+        let sa: SmallVec<[u8; 32]> = skeleton_chars(&a.text).map(|c| c as u8).collect();
+        let sb: SmallVec<[u8; 32]> = skeleton_chars(&b.text).map(|c| c as u8).collect();
         if !sa.is_empty() && !sb.is_empty() {
-            let d = strsim::levenshtein(&sa, &sb);
+            let d = edits_up_to_one(&sa, &sb);
             // A skeleton of one or two consonants is shared by many unrelated names ("li"
             // and "llh", Allah): weaker evidence than a longer one. A one-consonant difference
             // is a transliteration variant only in longer skeletons; in short ones it is
@@ -1030,6 +1044,24 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_up_to_one_agrees_with_levenshtein() {
+        let words = [
+            "", "a", "b", "ab", "ba", "abc", "acb", "abd", "xbc", "mhmd", "mhmmd", "hmd", "mhm",
+            "lrhmn", "rhmn", "lbrt", "lbrkt", "abcd", "abdc",
+        ];
+        for a in words {
+            for b in words {
+                let d = strsim::levenshtein(a, b).min(2);
+                assert_eq!(
+                    edits_up_to_one(a.as_bytes(), b.as_bytes()),
+                    d,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn bounded_osa_agrees_with_strsim() {

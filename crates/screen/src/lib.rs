@@ -115,9 +115,9 @@ struct IndexedEntity {
     ids: Vec<(String, String)>,
 }
 
-/// The most the attributes of an entity can move its score, whatever the query's exact date:
-/// compact (16 bytes, one array in entity order), so candidate generation can weigh hundreds of
-/// candidates without reading their entities.
+/// The most the attributes of an entity can move its score, whatever the query's exact date,
+/// and for most entities the exact change: compact (24 bytes, one array in entity order), so
+/// candidate generation can weigh hundreds of candidates without reading their entities.
 #[derive(Clone, Copy)]
 struct AttributeHint {
     /// Range of the birth years given (`lo > hi`: none).
@@ -127,7 +127,16 @@ struct AttributeHint {
     codes: [u16; 4],
     n_codes: u8,
     kind: Kind,
+    /// The birth dates when there are at most [`HINT_DATES`] and none is a range (year,
+    /// month, day; 0: not given); `n_dates` counts them, [`NOT_COMPACT`] when they do not fit.
+    dates: [(i16, u8, u8); HINT_DATES],
+    n_dates: u8,
 }
+
+/// Birth dates an [`AttributeHint`] holds.
+const HINT_DATES: usize = 2;
+/// An [`AttributeHint::n_dates`] for dates that only the entity holds.
+const NOT_COMPACT: u8 = u8::MAX;
 
 impl AttributeHint {
     fn of(e: &Entity, codes: &[u16]) -> AttributeHint {
@@ -141,13 +150,73 @@ impl AttributeHint {
         for (slot, &x) in c.iter_mut().zip(codes) {
             *slot = x;
         }
+        let mut dates = [(0i16, 0u8, 0u8); HINT_DATES];
+        let compact = e.birth_dates.len() <= HINT_DATES
+            && e.birth_dates.iter().all(|d| {
+                d.to.is_none()
+                    && i16::try_from(d.date.year).is_ok()
+                    && d.date.month != Some(0)
+                    && d.date.day != Some(0)
+            });
+        if compact {
+            for (slot, d) in dates.iter_mut().zip(&e.birth_dates) {
+                *slot = (
+                    d.date.year as i16,
+                    d.date.month.unwrap_or(0),
+                    d.date.day.unwrap_or(0),
+                );
+            }
+        }
         AttributeHint {
             lo: years.clone().min().unwrap_or(i16::MAX),
             hi: years.max().unwrap_or(i16::MIN),
             codes: c,
             n_codes: codes.len().min(255) as u8,
             kind: e.kind,
+            dates,
+            n_dates: if compact {
+                e.birth_dates.len() as u8
+            } else {
+                NOT_COMPACT
+            },
         }
+    }
+
+    /// The change the country, birth date and kind make, as [`Index::attribute_evidence`]
+    /// computes it, when the hint holds all of them; `None` when only the entity does.
+    fn evidence(&self, q: &Query, qcode: Option<u16>) -> Option<f32> {
+        let mut x = 0.0;
+        if let (Some(qc), true) = (qcode, self.n_codes > 0) {
+            if self.n_codes > 4 {
+                return None;
+            }
+            x += if self.codes[..self.n_codes as usize].contains(&qc) {
+                COUNTRY_MATCH
+            } else {
+                COUNTRY_MISMATCH
+            };
+        }
+        if let (Some(qd), true) = (&q.birth_date, self.n_dates > 0) {
+            if self.n_dates == NOT_COMPACT {
+                return None;
+            }
+            let spec = |&(y, m, d): &(i16, u8, u8)| DateSpec {
+                date: PartialDate {
+                    year: y as i32,
+                    month: (m > 0).then_some(m),
+                    day: (d > 0).then_some(d),
+                },
+                to: None,
+                circa: false,
+            };
+            let n = self.n_dates as usize;
+            let list: [DateSpec; HINT_DATES] = std::array::from_fn(|i| spec(&self.dates[i]));
+            x += date_evidence(qd, &list[..n]).1;
+        }
+        if let Some(qk) = q.kind {
+            x += kind_delta(qk, self.kind);
+        }
+        Some(x)
     }
 
     /// An upper bound of [`Index::attribute_evidence`]'s change for this entity (identifiers
@@ -228,6 +297,9 @@ pub struct Index {
     /// Per vocabulary token, its length (capped at 127) and whether it is from a vowel-less
     /// script (top bit): the length pre-check reads this compact array, not the token.
     len_abjad: Vec<u8>,
+    /// Per vocabulary token, its verified neighbours ([`Index::expand`]), computed when the
+    /// index is built: a query word on a list then costs one lookup, not a search of the
+    /// vocabulary on the first query that uses it.
     neighbours: Vec<std::sync::OnceLock<Neighbours>>,
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
@@ -286,7 +358,7 @@ impl ListNames<'_> {
         keep: impl Fn(usize, &[u32]) -> bool,
         mut f: impl FnMut(usize, usize, bool, bool, &[&Token], &[u32]),
     ) {
-        let mut buf: Vec<&Token> = Vec::with_capacity(16);
+        let mut buf: SmallVec<[&Token; 16]> = SmallVec::new();
         match self {
             ListNames::Indexed(ix, ie) => {
                 for (k, r) in ie.readings.iter().enumerate() {
@@ -849,9 +921,6 @@ impl Index {
     /// Everything that needs the whole vocabulary: weights, keys, trigrams, deletions.
     fn finish(mut self) -> Index {
         let ix = &mut self;
-        ix.neighbours = (0..ix.tokens.len())
-            .map(|_| std::sync::OnceLock::new())
-            .collect();
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
@@ -958,6 +1027,9 @@ impl Index {
                     .partition_point(|x| ((x.0 as u64) >> DELETION_SHIFT) < b as u64)
                     as u32
             })
+            .collect();
+        self.neighbours = (0..self.tokens.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
         self
     }
@@ -1163,8 +1235,7 @@ impl Index {
         out
     }
 
-    /// [`Self::expand`], remembered per vocabulary token: names recur across queries, and their
-    /// neighbourhoods do not change while the index lives.
+    /// [`Self::expand`], read from the index for a vocabulary token.
     fn expand_cached(&self, t: &Token, scratch: &mut Scratch) -> Near<'_> {
         if let Some(&i) = self.vocab.get(&t.text) {
             let v = &self.tokens[i as usize];
@@ -1561,8 +1632,7 @@ impl Index {
             }
             sc.tail_all.clear();
             sc.twice_list.clear();
-            // Estimate each touched reading's name score as the scorer computes it, and keep
-            // each entity's best reading.
+
             for k in 0..sc.acc.len() {
                 if let Some(ahead) = sc.acc.get(k + PREFETCH_AHEAD) {
                     prefetch(sc.est.as_ptr().wrapping_add(ahead.posting.reading as usize));
@@ -1644,33 +1714,14 @@ impl Index {
         let qcode = q.country.as_deref().map(country_code);
         let with_attributes = |est: &mut [(u32, f32)]| {
             for k in 0..est.len() {
-                // The entity two steps ahead is in cache by now: ask for what it points to.
-                if let Some(&(e, _)) = est.get(k + 2) {
-                    let ie = &self.entities[e as usize];
-                    prefetch(ie.country_codes.as_ptr());
-                    prefetch(ie.entity.birth_dates.as_ptr());
-                }
                 if let Some(&(e, _)) = est.get(k + PREFETCH_AHEAD) {
-                    let ie = &self.entities[e as usize];
-                    prefetch(&ie.country_codes);
-                    prefetch(&ie.countries);
-                    prefetch(&ie.entity.birth_dates);
+                    prefetch(self.hints.as_ptr().wrapping_add(e as usize));
                 }
                 let (e, x) = &mut est[k];
-                let ie = &self.entities[*e as usize];
-                if let (Some(qc), false) = (qcode, ie.countries.is_empty()) {
-                    *x += if ie.country_codes.contains(&qc) {
-                        COUNTRY_MATCH
-                    } else {
-                        COUNTRY_MISMATCH
-                    };
-                }
-                if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
-                    *x += date_evidence(qd, &ie.entity.birth_dates).1;
-                }
-                if let Some(qk) = q.kind {
-                    *x += kind_delta(qk, ie.entity.kind);
-                }
+                *x += match self.hints[*e as usize].evidence(q, qcode) {
+                    Some(d) => d,
+                    None => self.entity_attributes(&self.entities[*e as usize], q, qcode),
+                };
             }
         };
         with_attributes(&mut est);
@@ -1706,6 +1757,26 @@ impl Index {
         }
         est.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
         est
+    }
+
+    /// The change an entity's country, birth date and kind make to a candidate's estimate, read
+    /// from the entity (see [`AttributeHint::evidence`] for most entities).
+    fn entity_attributes(&self, ie: &IndexedEntity, q: &Query, qcode: Option<u16>) -> f32 {
+        let mut x = 0.0;
+        if let (Some(qc), false) = (qcode, ie.countries.is_empty()) {
+            x += if ie.country_codes.contains(&qc) {
+                COUNTRY_MATCH
+            } else {
+                COUNTRY_MISMATCH
+            };
+        }
+        if let (Some(qd), false) = (&q.birth_date, ie.entity.birth_dates.is_empty()) {
+            x += date_evidence(qd, &ie.entity.birth_dates).1;
+        }
+        if let Some(qk) = q.kind {
+            x += kind_delta(qk, ie.entity.kind);
+        }
+        x
     }
 
     /// Scores one indexed entity without writing out the explanation: most candidates never
@@ -2056,9 +2127,10 @@ impl Index {
                 l_exact[p.la as usize] = true;
             }
         }
-        // One buffer for every joined word, instead of a string per try.
+        // One buffer for every joined word, instead of a string per try (most names try none:
+        // it is allocated by the first).
         let mut jt = Token {
-            text: String::with_capacity(64),
+            text: String::new(),
             class: Class::Word,
             abjad: false,
         };
@@ -2443,6 +2515,84 @@ mod tests {
             vec![("t".into(), putin), ("t".into(), bank), ("t".into(), ivan)],
             Config::default(),
         )
+    }
+
+    /// The compact attribute record gives candidate generation the same change as the
+    /// entity's own attributes, for every mix of dates (none, years, full dates, ranges, more
+    /// than it holds), countries (none, a few, more than it holds) and kinds.
+    #[test]
+    fn compact_attributes_agree_with_the_entity() {
+        let d = |y: i32, m: Option<u8>, day: Option<u8>| {
+            DateSpec::single(PartialDate::new(y, m, day).unwrap())
+        };
+        let date_sets: Vec<Vec<DateSpec>> = vec![
+            vec![],
+            vec![d(1960, None, None)],
+            vec![d(1960, Some(3), Some(1))],
+            vec![d(1960, Some(3), None), d(1962, None, None)],
+            vec![DateSpec {
+                to: Some(PartialDate::new(1963, None, None).unwrap()),
+                ..d(1960, None, None)
+            }],
+            vec![
+                d(1959, None, None),
+                d(1960, Some(3), Some(2)),
+                d(1971, None, None),
+            ],
+        ];
+        let country_sets: Vec<Vec<&str>> = vec![
+            vec![],
+            vec!["RU"],
+            vec!["IR", "SY"],
+            vec!["AF", "IQ", "SY", "LB", "RU"],
+        ];
+        let mut entities = Vec::new();
+        for (i, dates) in date_sets.iter().enumerate() {
+            for (j, cs) in country_sets.iter().enumerate() {
+                for kind in [Kind::Person, Kind::Organization] {
+                    let id = format!("t:{i}-{j}-{}", kind.as_str());
+                    let mut e = Entity::new(id, kind, "Ivan PETROV");
+                    e.birth_dates = dates.clone();
+                    e.nationalities = cs.iter().map(|c| c.to_string()).collect();
+                    entities.push(("t".to_string(), e));
+                }
+            }
+        }
+        let ix = Index::build(entities, Config::default());
+        let mut compact = 0;
+        for qd in [
+            None,
+            PartialDate::new(1960, None, None).ok(),
+            PartialDate::new(1960, Some(3), Some(1)).ok(),
+            PartialDate::new(1960, Some(3), Some(5)).ok(),
+            PartialDate::new(1961, None, None).ok(),
+            PartialDate::new(1971, Some(1), None).ok(),
+            PartialDate::new(1990, None, None).ok(),
+        ] {
+            for qc in [None, Some("RU"), Some("SY"), Some("DE")] {
+                for qk in [None, Some(Kind::Person), Some(Kind::Organization)] {
+                    let q = Query {
+                        name: "Ivan Petrov".into(),
+                        kind: qk,
+                        birth_date: qd,
+                        country: qc.map(String::from),
+                        ..Query::default()
+                    };
+                    let code = q.country.as_deref().map(country_code);
+                    for (h, ie) in ix.hints.iter().zip(&ix.entities) {
+                        let full = ix.entity_attributes(ie, &q, code);
+                        if let Some(x) = h.evidence(&q, code) {
+                            compact += 1;
+                            assert_eq!(x, full, "{} for {q:?}", ie.entity.id);
+                        }
+                        assert!(h.bound(&q, code) >= full - 1e-6, "{}", ie.entity.id);
+                    }
+                }
+            }
+        }
+        // Most entities are held in full: dates past the second, a range or a fifth
+        // country are the exceptions.
+        assert!(compact > 1000, "{compact}");
     }
 
     /// Hundreds of light person names, more than [`LONG_POSTINGS`] per given name: each is a

@@ -493,6 +493,9 @@ struct Acc {
     content: bool,
     /// The list word position of the current pass's pair.
     cur_pos: u8,
+    /// The pass that first credited this reading (`u32::MAX`: none, only the tails'
+    /// second scan).
+    found: u32,
     /// The list word positions that earlier passes' pairs took: the scorer pairs each list
     /// word with one query word, so a later query word cannot take it again ("Ahmad Ali Ahma"
     /// is not "Ahmad" twice).
@@ -565,7 +568,9 @@ struct Scratch {
     /// form, and every reading a tail skipped, pass after pass.
     tail_seen: Bits,
     tail_all: Vec<u32>,
-    /// The readings that tails of two passes skipped, one bit each and in a list.
+    /// The readings to credit again from the tails that skipped them: those that tails of
+    /// two passes skipped, and those that a pass found after a tail skipped them; one bit
+    /// each and in a list.
     twice: Bits,
     twice_list: Vec<u32>,
 }
@@ -747,10 +752,16 @@ fn credit_one(
             sum_l: wl,
             content,
             cur_pos: p.pos,
+            found: pass,
             used: 0,
         });
         sc.slot_of[r as usize] = sc.acc.len() as u32;
         sc.touched.extend([r]);
+        // A tail of an earlier pass skipped it: credit it from there (see `candidates`).
+        if sc.tail_seen.contains(r) && !sc.twice.contains(r) {
+            sc.twice.extend([r]);
+            sc.twice_list.push(r);
+        }
         return;
     }
     let a = &mut sc.acc[slot as usize - 1];
@@ -1602,25 +1613,31 @@ impl Index {
             }
             // A reading deep in two long lists ("Mohammad Ali Jafari" for "Muhammad Ali": both
             // words are in thousands of names, and the rare third word makes the reading
-            // heavy) was found by no head, but the tails of two passes skipped it.
-            // Scan the tails again for those no head found since, crediting them pass by pass.
-            let mut wanted = false;
-            for &r in &sc.twice_list {
-                if sc.touched.contains(r) {
-                    sc.twice.0[r as usize / 64] &= !(1 << (r % 64));
-                } else {
-                    wanted = true;
-                }
-            }
-            if wanted {
+            // heavy) was found by no head, but the tails of two passes skipped it. A reading
+            // that a tail skipped before a later pass found it ("Ali JUMUL": "Ali" is in
+            // thousands of names and skipped it, "Jumul" found it) lacks that word's credit.
+            // Scan the tails again for both, crediting them with the passes that skipped them.
+            if !sc.twice_list.is_empty() {
                 let first = pass - passes.len() as u32;
                 for (k, (wq, cs)) in passes.iter().enumerate() {
                     let pid = first + k as u32 + 1;
                     for c in cs {
                         let ws = c.w * c.s;
                         for p in &c.rs[head_len(k, c.rs)..] {
-                            if sc.twice.contains(p.reading) {
-                                credit_one(sc, p, pid, ws, c.w, c.wl, *wq, c.content);
+                            let r = p.reading as usize;
+                            if !sc.twice.contains(p.reading) {
+                                continue;
+                            }
+                            let slot = sc.slot_of[r];
+                            // Found by this pass or an earlier one: this tail credited it.
+                            if slot != 0 && sc.acc[slot as usize - 1].found <= pid {
+                                continue;
+                            }
+                            credit_one(sc, p, pid, ws, c.w, c.wl, *wq, c.content);
+                            if slot == 0 {
+                                // Found by no pass: every tail skipped it.
+                                let n = sc.slot_of[r] as usize;
+                                sc.acc[n - 1].found = u32::MAX;
                             }
                         }
                     }
@@ -2809,6 +2826,22 @@ mod tests {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         }
         assert_index_finds_target(entities, "Mohammad Ali", 2);
+    }
+
+    /// A reading that the tail of a long list skipped before a later pass found it gets the
+    /// long list's credit too: "Ali Jumul Hamidi", behind hundreds of lighter "Ali …" names,
+    /// found through "Jumul" (a spelling of "Jamal", whose pass is longer and comes after), is
+    /// credited with "Ali" as well, above hundreds of "Jamal …" names that share one word.
+    #[test]
+    fn readings_found_after_a_tail_skipped_them_get_its_credit() {
+        let mut entities = fillers(&["Ali", "Ali", "Jamal", "Jamal", "Jamal", "Ismail"]);
+        for (id, name) in [
+            ("t:target", "Ali Jumul Hamidi"),
+            ("t:short", "Ismail Rasuli"),
+        ] {
+            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
+        }
+        assert_index_finds_target(entities, "Jamal Ali Ismail", 3);
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

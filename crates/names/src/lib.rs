@@ -65,6 +65,8 @@ struct Tables {
     abbreviations: HashMap<String, (String, bool)>,
     honorifics: HashSet<String>,
     particles: HashSet<String>,
+    /// Given name → the names a row of `nicknames.csv` relates it to, both ways.
+    nicknames: HashMap<String, Vec<String>>,
     korean_surnames: HashMap<char, Vec<String>>,
     hanja_readings: HashMap<char, Vec<char>>,
 }
@@ -119,9 +121,25 @@ fn tables() -> &'static Tables {
                 Some((a.to_string(), (name.to_string(), at == "lead")))
             })
             .collect();
+        let mut nicknames: HashMap<String, Vec<String>> = HashMap::new();
+        for l in lines(include_str!("../data/nicknames.csv")) {
+            let mut f = l
+                .split(',')
+                .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+            let Some(name) = f.next() else { continue };
+            for nick in f.filter(|&w| w != name) {
+                for (a, b) in [(name, nick), (nick, name)] {
+                    let v = nicknames.entry(a.to_string()).or_default();
+                    if !v.iter().any(|x| x == b) {
+                        v.push(b.to_string());
+                    }
+                }
+            }
+        }
         Tables {
             legal,
             abbreviations,
+            nicknames,
             honorifics: lines(include_str!("../data/honorifics.txt"))
                 .map(String::from)
                 .collect(),
@@ -725,6 +743,8 @@ pub enum How {
     Skeleton,
     /// An initial matching a word's first letter.
     Initial,
+    /// A nickname or diminutive of the other given name ("Eddie", "Edward").
+    Nickname,
     /// No match.
     None,
 }
@@ -737,6 +757,7 @@ impl How {
             How::Fuzzy => "fuzzy",
             How::Skeleton => "consonant_skeleton",
             How::Initial => "initial",
+            How::Nickname => "nickname",
             How::None => "none",
         }
     }
@@ -901,6 +922,16 @@ pub fn spelling_similarity(a: &Token, b: &Token) -> (f32, How) {
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
 pub const INITIAL_SIMILARITY: f32 = 0.6;
 
+/// The similarity of a given name and its nickname ("Eddie", "Edward"): below a spelling
+/// variant, since the two are different words that the same person goes by.
+pub const NICKNAME_SIMILARITY: f32 = 0.8;
+
+/// The given names that a row of the nickname table relates `word` to ("ed" → "eddie",
+/// "eddy", "edgar", "edmond", "edward" …), lower-case ASCII.
+pub fn nicknames(word: &str) -> &'static [String] {
+    tables().nicknames.get(word).map_or(&[], Vec::as_slice)
+}
+
 fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if a.text == b.text {
         return (1.0, How::Exact);
@@ -1038,12 +1069,51 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
             best = (0.85, How::Skeleton);
         }
     }
+    // Given names and their nicknames, from the table ("Eddie" for "Edward"); not across a
+    // join, and not for words of vowel-less scripts, whose Latin form is only a skeleton.
+    if latin_skeleton
+        && best.0 < NICKNAME_SIMILARITY
+        && !a.abjad
+        && !b.abjad
+        && a.class == Class::Word
+        && b.class == Class::Word
+        && nicknames(&a.text).iter().any(|n| *n == b.text)
+    {
+        best = (NICKNAME_SIMILARITY, How::Nickname);
+    }
     best
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn given_names_and_their_nicknames_are_related_as_the_table_rows_say() {
+        let w = |s: &str| Token::new(s.into(), Class::Word, false);
+        for (a, b) in [
+            ("eddie", "edward"),
+            ("ed", "eddie"),
+            ("bob", "robert"),
+            ("ted", "theodore"),
+        ] {
+            assert_eq!(
+                token_similarity(&w(a), &w(b)),
+                (NICKNAME_SIMILARITY, How::Nickname),
+                "{a} {b}"
+            );
+            assert_eq!(token_similarity(&w(b), &w(a)).1, How::Nickname, "{b} {a}");
+            // Not inside a join: "Ed Ward" is not "Edward"'s nickname.
+            assert_ne!(spelling_similarity(&w(a), &w(b)).1, How::Nickname);
+        }
+        // Two nicknames of one name are related only where a row says so ("ed" and "ted" are
+        // both "edward"), and a vowel-less script's word is no nickname.
+        assert_eq!(token_similarity(&w("ed"), &w("ted")).0, 0.0);
+        let abjad = Token::new("bob".into(), Class::Word, true);
+        assert_ne!(token_similarity(&abjad, &w("robert")).1, How::Nickname);
+        // Rows relate spellings of one nickname too ("eddie,eddy").
+        assert_eq!(token_similarity(&w("eddie"), &w("eddy")).1, How::Nickname);
+    }
 
     #[test]
     fn edits_up_to_one_agrees_with_levenshtein() {

@@ -1143,6 +1143,12 @@ impl Index {
                 cands.extend(v.iter().copied());
             }
         }
+        // Nicknames are other words altogether ("Ed", "Edward"): only the table finds them.
+        cands.extend(
+            chokepoint_names::nicknames(&t.text)
+                .iter()
+                .filter_map(|n| self.vocab.get(n).copied()),
+        );
         for k in all_deletion_keys(&t.text) {
             let b = (k >> DELETION_SHIFT) as usize;
             let bucket = match (self.deletion_dir.get(b), self.deletion_dir.get(b + 1)) {
@@ -2664,6 +2670,40 @@ mod tests {
             let mut entities = fillers(&["Dmitri", "Nordmann"]);
             entities.push(("t".into(), Entity::new("t:target", Kind::Person, list)));
             assert_index_finds_target(entities, query, 1);
+        }
+    }
+
+    /// A nickname is another word than the name it stands for ("Ed", "Edward"): the index
+    /// finds it through the table, as exhaustive scoring does, behind hundreds of other names
+    /// with the same family name; and it alerts, as a nickname of the listed name.
+    #[test]
+    fn the_index_finds_nicknames_of_given_names() {
+        for (list, query) in [
+            ("Eddie Knight", "Ed Knight"),
+            ("Robert Smith", "Bob Smith"),
+            ("Edward Kusha", "Eddie Kusha"),
+        ] {
+            let family = query.split(' ').nth(1).unwrap();
+            let mut entities = fillers(&[family]);
+            entities.push(("t".into(), Entity::new("t:target", Kind::Person, list)));
+            assert_index_finds_target(entities, query, 1);
+            let ix = Index::build(
+                vec![("t".into(), Entity::new("t:target", Kind::Person, list))],
+                Config::default(),
+            );
+            let q = Query {
+                name: query.into(),
+                kind: Some(Kind::Person),
+                ..Default::default()
+            };
+            let m = &ix.screen(&q, 1)[0];
+            assert!(m.alert, "{query} for {list}: {m:?}");
+            assert!(m
+                .explanation
+                .name
+                .tokens
+                .iter()
+                .any(|t| t.how == "nickname"));
         }
     }
 

@@ -1077,7 +1077,7 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
         && !b.abjad
         && a.class == Class::Word
         && b.class == Class::Word
-        && nicknames(&a.text).iter().any(|n| *n == b.text)
+        && nicknames(&a.text).contains(&b.text)
     {
         best = (NICKNAME_SIMILARITY, How::Nickname);
     }

@@ -2042,24 +2042,36 @@ impl Index {
         let mut name_ex = NameExplanation::default();
         let ni = s.best.map_or(0, |b| b.0);
         if let Some((bni, bli, fi)) = s.best {
-            names.each(
-                |_, _| true,
-                |ni, li, _, _, list, lids| {
-                    if ni != bni || li != bli {
-                        return;
+            // Only the best reading is written out: skip gathering the others' tokens.
+            let best_reading = |k: usize, _: &[u32]| match names {
+                ListNames::Indexed(_, ie) => {
+                    let r = &ie.readings[k];
+                    r.name_idx as usize == bni && r.li as usize == bli
+                }
+                ListNames::Owned(_) => true,
+            };
+            names.each(best_reading, |ni, li, _, _, list, lids| {
+                if ni != bni || li != bli {
+                    return;
+                }
+                let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
+                let owned;
+                let wq = match memo {
+                    Some(m) => &m.weights[fi][..],
+                    None => {
+                        owned = forms[fi]
+                            .tokens
+                            .iter()
+                            .map(|t| self.token_weight(t))
+                            .collect::<Vec<f32>>();
+                        &owned[..]
                     }
-                    let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
-                    let wq: Vec<f32> = forms[fi]
-                        .tokens
-                        .iter()
-                        .map(|t| self.token_weight(t))
-                        .collect();
-                    name_ex = self
-                        .name_score(&forms[fi].tokens, &wq, list, party_kind(e, q), fmemo, true)
-                        .1
-                        .unwrap_or_default();
-                },
-            );
+                };
+                name_ex = self
+                    .name_score(&forms[fi].tokens, wq, list, party_kind(e, q), fmemo, true)
+                    .1
+                    .unwrap_or_default();
+            });
             if matches!(e.names[bni].quality, NameQuality::Weak | NameQuality::Low) {
                 name_ex.weak_alias_factor = Some(self.config.weak_alias_factor);
             }

@@ -577,6 +577,8 @@ struct Scratch {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    /// [`Index::name_score`]'s buffer for words joined across a space.
+    static JOIN_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// The first letters of a name's words and initials: the acronym the name would have.
@@ -1958,10 +1960,10 @@ impl Index {
                 id_hit = true;
                 if let Some(out) = out.as_deref_mut() {
                     out.push(Attribute {
-                        attribute: "identifier".into(),
+                        attribute: "identifier",
                         query: qid.clone(),
                         list: vec![format!("{kind} {n}")],
-                        result: "exact_match".into(),
+                        result: "exact_match",
                         delta: 0.0,
                     });
                 }
@@ -1979,10 +1981,10 @@ impl Index {
                 delta_total += delta;
                 if let Some(out) = out.as_deref_mut() {
                     out.push(Attribute {
-                        attribute: "birth_date".into(),
+                        attribute: "birth_date",
                         query: qd.to_string(),
                         list: e.birth_dates.iter().map(DateSpec::to_string).collect(),
-                        result: result.into(),
+                        result,
                         delta,
                     });
                 }
@@ -1998,10 +2000,10 @@ impl Index {
                 delta_total += delta;
                 if let Some(out) = out.as_deref_mut() {
                     out.push(Attribute {
-                        attribute: "country".into(),
+                        attribute: "country",
                         query: qc.clone(),
                         list: countries.to_vec(),
-                        result: result.into(),
+                        result,
                         delta,
                     });
                 }
@@ -2013,10 +2015,10 @@ impl Index {
                 delta_total += delta;
                 if let Some(out) = out {
                     out.push(Attribute {
-                        attribute: "kind".into(),
+                        attribute: "kind",
                         query: qk.as_str().into(),
                         list: vec![e.kind.as_str().into()],
-                        result: "mismatch".into(),
+                        result: "mismatch",
                         delta,
                     });
                 }
@@ -2162,10 +2164,9 @@ impl Index {
                 l_exact[p.la as usize] = true;
             }
         }
-        // One buffer for every joined word, instead of a string per try (most names try none:
-        // it is allocated by the first).
+        // One buffer for every joined word, kept per thread, instead of a string per try.
         let mut jt = Token {
-            text: String::new(),
+            text: JOIN_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut())),
             class: Class::Word,
             abjad: false,
         };
@@ -2231,6 +2232,7 @@ impl Index {
                 }
             }
         }
+        JOIN_BUFFER.with(|b| *b.borrow_mut() = jt.text);
         // Acronyms: a short token spelling the initials of the other name's words ("PLA" for
         // "People's Liberation Army"), either way round. The acronym must stand for most of its
         // own name (at most one other word beside it, as in "PLA China"), and for all the words
@@ -2330,9 +2332,9 @@ impl Index {
             order.push((qr.start, lr.start));
             if let Some(ex) = ex.as_mut() {
                 ex.tokens.push(TokenMatch {
-                    query: qr.map(|i| q[i].text.as_str()).collect::<Vec<_>>().join(" "),
-                    list: lr.map(|j| l[j].text.as_str()).collect::<Vec<_>>().join(" "),
-                    how: p.how.into(),
+                    query: spaced(qr.map(|i| q[i].text.as_str())),
+                    list: spaced(lr.map(|j| l[j].text.as_str())),
+                    how: p.how,
                     similarity: (p.s * 1000.0).round() / 1000.0,
                     weight: (w * 1000.0).round() / 1000.0,
                 });
@@ -2394,6 +2396,18 @@ impl Index {
     }
 }
 
+/// Words joined by single spaces, in one allocation.
+fn spaced<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 /// The kind of party a name belongs to: the list's, or where the list does not say, the
 /// query's.
 fn party_kind(e: &Entity, q: &Query) -> Kind {
@@ -2453,8 +2467,8 @@ pub struct TokenMatch {
     pub query: String,
     /// List token(s).
     pub list: String,
-    /// `exact`, `fuzzy`, `consonant_skeleton`, `initial`, `acronym`.
-    pub how: String,
+    /// `exact`, `fuzzy`, `consonant_skeleton`, `initial`, `nickname`, `acronym`.
+    pub how: &'static str,
     /// Token similarity.
     pub similarity: f32,
     /// Weight of the pair in the name score (rarer tokens weigh more).
@@ -2482,13 +2496,13 @@ pub struct NameExplanation {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Attribute {
     /// `birth_date`, `country`, `identifier`, `kind`.
-    pub attribute: String,
+    pub attribute: &'static str,
     /// Query value.
     pub query: String,
     /// List values.
     pub list: Vec<String>,
     /// `exact`, `compatible`, `near`, `mismatch`, `match`, `exact_match`.
-    pub result: String,
+    pub result: &'static str,
     /// How much it moved the score.
     pub delta: f32,
 }

@@ -576,10 +576,10 @@ struct Scratch {
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
     best_touched: Vec<u32>,
-    /// The readings that the tail of a long list skipped in an earlier pass of this query
-    /// form, and every reading a tail skipped, pass after pass.
+    /// The readings in the tail of a long list of an earlier pass of this query form (those
+    /// it credited too: they are in `acc` already, and only readings new to `acc` are looked
+    /// up here).
     tail_seen: Bits,
-    tail_all: Vec<u32>,
     /// The readings to credit again from the tails that skipped them: those that tails of
     /// two passes skipped, and those that a pass found after a tail skipped them; one bit
     /// each and in a list.
@@ -1504,7 +1504,6 @@ impl Index {
                         sc.twice.extend([r]);
                         sc.twice_list.push(r);
                     }
-                    sc.tail_all.push(r);
                     continue;
                 }
                 credit_one(sc, p, pass, ws, w, wl, wq, c.content);
@@ -1620,21 +1619,20 @@ impl Index {
                     rs.len().min(LONG_POSTINGS)
                 }
             };
+            let mut any_tail = false;
             for (k, (wq, cs)) in passes.iter().enumerate() {
                 pass += 1;
-                let from = sc.tail_all.len();
                 for c in cs {
                     let (head, tail) = c.rs.split_at(head_len(k, c.rs));
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
                 // Marked once the pass is over: two lists of one pass are not two passes.
-                let Scratch {
-                    tail_seen,
-                    tail_all,
-                    ..
-                } = &mut *sc;
-                tail_seen.extend(tail_all[from..].iter().copied());
+                for c in cs {
+                    let tail = &c.rs[head_len(k, c.rs)..];
+                    any_tail |= !tail.is_empty();
+                    sc.tail_seen.extend(tail.iter().map(|p| p.reading));
+                }
             }
             // A reading deep in two long lists ("Mohammad Ali Jafari" for "Muhammad Ali": both
             // words are in thousands of names, and the rare third word makes the reading
@@ -1668,11 +1666,17 @@ impl Index {
                     }
                 }
             }
-            for &r in &sc.tail_all {
-                sc.tail_seen.0[r as usize / 64] = 0;
-                sc.twice.0[r as usize / 64] = 0;
+            if any_tail {
+                for (k, (_, cs)) in passes.iter().enumerate() {
+                    for c in cs {
+                        for p in &c.rs[head_len(k, c.rs)..] {
+                            let w = p.reading as usize / 64;
+                            sc.tail_seen.0[w] = 0;
+                            sc.twice.0[w] = 0;
+                        }
+                    }
+                }
             }
-            sc.tail_all.clear();
             sc.twice_list.clear();
 
             // Query initials ("J. Smith") match any list word with their letter, which no

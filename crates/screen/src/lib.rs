@@ -2534,6 +2534,9 @@ fn kind_delta(query: Kind, list: Kind) -> f32 {
 const DATE_EXACT: f32 = 0.06;
 /// A birth date the list's agrees with as far as both go (the same year, say).
 const DATE_COMPATIBLE: f32 = 0.03;
+/// A full birth date with its day and month swapped: nearly as telling as an exact one
+/// (one date in a year in 365 is), but either side may be another person's.
+const DATE_TRANSPOSED: f32 = 0.03;
 /// A year off by one.
 const DATE_NEAR: f32 = -0.05;
 /// No birth date within a year of the query's.
@@ -2552,6 +2555,18 @@ fn date_evidence(q: &PartialDate, list: &[DateSpec]) -> (&'static str, f32) {
     }
     if list.iter().any(|d| d.matches(q)) {
         return ("compatible", DATE_COMPATIBLE);
+    }
+    // 1973-11-12 for 1973-12-11: one side wrote the month first (a US record against a
+    // list's day-first date, or a clerk's slip).
+    if list.iter().any(|d| {
+        d.to.is_none()
+            && d.date.year == q.year
+            && d.date.month.is_some()
+            && d.date.day.is_some()
+            && d.date.month != d.date.day
+            && (d.date.month, d.date.day) == (q.day, q.month)
+    }) {
+        return ("transposed", DATE_TRANSPOSED);
     }
     if list.iter().any(|d| {
         (d.date.year - q.year).abs() <= 1 || d.to.is_some_and(|t| (t.year - q.year).abs() <= 1)
@@ -2602,7 +2617,7 @@ pub struct Attribute {
     pub query: String,
     /// List values.
     pub list: Vec<String>,
-    /// `exact`, `compatible`, `near`, `mismatch`, `match`, `exact_match`.
+    /// `exact`, `compatible`, `transposed`, `near`, `mismatch`, `match`, `exact_match`.
     pub result: &'static str,
     /// How much it moved the score.
     pub delta: f32,
@@ -3113,6 +3128,37 @@ mod tests {
             conflict.score
         );
         assert_eq!(conflict.explanation.attributes.len(), 2);
+    }
+
+    /// A birth date with day and month swapped (1952-07-10 for Putin's 1952-10-07, as a
+    /// month-first record writes it) counts for the match, less than the date itself and
+    /// unlike another date of the same year.
+    #[test]
+    fn a_birth_date_with_day_and_month_swapped_counts_for_the_match() {
+        let ix = ix();
+        let with = |date: &str| {
+            let q = Query {
+                name: "Vladimir Putin".into(),
+                birth_date: PartialDate::parse_iso(date).ok(),
+                ..Default::default()
+            };
+            let m = ix.screen(&q, 1)[0].clone();
+            let result = m
+                .explanation
+                .attributes
+                .iter()
+                .map(|a| a.result)
+                .collect::<Vec<_>>();
+            (m.score, result)
+        };
+        let (exact, _) = with("1952-10-07");
+        let (swapped, how) = with("1952-07-10");
+        let (other, _) = with("1952-07-11");
+        assert_eq!(how, ["transposed"]);
+        assert!(
+            exact > swapped && swapped > other,
+            "{exact} {swapped} {other}"
+        );
     }
 
     #[test]

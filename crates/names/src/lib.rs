@@ -238,7 +238,84 @@ fn reorder(name: &str, kind: Kind) -> String {
     }
 }
 
-/// Romanises one run of Han characters as a name: pinyin, and the Korean reading.
+/// Japanese family and given names in kanji with their readings (`data/japanese_names.tsv.gz`,
+/// from JMnedict: see `data/make_japanese_names.py`), read the first time a Han name is: lines
+/// "role \t kanji \t reading,reading" in the order of "role \t kanji".
+struct JapaneseNames {
+    text: String,
+    /// Where each line starts in `text`.
+    lines: Vec<u32>,
+}
+
+fn japanese_names() -> &'static JapaneseNames {
+    static T: OnceLock<JapaneseNames> = OnceLock::new();
+    T.get_or_init(|| {
+        use std::io::Read;
+        let gz = include_bytes!("../data/japanese_names.tsv.gz");
+        let mut text = String::new();
+        // The file is part of the crate, so a failure to read it is a build defect.
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .expect("data/japanese_names.tsv.gz is gzip-compressed UTF-8");
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for l in text.split_inclusive('\n') {
+            if !l.starts_with('#') && l.trim_end().split('\t').count() == 3 {
+                lines.push(at as u32);
+            }
+            at += l.len();
+        }
+        JapaneseNames { text, lines }
+    })
+}
+
+/// The readings of a Japanese family name (`role` b's') or given name (b'g') in kanji.
+fn japanese_readings(role: u8, kanji: &str) -> Option<std::str::Split<'static, char>> {
+    let t = japanese_names();
+    let line = |start: u32| {
+        let s = &t.text[start as usize..];
+        s.split('\n').next().unwrap_or("")
+    };
+    let key = |l: &'static str| {
+        let mut f = l.splitn(3, '\t');
+        (f.next().unwrap_or("").as_bytes(), f.next().unwrap_or(""))
+    };
+    let want = (std::slice::from_ref(&role), kanji);
+    let i = t
+        .lines
+        .binary_search_by(|&start| key(line(start)).cmp(&want))
+        .ok()?;
+    line(t.lines[i])
+        .splitn(3, '\t')
+        .nth(2)
+        .map(|r| r.split(','))
+}
+
+/// A run of kanji read as a Japanese name: a family name of one to three characters and a given
+/// name of one to three, both in the table ("山田太郎": Yamada Taro). A family name of two
+/// characters, the commonest, is tried first; the first split that reads is kept.
+fn japanese_name_readings(chars: &[char]) -> Vec<Vec<String>> {
+    for family_len in [2, 1, 3] {
+        if family_len >= chars.len() || chars.len() - family_len > 3 {
+            continue;
+        }
+        let family: String = chars[..family_len].iter().collect();
+        let given: String = chars[family_len..].iter().collect();
+        if let (Some(fs), Some(gs)) = (
+            japanese_readings(b's', &family),
+            japanese_readings(b'g', &given),
+        ) {
+            let gs: Vec<&str> = gs.collect();
+            return fs
+                .flat_map(|f| gs.iter().map(move |g| vec![f.to_string(), g.to_string()]))
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// Romanises one run of Han characters as a name: pinyin, the Korean reading, and the Japanese
+/// reading where the run reads as a Japanese name.
 fn han_readings(run: &str) -> Vec<Vec<String>> {
     let chars: Vec<char> = run.chars().collect();
     let syllables: Vec<String> = chars
@@ -272,6 +349,8 @@ fn han_readings(run: &str) -> Vec<Vec<String>> {
             out.extend(hangul_readings(&format!("{f}{rest}")));
         }
     }
+    // Last: a name's readings are capped, and a Korean name in hanja is likelier on a list.
+    out.extend(japanese_name_readings(&chars));
     out
 }
 
@@ -1235,6 +1314,26 @@ mod tests {
         assert!(words("金正恩", Kind::Person)
             .iter()
             .any(|f| f == &vec!["kim".to_string(), "jongun".to_string()]));
+    }
+
+    /// Japanese names in kanji are read as JMnedict reads them: 山田 is the family name
+    /// Yamada, 太郎 the given name Tarō, 田中 Tanaka, 花子 Hanako; a run that is no family
+    /// name followed by a given name gets no Japanese reading.
+    #[test]
+    fn japanese_names_in_kanji_are_read_as_japanese() {
+        let has = |name: &str, want: [&str; 2]| {
+            words(name, Kind::Person)
+                .iter()
+                .any(|f| f.iter().map(String::as_str).eq(want))
+        };
+        assert!(has("山田太郎", ["yamada", "taro"]));
+        assert!(has("田中花子", ["tanaka", "hanako"]));
+        assert_eq!(
+            japanese_name_readings(&['太', '郎', '太', '郎', '太']),
+            Vec::<Vec<String>>::new()
+        );
+        assert!(japanese_readings(b's', "山田").is_some_and(|mut r| r.any(|x| x == "yamada")));
+        assert!(japanese_readings(b'g', "山田太郎").is_none());
     }
 
     #[test]

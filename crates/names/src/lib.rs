@@ -2,8 +2,9 @@
 //! and the token-level similarity that scoring is built on.
 //!
 //! Every name, on the list side and the query side, goes through [`analyze`], which returns one
-//! or more [`NameForm`]s: a name in a Han script yields a Chinese (pinyin) reading and a Korean
-//! reading, because the script alone does not say which it is. Scripts written without short
+//! or more [`NameForm`]s: a name in a Han script yields a Chinese (pinyin) reading, a Korean
+//! reading, and a Japanese one where it reads as a Japanese name, because the script alone does
+//! not say which it is. Scripts written without short
 //! vowels (Arabic, Persian, Hebrew, Thai) are marked so that comparison falls back on the
 //! consonant skeleton, which is what survives transliteration in both directions.
 #![deny(missing_docs)]

@@ -281,10 +281,6 @@ pub struct Index {
     /// The global ids of the readings that contain each token, while the index is built.
     raw_postings: Vec<Vec<(u32, u8)>>,
     reading_info: Vec<ReadingInfo>,
-    /// Per reading, the letters its words begin with (bit 0: "a"): a query initial is
-    /// credited only where one of its list words can take it (see
-    /// [`Index::credit_query_initials`]).
-    reading_letters: Vec<u32>,
     /// Per acronym ("pla"), the non-native readings whose words' initials spell it.
     acronyms: HashMap<String, Box<[Posting]>>,
     /// Unique per index built in this process: per-thread scratch arrays sized by its readings
@@ -511,14 +507,6 @@ static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 /// `deletions` is bucketed by the top 32 − this many bits of the key.
 const DELETION_SHIFT: u32 = 12;
 
-/// A word's first letter as a bit of [`Index::reading_letters`]; 0 for anything but "a"–"z".
-fn letter_bit(first: Option<&u8>) -> u32 {
-    match first {
-        Some(&c) if c.is_ascii_lowercase() => 1 << (c - b'a'),
-        _ => 0,
-    }
-}
-
 /// Past this many postings, a list credits only the readings other passes found (see
 /// [`Index::candidates`]).
 const LONG_POSTINGS: usize = 256;
@@ -576,10 +564,10 @@ struct Scratch {
     /// Per entity, the best estimate of its readings.
     best: Vec<f32>,
     best_touched: Vec<u32>,
-    /// The readings in the tail of a long list of an earlier pass of this query form (those
-    /// it credited too: they are in `acc` already, and only readings new to `acc` are looked
-    /// up here).
+    /// The readings that the tail of a long list skipped in an earlier pass of this query
+    /// form, and every reading a tail skipped, pass after pass.
     tail_seen: Bits,
+    tail_all: Vec<u32>,
     /// The readings to credit again from the tails that skipped them: those that tails of
     /// two passes skipped, and those that a pass found after a tail skipped them; one bit
     /// each and in a list.
@@ -818,7 +806,6 @@ impl Index {
             postings: Vec::new(),
             raw_postings: Vec::new(),
             reading_info: Vec::new(),
-            reading_letters: Vec::new(),
             hints: Vec::new(),
             acronyms: HashMap::new(),
             id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -948,7 +935,6 @@ impl Index {
     fn finish(mut self) -> Index {
         let ix = &mut self;
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
-        ix.reading_letters = vec![0; ix.reading_info.len()];
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
         let mut acronyms: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
@@ -957,10 +943,6 @@ impl Index {
                 let rid = ie.first_reading as usize + k;
                 let f = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
                 ix.reading_info[rid].weight = f.iter().map(|&t| ix.weights[t as usize]).sum();
-                ix.reading_letters[rid] = f
-                    .iter()
-                    .map(|&t| letter_bit(ix.tokens[t as usize].text.as_bytes().first()))
-                    .fold(0, |m, b| m | b);
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
                     if (2..=6).contains(&ini.len()) {
@@ -1504,11 +1486,13 @@ impl Index {
                         sc.twice.extend([r]);
                         sc.twice_list.push(r);
                     }
+                    sc.tail_all.push(r);
                     continue;
                 }
                 credit_one(sc, p, pass, ws, w, wl, wq, c.content);
             }
         };
+        let cfg = &self.config;
         let mut pass = 0u32;
         for (f, fm) in forms.iter().zip(memo) {
             // (query weight covered, credits) per pass.
@@ -1619,20 +1603,21 @@ impl Index {
                     rs.len().min(LONG_POSTINGS)
                 }
             };
-            let mut any_tail = false;
             for (k, (wq, cs)) in passes.iter().enumerate() {
                 pass += 1;
+                let from = sc.tail_all.len();
                 for c in cs {
                     let (head, tail) = c.rs.split_at(head_len(k, c.rs));
                     credit_readings(sc, pass, head, c, *wq, false);
                     credit_readings(sc, pass, tail, c, *wq, true);
                 }
                 // Marked once the pass is over: two lists of one pass are not two passes.
-                for c in cs {
-                    let tail = &c.rs[head_len(k, c.rs)..];
-                    any_tail |= !tail.is_empty();
-                    sc.tail_seen.extend(tail.iter().map(|p| p.reading));
-                }
+                let Scratch {
+                    tail_seen,
+                    tail_all,
+                    ..
+                } = &mut *sc;
+                tail_seen.extend(tail_all[from..].iter().copied());
             }
             // A reading deep in two long lists ("Mohammad Ali Jafari" for "Muhammad Ali": both
             // words are in thousands of names, and the rare third word makes the reading
@@ -1666,32 +1651,52 @@ impl Index {
                     }
                 }
             }
-            if any_tail {
-                for (k, (_, cs)) in passes.iter().enumerate() {
-                    for c in cs {
-                        for p in &c.rs[head_len(k, c.rs)..] {
-                            let w = p.reading as usize / 64;
-                            sc.tail_seen.0[w] = 0;
-                            sc.twice.0[w] = 0;
-                        }
-                    }
-                }
+            for &r in &sc.tail_all {
+                sc.tail_seen.0[r as usize / 64] = 0;
+                sc.twice.0[r as usize / 64] = 0;
             }
+            sc.tail_all.clear();
             sc.twice_list.clear();
 
-            // Query initials ("J. Smith") match any list word with their letter, which no
-            // postings list can hold: credited here, from the reading's own words.
-            let q_initials: SmallVec<[(u8, f32); 4]> = f
-                .tokens
-                .iter()
-                .filter(|t| t.class == Class::Initial && t.text.is_ascii())
-                .filter_map(|t| Some((*t.text.as_bytes().first()?, self.token_weight(t))))
-                .collect();
-            // Most queries have none: their loop is compiled without the check.
-            if q_initials.is_empty() {
-                self.estimate_readings::<false>(sc, f.native, wf, &q_initials);
-            } else {
-                self.estimate_readings::<true>(sc, f.native, wf, &q_initials);
+            for k in 0..sc.acc.len() {
+                if let Some(ahead) = sc.acc.get(k + PREFETCH_AHEAD) {
+                    prefetch(sc.est.as_ptr().wrapping_add(ahead.posting.reading as usize));
+                    prefetch(
+                        sc.best
+                            .as_ptr()
+                            .wrapping_add(ahead.posting.info.entity as usize),
+                    );
+                }
+                let a = sc.acc[k];
+                let r = a.posting.reading as usize;
+                let ri = a.posting.info;
+                // Free the slot for the next form; the estimate stays.
+                sc.slot_of[r] = 0;
+                sc.touched.0[r / 64] = 0;
+                if ri.native == f.native && a.content {
+                    let uq = (wf - a.sum_q).max(0.0);
+                    let ul = (ri.weight - a.sum_l).max(0.0);
+                    let mut x = a.sum
+                        / (a.sum_w
+                            + cfg.unmatched_query_weight * uq
+                            + cfg.unmatched_list_weight * ul
+                            + cfg.conflict_weight * uq.min(ul))
+                        .max(1e-6);
+                    if ri.weak {
+                        x *= cfg.weak_alias_factor;
+                    }
+                    let x = x.max(f32::MIN_POSITIVE);
+                    let est = &mut sc.est[r];
+                    if *est == 0.0 {
+                        sc.reading_est_touched.push(r as u32);
+                    }
+                    *est = est.max(x);
+                    let e = ri.entity as usize;
+                    if sc.best[e] == 0.0 {
+                        sc.best_touched.push(e as u32);
+                    }
+                    sc.best[e] = sc.best[e].max(x);
+                }
             }
             sc.acc.clear();
         }
@@ -1779,71 +1784,6 @@ impl Index {
         est
     }
 
-    /// Turns the credits of one query form's readings into name estimates, per reading and
-    /// per entity, and frees their slots for the next form.
-    #[inline(always)]
-    fn estimate_readings<const INITIALS: bool>(
-        &self,
-        sc: &mut Scratch,
-        native: bool,
-        wf: f32,
-        q_initials: &[(u8, f32)],
-    ) {
-        let cfg = &self.config;
-        let q_letters = q_initials
-            .iter()
-            .fold(0, |m, &(c, _)| m | letter_bit(Some(&c)));
-        for k in 0..sc.acc.len() {
-            if let Some(ahead) = sc.acc.get(k + PREFETCH_AHEAD) {
-                prefetch(sc.est.as_ptr().wrapping_add(ahead.posting.reading as usize));
-                prefetch(
-                    sc.best
-                        .as_ptr()
-                        .wrapping_add(ahead.posting.info.entity as usize),
-                );
-            }
-            let a = sc.acc[k];
-            let r = a.posting.reading as usize;
-            let ri = a.posting.info;
-            // Free the slot for the next form; the estimate stays.
-            sc.slot_of[r] = 0;
-            sc.touched.0[r / 64] = 0;
-            if ri.native == native && a.content {
-                let (mut sum, mut sum_w) = (a.sum, a.sum_w);
-                let mut uq = (wf - a.sum_q).max(0.0);
-                let mut ul = (ri.weight - a.sum_l).max(0.0);
-                if INITIALS && uq > 0.0 && ul > 0.0 && q_letters & self.reading_letters[r] != 0 {
-                    (sum, sum_w, uq, ul) = self.credit_query_initials(
-                        a.posting.reading,
-                        a.used | position_bit(a.cur_pos),
-                        q_initials,
-                        (sum, sum_w, uq, ul),
-                    );
-                }
-                let mut x = sum
-                    / (sum_w
-                        + cfg.unmatched_query_weight * uq
-                        + cfg.unmatched_list_weight * ul
-                        + cfg.conflict_weight * uq.min(ul))
-                    .max(1e-6);
-                if ri.weak {
-                    x *= cfg.weak_alias_factor;
-                }
-                let x = x.max(f32::MIN_POSITIVE);
-                let est = &mut sc.est[r];
-                if *est == 0.0 {
-                    sc.reading_est_touched.push(r as u32);
-                }
-                *est = est.max(x);
-                let e = ri.entity as usize;
-                if sc.best[e] == 0.0 {
-                    sc.best_touched.push(e as u32);
-                }
-                sc.best[e] = sc.best[e].max(x);
-            }
-        }
-    }
-
     /// The change an entity's country, birth date and kind make to a candidate's estimate, read
     /// from the entity (see [`AttributeHint::evidence`] for most entities).
     fn entity_attributes(&self, ie: &IndexedEntity, q: &Query, qcode: Option<u16>) -> f32 {
@@ -1862,47 +1802,6 @@ impl Index {
             x += kind_delta(qk, ie.entity.kind);
         }
         x
-    }
-
-    /// A reading's credit totals (Σ credit, Σ pair weight, query and list weight left
-    /// unmatched) with the query's initials paired as the scorer pairs them: each with the
-    /// first list word of its letter that no pass took, at [`INITIAL_SIMILARITY`] and the
-    /// weight of the lighter side, that list word then matched. An initial is taken to be
-    /// unmatched while that much query weight is.
-    #[inline(never)]
-    fn credit_query_initials(
-        &self,
-        reading: u32,
-        mut used: u32,
-        initials: &[(u8, f32)],
-        (mut sum, mut sum_w, mut uq, mut ul): (f32, f32, f32, f32),
-    ) -> (f32, f32, f32, f32) {
-        let ie = &self.entities[self.reading_info[reading as usize].entity as usize];
-        let k = (reading - ie.first_reading) as usize;
-        let Some(rd) = ie.readings.get(k) else {
-            return (sum, sum_w, uq, ul);
-        };
-        let toks = &ie.tokens[rd.start as usize..(rd.start + rd.len) as usize];
-        for &(letter, wi) in initials {
-            if uq + 1e-6 < wi || ul <= 0.0 {
-                continue;
-            }
-            let free = toks.iter().enumerate().find(|&(j, &t)| {
-                j < 32
-                    && used & (1 << j) == 0
-                    && self.tokens[t as usize].text.as_bytes().first() == Some(&letter)
-            });
-            if let Some((j, &t)) = free {
-                let sl = self.weights[t as usize];
-                let wp = wi.min(sl);
-                sum += INITIAL_SIMILARITY * wp;
-                sum_w += wp;
-                uq = (uq - wi).max(0.0);
-                ul = (ul - sl).max(0.0);
-                used |= 1 << j;
-            }
-        }
-        (sum, sum_w, uq, ul)
     }
 
     /// Scores one indexed entity without writing out the explanation: most candidates never
@@ -3042,24 +2941,6 @@ mod tests {
         let target = Entity::new("t:target", Kind::Person, "Hasan Ahmed S. Adnan");
         entities.push(("t".into(), target));
         assert_index_finds_target(entities, "Hassan Sabouni", 10);
-    }
-
-    /// An initial on the query side is credited in candidate generation as the scorer credits
-    /// it: "Adnan Sabouni", one of two hundred "… Sabouni" names that tie without it, is
-    /// found for "A. Sabouni" because only its given name can stand for the initial.
-    #[test]
-    fn query_initials_are_credited_in_candidate_generation() {
-        let mut entities: Vec<(String, Entity)> = fillers(&["Sabouni"])
-            .into_iter()
-            .take(200)
-            .map(|(s, e)| {
-                let name = e.name.split(' ').rev().collect::<Vec<_>>().join(" ");
-                (s, Entity::new(e.id, Kind::Person, name))
-            })
-            .collect();
-        let target = Entity::new("t:target", Kind::Person, "Adnan Sabouni");
-        entities.push(("t".into(), target));
-        assert_index_finds_target(entities, "A. Sabouni", 1);
     }
 
     #[test]

@@ -2456,13 +2456,12 @@ fn date_evidence(q: &PartialDate, list: &[DateSpec]) -> (&'static str, f32) {
         return ("compatible", DATE_COMPATIBLE);
     }
     // 1973-11-12 for 1973-12-11: one side wrote the month first (a US record against a
-    // list's day-first date, or a clerk's slip).
+    // list's day-first date, or a clerk's slip). Equal day and month is the exact date, above.
     if list.iter().any(|d| {
         d.to.is_none()
             && d.date.year == q.year
             && d.date.month.is_some()
             && d.date.day.is_some()
-            && d.date.month != d.date.day
             && (d.date.month, d.date.day) == (q.day, q.month)
     }) {
         return ("transposed", DATE_TRANSPOSED);

@@ -999,6 +999,59 @@ pub fn spelling_similarity(a: &Token, b: &Token) -> (f32, How) {
     similarity(a, b, false)
 }
 
+/// The edits a misspelling of one word may make: it grows slowly with length, none for 2
+/// letters, 1 up to 5 (for 3 letters only with the same first letter), 2 up to 9, then 3.
+fn typo_budget(a: &[u8], b: &[u8]) -> usize {
+    match a.len().max(b.len()) {
+        0..=2 => 0,
+        3 if a.first() == b.first() => 1,
+        3 => 0,
+        4..=5 => 1,
+        6..=9 => 2,
+        _ => 3,
+    }
+}
+
+/// Whether words written apart (`parts`) are, word by word, spellings of the pieces of a word
+/// written as one: "abdul" + "rahman" of "abdulrahman", "alisher" + "usmanov" of
+/// "alishervsmanov". Joining words is a spacing variant, not licence for more typos: each word
+/// keeps its own budget, so "armen" + "hafiz" is not "armendariz" ("hafiz" is not "dariz"),
+/// although the two agree within the budget of ten letters. A particle may change its vowel
+/// ("abd al" + "aziz" for "abdulaziz"), as particles do apart. Lower-case ASCII.
+pub fn join_agrees(parts: &[&Token], word: &str) -> bool {
+    fn ok(p: &[u8], particle: bool, piece: &[u8]) -> bool {
+        let b = typo_budget(p, piece).max(particle as usize);
+        osa_bounded(p, piece, b) <= b
+    }
+    fn go(parts: &[(&[u8], bool)], word: &[u8]) -> bool {
+        match parts {
+            [] => word.is_empty(),
+            [(last, particle)] => ok(last, *particle, word),
+            [(p, particle), rest @ ..] => {
+                let lo = p.len().saturating_sub(2).max(1);
+                let hi = (p.len() + 2).min(word.len());
+                (lo..=hi).any(|cut| ok(p, *particle, &word[..cut]) && go(rest, &word[cut..]))
+            }
+        }
+    }
+    // "x" and "ks" are one sound: compare as `similarity` does.
+    let x = parts.iter().any(|p| p.text.contains('x')) != word.contains('x');
+    let norm = |s: &str| -> String {
+        if x {
+            s.replace('x', "ks")
+        } else {
+            s.to_string()
+        }
+    };
+    let texts: Vec<String> = parts.iter().map(|p| norm(&p.text)).collect();
+    let parts: Vec<(&[u8], bool)> = texts
+        .iter()
+        .zip(parts)
+        .map(|(t, p)| (t.as_bytes(), p.class == Class::Particle))
+        .collect();
+    go(&parts, norm(word).as_bytes())
+}
+
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
 pub const INITIAL_SIMILARITY: f32 = 0.6;
 
@@ -1053,16 +1106,7 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     };
     let (la, lb) = (ta.len(), tb.len());
     let max = la.max(lb);
-    // The typo budget grows slowly with length: none for 2 letters, 1 up to 5 (for 3 letters only
-    // with the same first letter), 2 up to 9, then 3.
-    let budget = match max {
-        0..=2 => 0,
-        3 if a.text.as_bytes()[0] == b.text.as_bytes()[0] => 1,
-        3 => 0,
-        4..=5 => 1,
-        6..=9 => 2,
-        _ => 3,
-    };
+    let budget = typo_budget(ta.as_bytes(), tb.as_bytes());
     let mut best = (0.0f32, How::None);
     let dist = if la.abs_diff(lb) > budget {
         usize::MAX
@@ -1167,6 +1211,29 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words written as one keep each word's own typo budget: a spacing variant with a typo
+    /// in one word is the same name, two words each half right are not.
+    #[test]
+    fn joined_words_must_each_be_a_spelling_of_their_piece() {
+        let w = |s: &str| Token::new(s.into(), Class::Word, false);
+        let p = |s: &str| Token::new(s.into(), Class::Particle, false);
+        let agrees =
+            |parts: &[Token], word: &str| join_agrees(&parts.iter().collect::<Vec<_>>(), word);
+        assert!(agrees(&[w("abdul"), w("rahman")], "abdulrahman"));
+        assert!(agrees(&[w("abdul"), w("rahman")], "abdulrahmn"));
+        assert!(agrees(&[w("alisher"), w("usmanov")], "alisherusmanov"));
+        assert!(agrees(&[w("jong"), w("un")], "jongun"));
+        assert!(agrees(&[w("abd"), p("al"), w("aziz")], "abdulaziz"));
+        assert!(agrees(&[w("aleksandr")], "alexandr"));
+        // "hafiz" is not "dariz", "reza" is not "razak", though each join is within the
+        // budget of ten letters.
+        assert!(!agrees(&[w("armen"), w("hafiz")], "armendariz"));
+        assert!(!agrees(&[w("abdul"), w("reza")], "abdulrazak"));
+        // Particles may change their vowel, names of two letters may not.
+        assert!(agrees(&[w("abd"), p("al")], "abdul"));
+        assert!(!agrees(&[w("abd"), w("al")], "abdul"));
+    }
 
     #[test]
     fn given_names_and_their_nicknames_are_related_as_the_table_rows_say() {

@@ -18,8 +18,8 @@ pub mod batch;
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
 use chokepoint_names::{
-    analyze, initial_semivowel_written, spelling_similarity, token_similarity, Class, How,
-    NameForm, Token, INITIAL_SIMILARITY,
+    analyze, initial_semivowel_written, join_agrees, spelling_similarity, token_similarity, Class,
+    How, NameForm, Token, INITIAL_SIMILARITY,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -2194,8 +2194,11 @@ impl Index {
                     let (s, how) = spelling_similarity(&q[i], &jt);
                     // The second word's first letter is lost inside the join.
                     if join_ok(s)
-                        && (!l[j + 1].abjad
-                            || initial_semivowel_written(&q[i].text, &l[j + 1].text))
+                        && (if jt.abjad || q[i].abjad {
+                            !l[j + 1].abjad || initial_semivowel_written(&q[i].text, &l[j + 1].text)
+                        } else {
+                            join_agrees(&[l[j], l[j + 1]], &q[i].text)
+                        })
                     {
                         pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
@@ -2209,7 +2212,11 @@ impl Index {
                 {
                     join_into(&mut jt, &[l[j], l[j + 1], l[j + 2]]);
                     let (s, how) = spelling_similarity(&q[i], &jt);
-                    if join_ok(s) {
+                    if join_ok(s)
+                        && (jt.abjad
+                            || q[i].abjad
+                            || join_agrees(&[l[j], l[j + 1], l[j + 2]], &q[i].text))
+                    {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
                     }
                 }
@@ -2224,8 +2231,11 @@ impl Index {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
                     let (s, how) = spelling_similarity(&jt, l[j]);
                     if join_ok(s)
-                        && (!q[i + 1].abjad
-                            || initial_semivowel_written(&l[j].text, &q[i + 1].text))
+                        && (if jt.abjad || l[j].abjad {
+                            !q[i + 1].abjad || initial_semivowel_written(&l[j].text, &q[i + 1].text)
+                        } else {
+                            join_agrees(&[&q[i], &q[i + 1]], &l[j].text)
+                        })
                     {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }

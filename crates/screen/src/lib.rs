@@ -1386,7 +1386,13 @@ impl Index {
                         continue;
                     }
                     // An entity found only by an identifier has no reading estimates.
-                    let ests = (est.is_finite()).then_some(&scratch.est[..]);
+                    // Past the `top_k`-th score found so far, an entity can matter.
+                    let useful = if kth.len() >= top_k {
+                        kth[0]
+                    } else {
+                        f32::NEG_INFINITY
+                    };
+                    let ests = (est.is_finite()).then_some((&scratch.est[..], useful));
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
                         kth.insert(at, s.score);
@@ -1606,10 +1612,14 @@ impl Index {
             for (k, (wq, cs)) in passes.iter().enumerate() {
                 pass += 1;
                 let from = sc.tail_all.len();
+                // Every head of the pass before any tail: a reading that one list's head finds
+                // ("ale" for "ali", a short list) takes the better pair a long list's tail holds
+                // for it ("ali" itself).
                 for c in cs {
-                    let (head, tail) = c.rs.split_at(head_len(k, c.rs));
-                    credit_readings(sc, pass, head, c, *wq, false);
-                    credit_readings(sc, pass, tail, c, *wq, true);
+                    credit_readings(sc, pass, &c.rs[..head_len(k, c.rs)], c, *wq, false);
+                }
+                for c in cs {
+                    credit_readings(sc, pass, &c.rs[head_len(k, c.rs)..], c, *wq, true);
                 }
                 // Marked once the pass is over: two lists of one pass are not two passes.
                 let Scratch {
@@ -1812,12 +1822,16 @@ impl Index {
         q: &Query,
         ei: usize,
         memo: Option<&Memo>,
-        reading_est: Option<&[f32]>,
+        reading_est: Option<(&[f32], f32)>,
     ) -> Option<Scored> {
         let ie = &self.entities[ei];
         let names = ListNames::Indexed(self, ie);
-        let ests = reading_est
-            .map(|v| &v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()]);
+        let ests = reading_est.map(|(v, useful)| {
+            (
+                &v[ie.first_reading as usize..ie.first_reading as usize + ie.readings.len()],
+                useful,
+            )
+        });
         self.score_names(
             forms,
             q,
@@ -1876,10 +1890,10 @@ impl Index {
         ids: &[(String, String)],
         names: &ListNames,
         memo: Option<&Memo>,
-        reading_est: Option<&[f32]>,
+        reading_est: Option<(&[f32], f32)>,
     ) -> Option<Scored> {
         // Best (score, name index, list form index, query form index).
-        let mut best: Option<(f32, usize, usize, usize)> = None;
+        let best: std::cell::Cell<Option<(f32, usize, usize, usize)>> = Default::default();
         let q_native = forms.iter().any(|f| f.native);
         let kind = party_kind(e, q);
         let owned_weights;
@@ -1892,37 +1906,58 @@ impl Index {
         };
         // A name with nothing in common with the query cannot score.
         // Nor can a reading whose estimate is far below the entity's best reading's.
-        let floor = reading_est.map_or(f32::NEG_INFINITY, |v| {
+        let floor = reading_est.map_or(f32::NEG_INFINITY, |(v, _)| {
             v.iter().copied().fold(0.0, f32::max) - self.config.reading_margin
         });
-        let keep = |k: usize, lids: &[u32]| {
-            if reading_est.is_some_and(|v| v[k] < floor) {
-                return false;
-            }
-            match memo {
-                Some(m) if !m.acronym => lids.iter().any(|id| m.shared.contains(*id)),
-                _ => true,
-            }
+        let shared = |lids: &[u32]| match memo {
+            Some(m) if !m.acronym => lids.iter().any(|id| m.shared.contains(*id)),
+            _ => true,
         };
-        names.each(keep, |ni, li, has_native, l_nat, list, lids| {
-            let quality = e.names[ni].quality;
-            // Both written in Han/Hangul/Kana: compare as written, not through romanisations.
-            let native_only = q_native && has_native;
-            for (fi, qf) in forms.iter().enumerate() {
-                if qf.native != l_nat || (l_nat != native_only) {
-                    continue;
+        let keep = |k: usize, lids: &[u32]| {
+            !reading_est.is_some_and(|(v, _)| v[k] < floor) && shared(lids)
+        };
+        let score_reading =
+            |ni: usize, li: usize, has_native: bool, l_nat: bool, list: &[&Token], lids: &[u32]| {
+                let quality = e.names[ni].quality;
+                // Both written in Han/Hangul/Kana: compare as written, not through romanisations.
+                let native_only = q_native && has_native;
+                for (fi, qf) in forms.iter().enumerate() {
+                    if qf.native != l_nat || (l_nat != native_only) {
+                        continue;
+                    }
+                    let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
+                    let (mut s, _) =
+                        self.name_score(&qf.tokens, &qweights[fi], list, kind, fmemo, false);
+                    if matches!(quality, NameQuality::Weak | NameQuality::Low) {
+                        s *= self.config.weak_alias_factor;
+                    }
+                    if best.get().is_none_or(|b| s > b.0) {
+                        best.set(Some((s, ni, li, fi)));
+                    }
                 }
-                let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
-                let (mut s, _) =
-                    self.name_score(&qf.tokens, &qweights[fi], list, kind, fmemo, false);
-                if matches!(quality, NameQuality::Weak | NameQuality::Low) {
-                    s *= self.config.weak_alias_factor;
-                }
-                if best.is_none_or(|b| s > b.0) {
-                    best = Some((s, ni, li, fi));
-                }
+            };
+        names.each(keep, score_reading);
+        // The estimates know nothing of word order or lineage ("bin Muhammad bin Awad"), which
+        // can cut the score of the best-estimated reading well below its estimate: then the
+        // readings within the margin of the score found are scored too ("Usama BIN LADEN"
+        // beside "Usama bin Muhammad bin Awad BIN LADIN").
+        // Only readings that could still beat the `top_k`-th score found (`useful`): a score
+        // may exceed its estimate by the margin, and the attributes add at most
+        // `DATE_EXACT + COUNTRY_MATCH`.
+        if let Some((v, useful)) = reading_est {
+            let found = best.get().map_or(0.0, |b| b.0);
+            let margin = self.config.reading_margin;
+            let lower = (found - margin).max(useful - margin - DATE_EXACT - COUNTRY_MATCH);
+            // (A reading no query word credited has no estimate: 0.)
+            let lower = lower.max(f32::MIN_POSITIVE);
+            if found < floor && v.iter().any(|&x| x < floor && x >= lower) {
+                names.each(
+                    |k, lids| v[k] < floor && v[k] >= lower && shared(lids),
+                    score_reading,
+                );
             }
-        });
+        }
+        let best = best.get();
         let name_score = best.map_or(0.0, |b| b.0);
         let (delta, id_hit) = self.attribute_evidence(q, e, countries, ids, name_score, None);
         if name_score <= 0.0 && !id_hit {
@@ -2932,6 +2967,72 @@ mod tests {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         }
         assert_index_finds_target(entities, "Jamal Ali Ismail", 3);
+    }
+
+    /// A reading that a short list of a pass finds ("Ale", a spelling of "Ali" on one name)
+    /// takes the better pair the same pass's long list holds for it ("Ali" itself, deep in
+    /// hundreds of lighter "Ali …" names), not the weaker pair that found it.
+    #[test]
+    fn a_pass_credits_its_best_pair_even_from_a_long_list_tail() {
+        let mut entities = fillers(&["Ali", "Ali", "Muhammad"]);
+        let rare = |i: usize| -> String {
+            let mut w = String::from("Pz");
+            w.push((b'a' + (i % 26) as u8) as char);
+            w.push((b'a' + (i / 26 % 26) as u8) as char);
+            w.push((b'a' + (i / 676 % 26) as u8) as char);
+            w
+        };
+        let mut add = |id: String, name: String| {
+            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
+        };
+        add("t:target".into(), "Muhammad Reza Ale Ali".into());
+        // "Ale" on a few dozen names: a short list, credited in full, and a light word.
+        for i in 0..30 {
+            add(format!("t:ale{i}"), format!("Ale {}", rare(1000 + i)));
+        }
+        // More names than are scored, each with both words and a rare word more than the
+        // target's: they score below it, and would be estimated above it if its "Ali" counted
+        // as "Ale".
+        for i in 0..100 {
+            add(
+                format!("t:c{i}"),
+                format!("Muhammad Ali {} {}", rare(2 * i), rare(2 * i + 1)),
+            );
+        }
+        // The query's words written as one: the shortest pass, credited in full, which does
+        // not find the target.
+        add("t:z".into(), "Muhammadali Qorbani".into());
+        assert_index_finds_target(entities, "Muhammad Ali", 3);
+    }
+
+    /// The estimates know nothing of lineage: "Usama bin Muhammad bin Awad BIN LADIN" is
+    /// estimated well above "Usama BIN LADEN" for "Usama Muhammed Awad Bin Laden", then scores
+    /// below it (Muhammad and Awad follow "bin" on the list only). The index must still score
+    /// the alias, as exhaustive scoring does.
+    #[test]
+    fn a_reading_that_scores_below_its_estimate_lets_the_others_be_scored() {
+        let mut entities = fillers(&["Usama", "Muhammad"]);
+        let mut e = Entity::new(
+            "t:target",
+            Kind::Person,
+            "Usama bin Muhammad bin Awad BIN LADIN",
+        );
+        e.add_alias(Name::new("Usama BIN LADEN", NameQuality::Strong));
+        entities.push(("t".into(), e));
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Usama Muhammed Awad Bin Laden".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 1);
+        assert_eq!(full[0].entity_id, "t:target");
+        assert_eq!(full[0].matched_name, "Usama BIN LADEN");
+        let fast = ix.screen(&q, 1);
+        assert_eq!(
+            (fast[0].score, &fast[0].matched_name),
+            (full[0].score, &full[0].matched_name)
+        );
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

@@ -2244,8 +2244,9 @@ impl Index {
         // First byte: tokens are lower-case ASCII, or Han/Hangul/Kana whose first byte still
         // tells two words apart well enough for a pre-check (and slicing one could panic).
         let first = |t: &str| t.as_bytes().first().copied();
-        // Words written as one are compared letter for letter (up to the typo budget), or by
-        // skeleton in vowel-less scripts: see `spelling_similarity`.
+        // Words written as one are compared letter for letter (up to the typo budget, each
+        // word its own: see `join_agrees`), or by skeleton in vowel-less scripts: see
+        // `spelling_similarity`.
         let join_ok = |s: f32| s >= 0.8;
         // Joined words, either way round ("AlisherUsmanov", "vanderbilt"). A word matched
         // exactly takes that match before any join (joins score at most 0.98), so joins that
@@ -2288,11 +2289,9 @@ impl Index {
                     let (s, how) = spelling_similarity(&q[i], &jt);
                     // The second word's first letter is lost inside the join.
                     if join_ok(s)
-                        && (if jt.abjad || q[i].abjad {
-                            !l[j + 1].abjad || initial_semivowel_written(&q[i].text, &l[j + 1].text)
-                        } else {
-                            join_agrees(&[l[j], l[j + 1]], &q[i].text)
-                        })
+                        && (!l[j + 1].abjad
+                            || initial_semivowel_written(&q[i].text, &l[j + 1].text))
+                        && (how == How::Skeleton || join_agrees(&[l[j], l[j + 1]], &q[i].text))
                     {
                         pairs.push(pair(s * 0.98, i, 1, j, 2, how.as_str()));
                     }
@@ -2307,8 +2306,7 @@ impl Index {
                     join_into(&mut jt, &[l[j], l[j + 1], l[j + 2]]);
                     let (s, how) = spelling_similarity(&q[i], &jt);
                     if join_ok(s)
-                        && (jt.abjad
-                            || q[i].abjad
+                        && (how == How::Skeleton
                             || join_agrees(&[l[j], l[j + 1], l[j + 2]], &q[i].text))
                     {
                         pairs.push(pair(s * 0.98, i, 1, j, 3, how.as_str()));
@@ -2325,11 +2323,9 @@ impl Index {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
                     let (s, how) = spelling_similarity(&jt, l[j]);
                     if join_ok(s)
-                        && (if jt.abjad || l[j].abjad {
-                            !q[i + 1].abjad || initial_semivowel_written(&l[j].text, &q[i + 1].text)
-                        } else {
-                            join_agrees(&[&q[i], &q[i + 1]], &l[j].text)
-                        })
+                        && (!q[i + 1].abjad
+                            || initial_semivowel_written(&l[j].text, &q[i + 1].text))
+                        && (how == How::Skeleton || join_agrees(&[&q[i], &q[i + 1]], &l[j].text))
                     {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }

@@ -1233,6 +1233,28 @@ impl Index {
     fn joined_ids(&self, a: &Token, b: &Token) -> Vec<u32> {
         let joined = format!("{}{}", a.text, b.text);
         let mut out: Vec<u32> = self.vocab.get(&joined).copied().into_iter().collect();
+        // A particle changes its vowel as it joins ("abd al" is "abdul", "abdel"): the scorer
+        // accepts it (see `join_agrees`), so look those spellings up too.
+        for (t, at) in [(a, 0), (b, a.text.len())] {
+            if t.class != Class::Particle || !t.text.is_ascii() {
+                continue;
+            }
+            for (k, c) in t.text.bytes().enumerate() {
+                if !b"aeiou".contains(&c) {
+                    continue;
+                }
+                for v in b"aeiou".iter().filter(|&&v| v != c) {
+                    let mut variant = joined.clone().into_bytes();
+                    variant[at + k] = *v;
+                    if let Some(&i) = std::str::from_utf8(&variant)
+                        .ok()
+                        .and_then(|w| self.vocab.get(w))
+                    {
+                        out.push(i);
+                    }
+                }
+            }
+        }
         if a.abjad || b.abjad {
             if let Some(v) = self
                 .by_key
@@ -1354,11 +1376,7 @@ impl Index {
                         );
                     }
                     for p in f.tokens.windows(2) {
-                        shared.extend(
-                            self.vocab
-                                .get(&format!("{}{}", p[0].text, p[1].text))
-                                .copied(),
-                        );
+                        shared.extend(self.joined_ids(&p[0], &p[1]));
                     }
                     let ini = initials(&f.tokens);
                     shared.extend(self.vocab.get(&ini).copied());
@@ -3110,6 +3128,15 @@ mod tests {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         }
         assert_index_finds_target(entities, "Muhammad Ghazali", 2);
+    }
+
+    /// A particle changes its vowel as it joins the word before it: "Abd al-Rahim" is found
+    /// for the listed "ABDUL", as exhaustive scoring finds it.
+    #[test]
+    fn joined_words_are_found_with_the_particles_other_vowels() {
+        let mut entities = fillers(&["Rahim"]);
+        entities.push(("t".into(), Entity::new("t:target", Kind::Person, "ABDUL")));
+        assert_index_finds_target(entities, "Abd al-Rahim", 3);
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

@@ -1280,23 +1280,51 @@ impl Index {
         out
     }
 
-    /// The postings of the readings where token `x` is followed by token `y`, lightest
-    /// reading first: read from the shorter of the two lists, up to [`MAX_JOINED_SCAN`] of its
-    /// lightest readings.
-    fn adjacent(&self, x: u32, y: u32) -> Vec<Posting> {
-        let (px, py) = (&self.postings[x as usize], &self.postings[y as usize]);
-        let from = if px.len() <= py.len() { px } else { py };
-        from[..from.len().min(MAX_JOINED_SCAN)]
-            .iter()
-            .filter(|p| {
+    /// The postings of the readings where a spelling of token `x` is followed by a spelling of
+    /// token `y` (each as [`Self::expand`] finds them), lightest reading first: those where
+    /// both are `x` and `y` themselves, and the others. Read from the side whose lists are
+    /// shorter, up to [`MAX_JOINED_SCAN`] of each list's lightest readings.
+    fn adjacent(&self, x: u32, y: u32, sc: &mut Scratch) -> (Vec<Posting>, Vec<Posting>) {
+        let nx = self.expand_cached(&self.tokens[x as usize], sc);
+        let ny = self.expand_cached(&self.tokens[y as usize], sc);
+        let total = |n: &Near| -> usize {
+            n.as_slice()
+                .iter()
+                .map(|&(t, _, _)| self.postings[t as usize].len().min(MAX_JOINED_SCAN))
+                .sum()
+        };
+        let from_x = total(&nx) <= total(&ny);
+        let (scan, other) = if from_x { (&nx, &ny) } else { (&ny, &nx) };
+        let mut found: Vec<(Posting, bool)> = Vec::new();
+        for &(t, _, _) in scan.as_slice() {
+            let rs = &self.postings[t as usize];
+            for p in &rs[..rs.len().min(MAX_JOINED_SCAN)] {
                 let ie = &self.entities[p.info.entity as usize];
                 let rd = &ie.readings[(p.reading - ie.first_reading) as usize];
-                ie.tokens[rd.start as usize..(rd.start + rd.len) as usize]
-                    .windows(2)
-                    .any(|w| w == [x, y])
-            })
-            .copied()
-            .collect()
+                let ids = &ie.tokens[rd.start as usize..(rd.start + rd.len) as usize];
+                let pair = ids.windows(2).find_map(|w| {
+                    let (mine, theirs) = if from_x { (w[0], w[1]) } else { (w[1], w[0]) };
+                    (mine == t && other.get(theirs).is_some()).then_some((w[0], w[1]))
+                });
+                if let Some((a, b)) = pair {
+                    found.push((*p, a == x && b == y));
+                }
+            }
+        }
+        // A reading found through several spellings counts once, at its best.
+        found.sort_by(|a, b| {
+            a.0.info
+                .weight
+                .total_cmp(&b.0.info.weight)
+                .then(a.0.reading.cmp(&b.0.reading))
+                .then(b.1.cmp(&a.1))
+        });
+        found.dedup_by_key(|f| f.0.reading);
+        let (exact, near): (Vec<_>, Vec<_>) = found.into_iter().partition(|f| f.1);
+        (
+            exact.into_iter().map(|f| f.0).collect(),
+            near.into_iter().map(|f| f.0).collect(),
+        )
     }
 
     /// [`Self::expand`], read from the index for a vocabulary token.
@@ -1369,11 +1397,18 @@ impl Index {
                 );
                 for f in &forms {
                     for t in &f.tokens {
-                        shared.extend(
-                            self.split_halves(&t.text)
-                                .into_iter()
-                                .flat_map(|(a, b)| [a, b]),
-                        );
+                        // The halves of a word written as one, in every spelling that candidate
+                        // generation joins them in (see `Index::adjacent`).
+                        for (a, b) in self.split_halves(&t.text) {
+                            for h in [a, b] {
+                                shared.extend([h]);
+                                if !self.tokens[h as usize].abjad {
+                                    let n =
+                                        self.expand_cached(&self.tokens[h as usize], &mut scratch);
+                                    shared.extend(n.as_slice().iter().map(|x| x.0));
+                                }
+                            }
+                        }
                     }
                     for p in f.tokens.windows(2) {
                         shared.extend(self.joined_ids(&p[0], &p[1]));
@@ -1582,26 +1617,21 @@ impl Index {
             // The readings where the two halves of a query word written as one
             // ("AlisherUsmanov") stand side by side, as the scorer joins them; one half alone
             // matches nothing.
-            let joined: Vec<(usize, f32, Vec<Posting>)> = f
-                .tokens
-                .iter()
-                .enumerate()
-                .flat_map(|(i, t)| {
-                    self.split_halves(&t.text)
-                        .into_iter()
-                        .filter(|&(x, y)| {
-                            !self.tokens[x as usize].abjad && !self.tokens[y as usize].abjad
-                        })
-                        .map(move |(x, y)| (i, x, y))
-                })
-                .map(|(i, x, y)| {
-                    (
-                        i,
-                        self.weights[x as usize] + self.weights[y as usize],
-                        self.adjacent(x, y),
-                    )
-                })
-                .collect();
+            // (query word, list weight of the two words, similarity, readings).
+            let mut joined: Vec<(usize, f32, f32, Vec<Posting>)> = Vec::new();
+            for (i, t) in f.tokens.iter().enumerate() {
+                for (x, y) in self.split_halves(&t.text) {
+                    if self.tokens[x as usize].abjad || self.tokens[y as usize].abjad {
+                        continue;
+                    }
+                    let wl = self.weights[x as usize] + self.weights[y as usize];
+                    let (exact, near) = self.adjacent(x, y, sc);
+                    // Joins score at most 0.98; one with a misspelt word ("abdul" + "qadir"
+                    // for "abdulkadir"), about one letter in ten less.
+                    joined.push((i, wl, 0.98, exact));
+                    joined.push((i, wl, 0.88, near));
+                }
+            }
             for (i, (t, m)) in f.tokens.iter().zip(fm).enumerate() {
                 let w = self.token_weight(t);
                 let mut cs: Vec<Credit> = m
@@ -1610,11 +1640,11 @@ impl Index {
                     .map(|&(ti, s, _)| by_token(ti, w.max(0.5 * self.weights[ti as usize]), s))
                     .collect();
                 // The two halves of a word written as one on the query side ("AlisherUsmanov").
-                for (_, wl, rs) in joined.iter().filter(|j| j.0 == i) {
+                for (_, wl, s, rs) in joined.iter().filter(|j| j.0 == i) {
                     cs.push(Credit {
                         rs,
                         w: w.max(0.5 * wl),
-                        s: 0.98,
+                        s: *s,
                         wl: *wl,
                         content: true,
                     });
@@ -3128,6 +3158,18 @@ mod tests {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         }
         assert_index_finds_target(entities, "Muhammad Ghazali", 2);
+    }
+
+    /// A query word that splits into two list words is also found where either word is
+    /// spelt otherwise ("Abdulkadir" for "Abdul QADIR", "kadir" and "qadir" one letter apart),
+    /// as the scorer joins them.
+    #[test]
+    fn a_split_word_is_found_with_its_halves_misspelt() {
+        let mut entities = fillers(&["Abdul"]);
+        for (id, name) in [("t:target", "Abdul QADIR"), ("t:k", "Kadir Qorbani")] {
+            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
+        }
+        assert_index_finds_target(entities, "Abdulkadir", 1);
     }
 
     /// A particle changes its vowel as it joins the word before it: "Abd al-Rahim" is found

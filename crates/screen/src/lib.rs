@@ -1619,9 +1619,14 @@ impl Index {
             // matches nothing.
             // (query word, list weight of the two words, similarity, readings).
             let mut joined: Vec<(usize, f32, f32, Vec<Posting>)> = Vec::new();
+            // Halves from a vowel-less script join by skeleton, with other spellings of either
+            // ("abdallah" is "abd al" too): each half is credited on its own. (query word,
+            // halves).
+            let mut apart: Vec<(usize, u32, u32)> = Vec::new();
             for (i, t) in f.tokens.iter().enumerate() {
                 for (x, y) in self.split_halves(&t.text) {
                     if self.tokens[x as usize].abjad || self.tokens[y as usize].abjad {
+                        apart.push((i, x, y));
                         continue;
                     }
                     let wl = self.weights[x as usize] + self.weights[y as usize];
@@ -1649,13 +1654,9 @@ impl Index {
                         content: true,
                     });
                 }
-                // Halves from a vowel-less script join by skeleton, with other spellings of
-                // either ("abdallah" is "abd al" too): each half is credited on its own.
-                for (x, y) in self.split_halves(&t.text) {
-                    if self.tokens[x as usize].abjad || self.tokens[y as usize].abjad {
-                        cs.push(by_token(x, w * 0.5, 1.0));
-                        cs.push(by_token(y, w * 0.5, 1.0));
-                    }
+                for &(_, x, y) in apart.iter().filter(|h| h.0 == i) {
+                    cs.push(by_token(x, w * 0.5, 1.0));
+                    cs.push(by_token(y, w * 0.5, 1.0));
                 }
                 // An initial on the list side ("Hasan Ahmed S. Adnan"), which the scorer
                 // credits as much as its lighter side, and which is no evidence on its own.
@@ -2806,21 +2807,23 @@ mod tests {
         assert!(compact > 1000, "{compact}");
     }
 
+    /// A made-up word, distinct for each `i` below 26^`letters`: `prefix` and `i` in base 26.
+    fn made_up_word(prefix: &str, mut i: usize, letters: usize) -> String {
+        let mut w = String::from(prefix);
+        for _ in 0..letters {
+            w.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+        }
+        w
+    }
+
     /// Hundreds of light person names, more than [`LONG_POSTINGS`] per given name: each is a
     /// given name from `given` (in turn) and a distinct letter-only word, so that the filler
     /// names share nothing else.
     fn fillers(given: &[&str]) -> Vec<(String, Entity)> {
-        let word = |mut i: usize| {
-            let mut w = String::from("Q");
-            for _ in 0..4 {
-                w.push((b'a' + (i % 26) as u8) as char);
-                i /= 26;
-            }
-            w
-        };
         (0..given.len() * LONG_POSTINGS + 200)
             .map(|i| {
-                let name = format!("{} {}", given[i % given.len()], word(i));
+                let name = format!("{} {}", given[i % given.len()], made_up_word("Q", i, 4));
                 let e = Entity::new(format!("t:{i}"), Kind::Person, name);
                 ("t".to_string(), e)
             })
@@ -3078,13 +3081,7 @@ mod tests {
     #[test]
     fn a_pass_credits_its_best_pair_even_from_a_long_list_tail() {
         let mut entities = fillers(&["Ali", "Ali", "Muhammad"]);
-        let rare = |i: usize| -> String {
-            let mut w = String::from("Pz");
-            w.push((b'a' + (i % 26) as u8) as char);
-            w.push((b'a' + (i / 26 % 26) as u8) as char);
-            w.push((b'a' + (i / 676 % 26) as u8) as char);
-            w
-        };
+        let rare = |i: usize| made_up_word("Pz", i, 3);
         let mut add = |id: String, name: String| {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         };

@@ -100,6 +100,10 @@ struct Reading {
     name_has_native: bool,
     start: u32,
     len: u32,
+    /// Bit k: the reading's token k is from a vowel-less script. The vocabulary keeps one
+    /// token per text, marked vowel-less if any reading's is (see [`Index::intern`]); a Latin
+    /// "b" or "la" must still be compared as Latin where it is written in Latin.
+    abjad: u64,
 }
 
 struct IndexedEntity {
@@ -297,6 +301,9 @@ pub struct Index {
     /// Per vocabulary token, its length (capped at 127) and whether it is from a vowel-less
     /// script (top bit): the length pre-check reads this compact array, not the token.
     len_abjad: Vec<u8>,
+    /// Vocabulary tokens marked vowel-less that some readings write in Latin: the token as
+    /// those readings have it.
+    plain: HashMap<u32, Token>,
     /// Per vocabulary token, its verified neighbours ([`Index::expand`]), computed when the
     /// index is built: a query word on a list then costs one lookup, not a search of the
     /// vocabulary on the first query that uses it.
@@ -367,7 +374,14 @@ impl ListNames<'_> {
                         continue;
                     }
                     buf.clear();
-                    buf.extend(ids.iter().map(|&t| &ix.tokens[t as usize]));
+                    buf.extend(ids.iter().enumerate().map(|(k, &t)| {
+                        let tok = &ix.tokens[t as usize];
+                        if tok.abjad && k < 64 && r.abjad >> k & 1 == 0 {
+                            ix.plain.get(&t).unwrap_or(tok)
+                        } else {
+                            tok
+                        }
+                    }));
                     f(
                         r.name_idx as usize,
                         r.li as usize,
@@ -819,6 +833,7 @@ impl Index {
             deletion_dir: Vec::new(),
             tri_len: Vec::new(),
             len_abjad: Vec::new(),
+            plain: HashMap::new(),
             neighbours: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
@@ -877,6 +892,12 @@ impl Index {
                 let has_native = forms.iter().any(|f| f.native);
                 for (li, f) in forms.into_iter().enumerate() {
                     let start = tokens.len() as u32;
+                    let abjad = f
+                        .tokens
+                        .iter()
+                        .take(64)
+                        .enumerate()
+                        .fold(0u64, |m, (k, t)| m | ((t.abjad as u64) << k));
                     tokens.extend(f.tokens.into_iter().map(|t| ix.intern(t)));
                     readings.push(Reading {
                         name_idx: ni as u32,
@@ -885,6 +906,7 @@ impl Index {
                         name_has_native: has_native,
                         start,
                         len: tokens.len() as u32 - start,
+                        abjad,
                     });
                 }
             }
@@ -1055,8 +1077,12 @@ impl Index {
         if let Some(&i) = self.vocab.get(&t.text) {
             // The same text can come from a vowel-less script in one name and not in another;
             // remember the weaker (skeleton) comparison so either side can use it.
-            if t.abjad {
-                self.tokens[i as usize].abjad = true;
+            let known = &mut self.tokens[i as usize];
+            if known.abjad != t.abjad {
+                // Keep the Latin reading of the text for the readings that write it in Latin.
+                let latin = if t.abjad { known.clone() } else { t };
+                self.plain.entry(i).or_insert(latin);
+                known.abjad = true;
             }
             return i;
         }
@@ -2279,7 +2305,10 @@ impl Index {
                     Some((m, ids))
                         if ids.len() == l.len()
                             && qt.class != Class::Initial
-                            && lt.class != Class::Initial =>
+                            && lt.class != Class::Initial
+                            // Neighbours were found with the vocabulary's token, which may
+                            // be the vowel-less one where this reading's is Latin.
+                            && lt.abjad == self.tokens[ids[j] as usize].abjad =>
                     {
                         m[i].get(ids[j]).unwrap_or((0.0, How::None))
                     }
@@ -3341,5 +3370,37 @@ mod abjad_tests {
             assert!(fast[0].alert, "{:?}", fast[0].explanation);
             assert_eq!(fast[0].score, full[0].score);
         }
+    }
+
+    #[test]
+    fn a_latin_letter_stays_latin_where_a_vowel_less_name_has_the_same_letter() {
+        // "ب" is "b" too. Before, the shared vocabulary token took the vowel-less mark for
+        // both, and "Varas" matched "B. Roose" by consonants (v-r-s, b-r-s), the initial "B."
+        // joined to the next word.
+        let ix = Index::build(
+            vec![
+                (
+                    "t".into(),
+                    Entity::new("t:1", Kind::Person, "Geoffrey B. Roose"),
+                ),
+                ("t".into(), Entity::new("t:2", Kind::Person, "حسن ب")),
+                ("t".into(), Entity::new("t:3", Kind::Person, "Nabor Vargas")),
+            ],
+            Config::default(),
+        );
+        let q = Query {
+            name: "Nabor Varas".into(),
+            ..Default::default()
+        };
+        for ms in [ix.screen(&q, 10), ix.screen_exhaustive(&q, 10)] {
+            assert_eq!(ms[0].entity_id, "t:3");
+            assert!(ms.iter().all(|m| m.entity_id != "t:1"), "{ms:?}");
+        }
+        // The vowel-less name still compares by skeleton: "Hassan B." is "حسن ب".
+        let q = Query {
+            name: "Hassan B".into(),
+            ..Default::default()
+        };
+        assert_eq!(ix.screen(&q, 1)[0].entity_id, "t:2");
     }
 }

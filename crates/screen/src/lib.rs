@@ -301,6 +301,12 @@ pub struct Index {
     /// Per vocabulary token, its length (capped at 127) and whether it is from a vowel-less
     /// script (top bit): the length pre-check reads this compact array, not the token.
     len_abjad: Vec<u8>,
+    /// Per token with more than [`LONG_POSTINGS`] postings, the postings past the head whose
+    /// entity gives a birth year (an entity with several years, or a short range, under each),
+    /// ordered by year. A common given name ties hundreds of entities on the name alone, and
+    /// the attributes rank them: with a birth year in the query, the entities born in that
+    /// year are the ones that rise, however deep in the list.
+    year_tails: HashMap<u32, YearTail>,
     /// Vocabulary tokens marked vowel-less that some readings write in Latin: the token as
     /// those readings have it.
     plain: HashMap<u32, Token>,
@@ -314,6 +320,17 @@ pub struct Index {
     /// Token statistics of a larger index to weigh tokens by (see [`Index::build_against`]).
     reference: Option<Box<Reference>>,
 }
+
+/// The postings of a long list's tail that give a birth year, by year (see
+/// [`Index::year_tails`]).
+struct YearTail {
+    years: Box<[i16]>,
+    postings: Box<[Posting]>,
+}
+
+/// The widest range of birth years an entity is filed under in [`Index::year_tails`]: a wider
+/// one is no telling agreement.
+const YEAR_TAIL_SPAN: i16 = 3;
 
 /// Document frequencies and entity count borrowed from another index.
 struct Reference {
@@ -558,6 +575,9 @@ struct Credit<'a> {
     wl: f32,
     /// Whether the pair is evidence of the same name on its own (an initial is not).
     content: bool,
+    /// The postings past a long list's head whose entity was born in the query's birth year
+    /// (see [`Index::year_tails`]): credited in full with the head.
+    by_year: &'a [Posting],
 }
 
 /// Per-thread buffers reused across queries, so a query allocates little.
@@ -834,6 +854,7 @@ impl Index {
             tri_len: Vec::new(),
             len_abjad: Vec::new(),
             plain: HashMap::new(),
+            year_tails: HashMap::new(),
             neighbours: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
@@ -1005,6 +1026,27 @@ impl Index {
             .into_iter()
             .map(|(k, rs)| (k, to_postings(rs)))
             .collect();
+        for (t, ps) in ix.postings.iter().enumerate() {
+            if ps.len() <= LONG_POSTINGS {
+                continue;
+            }
+            let mut by_year: Vec<(i16, Posting)> = Vec::new();
+            for p in &ps[LONG_POSTINGS..] {
+                let h = &ix.hints[p.info.entity as usize];
+                if h.lo <= h.hi && h.hi - h.lo <= YEAR_TAIL_SPAN {
+                    by_year.extend((h.lo..=h.hi).map(|y| (y, *p)));
+                }
+            }
+            // Stable: within a year, lightest readings first, as in the list.
+            by_year.sort_by_key(|x| x.0);
+            ix.year_tails.insert(
+                t as u32,
+                YearTail {
+                    years: by_year.iter().map(|x| x.0).collect(),
+                    postings: by_year.into_iter().map(|x| x.1).collect(),
+                },
+            );
+        }
         // Skeletons of tokens from vowel-less scripts, and each with one consonant deleted: a
         // one-consonant difference is found by a shared deletion.
         for (i, t) in ix.tokens.iter().enumerate() {
@@ -1092,6 +1134,20 @@ impl Index {
         self.df.push(0);
         self.raw_postings.push(Vec::new());
         i
+    }
+
+    /// The postings past the head of `t`'s list whose entity was born in `year` (see
+    /// [`Index::year_tails`]).
+    fn year_tail(&self, t: u32, year: Option<i16>) -> &[Posting] {
+        if self.postings[t as usize].len() <= LONG_POSTINGS {
+            return &[];
+        }
+        let (Some(y), Some(yt)) = (year, self.year_tails.get(&t)) else {
+            return &[];
+        };
+        let lo = yt.years.partition_point(|&x| x < y);
+        let hi = yt.years.partition_point(|&x| x <= y);
+        &yt.postings[lo..hi]
     }
 
     /// Number of name readings indexed (each name, in each of its romanisations).
@@ -1601,6 +1657,7 @@ impl Index {
             }
         };
         let cfg = &self.config;
+        let q_year = q.birth_date.as_ref().map(|d| d.year as i16);
         let mut pass = 0u32;
         for (f, fm) in forms.iter().zip(memo) {
             // (query weight covered, credits) per pass.
@@ -1611,6 +1668,7 @@ impl Index {
                 s,
                 wl: self.weights[ti as usize],
                 content: true,
+                by_year: self.year_tail(ti, q_year),
             };
             // Each list initial is credited once (the scorer pairs it with one word at most),
             // to the query word it may stand for that is on the fewest list names: a name
@@ -1678,6 +1736,7 @@ impl Index {
                         s: *s,
                         wl: *wl,
                         content: true,
+                        by_year: &[],
                     });
                 }
                 for &(_, x, y) in apart.iter().filter(|h| h.0 == i) {
@@ -1705,6 +1764,7 @@ impl Index {
                             s: 0.85,
                             wl: f32::INFINITY,
                             content: true,
+                            by_year: &[],
                         };
                         passes.push((wf, vec![c]));
                     }
@@ -1750,7 +1810,11 @@ impl Index {
                 // ("ale" for "ali", a short list) takes the better pair a long list's tail holds
                 // for it ("ali" itself).
                 for c in cs {
-                    credit_readings(sc, pass, &c.rs[..head_len(k, c.rs)], c, *wq, false);
+                    let head = head_len(k, c.rs);
+                    credit_readings(sc, pass, &c.rs[..head], c, *wq, false);
+                    if head < c.rs.len() {
+                        credit_readings(sc, pass, c.by_year, c, *wq, false);
+                    }
                 }
                 for c in cs {
                     credit_readings(sc, pass, &c.rs[head_len(k, c.rs)..], c, *wq, true);
@@ -2871,6 +2935,41 @@ mod tests {
         let full = ix.screen_exhaustive(&q, k);
         let want = full.iter().find(|m| m.entity_id == "t:target");
         let want = want.unwrap_or_else(|| panic!("not in the exhaustive top {k}: {full:?}"));
+        let fast = ix.screen(&q, 10);
+        let got = fast.iter().find(|m| m.entity_id == "t:target");
+        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+    }
+
+    /// Hundreds of names share only a common given name with the query, and the birth year
+    /// ranks them: the one born in the query's year is found however heavy its name (deep in
+    /// the given name's list, past the head that is credited in full).
+    #[test]
+    fn a_common_name_s_bearer_born_in_the_query_s_year_is_found() {
+        let mut entities = fillers(&["Igor"]);
+        let mut e = Entity::new("t:target", Kind::Person, "Igor Olegovich Kostyukov");
+        e.birth_dates.push(DateSpec::single(
+            PartialDate::new(1959, None, None).unwrap(),
+        ));
+        entities.push(("t".into(), e));
+        // A rarer query word on a few other names: its list, the shortest, is credited in
+        // full, and the given name's only in its head.
+        for i in 0..3 {
+            let name = format!("Pavel Viktorovich {}", made_up_word("Z", i, 4));
+            entities.push((
+                "t".into(),
+                Entity::new(format!("v:{i}"), Kind::Person, name),
+            ));
+        }
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Igor Viktorovich".into(),
+            kind: Some(Kind::Person),
+            birth_date: Some(PartialDate::new(1959, None, None).unwrap()),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 4);
+        let want = full.iter().find(|m| m.entity_id == "t:target");
+        let want = want.unwrap_or_else(|| panic!("not in the exhaustive top 4: {full:?}"));
         let fast = ix.screen(&q, 10);
         let got = fast.iter().find(|m| m.entity_id == "t:target");
         assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");

@@ -328,6 +328,9 @@ struct YearTail {
     postings: Box<[Posting]>,
 }
 
+/// The year under which [`Index::year_tails`] files the people without a birth date.
+const UNDATED: i16 = i16::MIN;
+
 /// The widest range of birth years an entity is filed under in [`Index::year_tails`]: a wider
 /// one is no telling agreement.
 const YEAR_TAIL_SPAN: i16 = 3;
@@ -578,6 +581,9 @@ struct Credit<'a> {
     /// The postings past a long list's head whose entity was born in the query's birth year
     /// (see [`Index::year_tails`]): credited in full with the head.
     by_year: &'a [Posting],
+    /// Those whose entity is a person with no birth date, which the query's cannot
+    /// contradict.
+    undated: &'a [Posting],
 }
 
 /// Per-thread buffers reused across queries, so a query allocates little.
@@ -1035,6 +1041,10 @@ impl Index {
                 let h = &ix.hints[p.info.entity as usize];
                 if h.lo <= h.hi && h.hi - h.lo <= YEAR_TAIL_SPAN {
                     by_year.extend((h.lo..=h.hi).map(|y| (y, *p)));
+                } else if h.lo > h.hi && matches!(h.kind, Kind::Person | Kind::Unknown) {
+                    // No birth date: nothing against the query's, where the head's may
+                    // conflict. (A query with a birth date is a person's.)
+                    by_year.push((UNDATED, *p));
                 }
             }
             // Stable: within a year, lightest readings first, as in the list.
@@ -1148,6 +1158,15 @@ impl Index {
         let lo = yt.years.partition_point(|&x| x < y);
         let hi = yt.years.partition_point(|&x| x <= y);
         &yt.postings[lo..hi]
+    }
+
+    /// The postings past the head of `t`'s list whose entity is a person with no birth date
+    /// (see [`Index::year_tails`]); none when the query gives no birth date.
+    fn undated_tail(&self, t: u32, year: Option<i16>) -> &[Posting] {
+        match year {
+            Some(_) => self.year_tail(t, Some(UNDATED)),
+            None => &[],
+        }
     }
 
     /// Number of name readings indexed (each name, in each of its romanisations).
@@ -1669,6 +1688,7 @@ impl Index {
                 wl: self.weights[ti as usize],
                 content: true,
                 by_year: self.year_tail(ti, q_year),
+                undated: self.undated_tail(ti, q_year),
             };
             // Each list initial is credited once (the scorer pairs it with one word at most),
             // to the query word it may stand for that is on the fewest list names: a name
@@ -1737,6 +1757,7 @@ impl Index {
                         wl: *wl,
                         content: true,
                         by_year: &[],
+                        undated: &[],
                     });
                 }
                 for &(_, x, y) in apart.iter().filter(|h| h.0 == i) {
@@ -1765,6 +1786,7 @@ impl Index {
                             wl: f32::INFINITY,
                             content: true,
                             by_year: &[],
+                            undated: &[],
                         };
                         passes.push((wf, vec![c]));
                     }
@@ -1814,6 +1836,7 @@ impl Index {
                     credit_readings(sc, pass, &c.rs[..head], c, *wq, false);
                     if head < c.rs.len() {
                         credit_readings(sc, pass, c.by_year, c, *wq, false);
+                        credit_readings(sc, pass, c.undated, c, *wq, false);
                     }
                 }
                 for c in cs {
@@ -2953,6 +2976,42 @@ mod tests {
         entities.push(("t".into(), e));
         // A rarer query word on a few other names: its list, the shortest, is credited in
         // full, and the given name's only in its head.
+        for i in 0..3 {
+            let name = format!("Pavel Viktorovich {}", made_up_word("Z", i, 4));
+            entities.push((
+                "t".into(),
+                Entity::new(format!("v:{i}"), Kind::Person, name),
+            ));
+        }
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Igor Viktorovich".into(),
+            kind: Some(Kind::Person),
+            birth_date: Some(PartialDate::new(1959, None, None).unwrap()),
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 4);
+        let want = full.iter().find(|m| m.entity_id == "t:target");
+        let want = want.unwrap_or_else(|| panic!("not in the exhaustive top 4: {full:?}"));
+        let fast = ix.screen(&q, 10);
+        let got = fast.iter().find(|m| m.entity_id == "t:target");
+        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+    }
+
+    /// The same with the lighter names born in another year: a name with no birth date, which
+    /// nothing contradicts, outranks them, and is found however deep in the list.
+    #[test]
+    fn a_common_name_s_bearer_with_no_birth_date_outranks_those_born_otherwise() {
+        let mut entities = fillers(&["Igor"]);
+        for (_, e) in &mut entities {
+            e.birth_dates.push(DateSpec::single(
+                PartialDate::new(1900, None, None).unwrap(),
+            ));
+        }
+        entities.push((
+            "t".into(),
+            Entity::new("t:target", Kind::Person, "Igor Olegovich Kostyukov"),
+        ));
         for i in 0..3 {
             let name = format!("Pavel Viktorovich {}", made_up_word("Z", i, 4));
             entities.push((

@@ -1792,10 +1792,15 @@ impl Index {
                     }
                 }
             }
+            // The query's initials as a list word ("People's Liberation Army" for "PLA"), as
+            // the scorer takes them: a word (not the particle "al" for "Ali LEDKOV"), and
+            // never for a person.
             let ini = initials(&f.tokens);
-            if (2..=6).contains(&ini.len()) {
+            if (2..=6).contains(&ini.len()) && q.kind != Some(Kind::Person) {
                 if let Some(&ti) = self.vocab.get(&ini) {
-                    passes.push((wf, vec![by_token(ti, wf, 0.85)]));
+                    if self.tokens[ti as usize].class == Class::Word {
+                        passes.push((wf, vec![by_token(ti, wf, 0.85)]));
+                    }
                 }
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
@@ -2116,7 +2121,7 @@ impl Index {
         // Best (score, name index, list form index, query form index).
         let best: std::cell::Cell<Option<(f32, usize, usize, usize)>> = Default::default();
         let q_native = forms.iter().any(|f| f.native);
-        let kind = party_kind(e, q);
+        let kind = name_kind(e, q);
         let owned_weights;
         let qweights: &[Vec<f32>] = match memo {
             Some(m) => &m.weights,
@@ -2326,7 +2331,7 @@ impl Index {
                     }
                 };
                 name_ex = self
-                    .name_score(&forms[fi].tokens, wq, list, party_kind(e, q), fmemo, true)
+                    .name_score(&forms[fi].tokens, wq, list, name_kind(e, q), fmemo, true)
                     .1
                     .unwrap_or_default();
             });
@@ -2675,6 +2680,16 @@ fn spaced<'a>(words: impl Iterator<Item = &'a str>) -> String {
 
 /// The kind of party a name belongs to: the list's, or where the list does not say, the
 /// query's.
+/// The kind whose naming rules apply when comparing a query's name with an entity's: a person
+/// on either side (people are not named by acronyms, nor by initials alone).
+fn name_kind(e: &Entity, q: &Query) -> Kind {
+    if q.kind == Some(Kind::Person) {
+        Kind::Person
+    } else {
+        party_kind(e, q)
+    }
+}
+
 fn party_kind(e: &Entity, q: &Query) -> Kind {
     match (e.kind, q.kind) {
         (Kind::Unknown, Some(k)) => k,
@@ -3032,6 +3047,38 @@ mod tests {
         let fast = ix.screen(&q, 10);
         let got = fast.iter().find(|m| m.entity_id == "t:target");
         assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+    }
+
+    /// A person's initials are no acronym: "Salim Sidorov" is not "SS Techniques Co", and the
+    /// initials "al" of "Ali Ledkov" (the particle of a hundred names) must not make those
+    /// names candidates ahead of the one that shares the family name.
+    #[test]
+    fn a_person_s_initials_are_no_acronym() {
+        let mut entities: Vec<(String, Entity)> = (0..200)
+            .map(|i| {
+                let name = format!("Nasser AL-{}", made_up_word("Q", i, 4));
+                (
+                    "t".to_string(),
+                    Entity::new(format!("t:{i}"), Kind::Person, name),
+                )
+            })
+            .collect();
+        entities.push((
+            "t".into(),
+            Entity::new("t:target", Kind::Person, "Grigory Petrovich Ledkov"),
+        ));
+        entities.push((
+            "t".into(),
+            Entity::new("t:org", Kind::Organization, "SS Techniques Co"),
+        ));
+        assert_index_finds_target(entities.clone(), "Ali Ledkov", 1);
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Salim Sidorov".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        assert!(ix.screen_exhaustive(&q, 10).is_empty());
     }
 
     /// The index scores a list word through the query word's expansion, so the expansion must

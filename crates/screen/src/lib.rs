@@ -1250,12 +1250,13 @@ impl Index {
                 cands.extend(v.iter().copied());
             }
         }
-        // Nicknames are other words altogether ("Ed", "Edward"): only the table finds them.
-        cands.extend(
-            chokepoint_names::nicknames(&t.text)
-                .iter()
-                .filter_map(|n| self.vocab.get(n).copied()),
-        );
+        // Nicknames are other words altogether ("Ed", "Edward"): only the table finds them,
+        // and their lengths may differ by more than a misspelling's ("Cathy", "Katherine").
+        let nicks: SmallVec<[u32; 8]> = chokepoint_names::nicknames(&t.text)
+            .iter()
+            .filter_map(|n| self.vocab.get(n).copied())
+            .collect();
+        cands.extend(nicks.iter().copied());
         for k in all_deletion_keys(&t.text) {
             let b = (k >> DELETION_SHIFT) as usize;
             let bucket = match (self.deletion_dir.get(b), self.deletion_dir.get(b + 1)) {
@@ -1315,7 +1316,10 @@ impl Index {
                 prefetch(self.tokens[a as usize].text.as_ptr());
             }
             let la = self.len_abjad[c as usize];
-            if ((la & 0x7f) as usize).abs_diff(qlen) > 3 && !(t.abjad || la & 0x80 != 0) {
+            if ((la & 0x7f) as usize).abs_diff(qlen) > 3
+                && !(t.abjad || la & 0x80 != 0)
+                && !nicks.contains(&c)
+            {
                 continue;
             }
             if Some(c) == exact {
@@ -3107,6 +3111,9 @@ mod tests {
             ("Eddie Knight", "Ed Knight"),
             ("Robert Smith", "Bob Smith"),
             ("Edward Kusha", "Eddie Kusha"),
+            // Lengths further apart than a misspelling's.
+            ("Cathy Chen", "Katherine Chen"),
+            ("Raymond Kelley", "Ray Kelley"),
         ] {
             let family = query.split(' ').nth(1).unwrap();
             let mut entities = fillers(&[family]);

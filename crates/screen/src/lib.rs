@@ -2403,8 +2403,9 @@ impl Index {
                             && qt.class != Class::Initial
                             && lt.class != Class::Initial
                             // Neighbours were found with the vocabulary's token, which may
-                            // be the vowel-less one where this reading's is Latin.
-                            && lt.abjad == self.tokens[ids[j] as usize].abjad =>
+                            // be the vowel-less one where this reading's is Latin (then
+                            // `lt` is another token: see `ListNames::each`).
+                            && std::ptr::eq(*lt, &self.tokens[ids[j] as usize]) =>
                     {
                         m[i].get(ids[j]).unwrap_or((0.0, How::None))
                     }

@@ -2683,8 +2683,6 @@ fn spaced<'a>(words: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
-/// The kind of party a name belongs to: the list's, or where the list does not say, the
-/// query's.
 /// The kind whose naming rules apply when comparing a query's name with an entity's: a person
 /// on either side (people are not named by acronyms, nor by initials alone).
 fn name_kind(e: &Entity, q: &Query) -> Kind {
@@ -2695,6 +2693,8 @@ fn name_kind(e: &Entity, q: &Query) -> Kind {
     }
 }
 
+/// The kind of party a name belongs to: the list's, or where the list does not say, the
+/// query's.
 fn party_kind(e: &Entity, q: &Query) -> Kind {
     match (e.kind, q.kind) {
         (Kind::Unknown, Some(k)) => k,
@@ -2969,18 +2969,55 @@ mod tests {
     /// Screens the person `name` exhaustively and with the index: exhaustive scoring must rank
     /// "t:target" in its top `k`, and the index must return it with the same score.
     fn assert_index_finds_target(entities: Vec<(String, Entity)>, name: &str, k: usize) {
-        let ix = Index::build(entities, Config::default());
         let q = Query {
             name: name.into(),
             kind: Some(Kind::Person),
             ..Default::default()
         };
-        let full = ix.screen_exhaustive(&q, k);
+        assert_index_finds_target_for(entities, &q, k);
+    }
+
+    /// [`assert_index_finds_target`] for any query.
+    fn assert_index_finds_target_for(entities: Vec<(String, Entity)>, q: &Query, k: usize) {
+        let ix = Index::build(entities, Config::default());
+        let full = ix.screen_exhaustive(q, k);
         let want = full.iter().find(|m| m.entity_id == "t:target");
         let want = want.unwrap_or_else(|| panic!("not in the exhaustive top {k}: {full:?}"));
-        let fast = ix.screen(&q, 10);
+        let fast = ix.screen(q, 10);
         let got = fast.iter().find(|m| m.entity_id == "t:target");
         assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+    }
+
+    /// Hundreds of "Igor …" names, `filler_year` their birth year, a heavier "Igor Olegovich
+    /// Kostyukov" ("t:target", born in `target_year`), and a rarer query word on a few other
+    /// names: its list, the shortest, is credited in full, and the given name's only in its
+    /// head. Screens "Igor Viktorovich", born 1959.
+    fn assert_common_name_s_bearer_found(filler_year: Option<i32>, target_year: Option<i32>) {
+        let born = |e: &mut Entity, y: Option<i32>| {
+            e.birth_dates
+                .extend(y.map(|y| DateSpec::single(PartialDate::new(y, None, None).unwrap())));
+        };
+        let mut entities = fillers(&["Igor"]);
+        for (_, e) in &mut entities {
+            born(e, filler_year);
+        }
+        let mut e = Entity::new("t:target", Kind::Person, "Igor Olegovich Kostyukov");
+        born(&mut e, target_year);
+        entities.push(("t".into(), e));
+        for i in 0..3 {
+            let name = format!("Pavel Viktorovich {}", made_up_word("Z", i, 4));
+            entities.push((
+                "t".into(),
+                Entity::new(format!("v:{i}"), Kind::Person, name),
+            ));
+        }
+        let q = Query {
+            name: "Igor Viktorovich".into(),
+            kind: Some(Kind::Person),
+            birth_date: Some(PartialDate::new(1959, None, None).unwrap()),
+            ..Default::default()
+        };
+        assert_index_finds_target_for(entities, &q, 4);
     }
 
     /// Hundreds of names share only a common given name with the query, and the birth year
@@ -2988,70 +3025,14 @@ mod tests {
     /// the given name's list, past the head that is credited in full).
     #[test]
     fn a_common_name_s_bearer_born_in_the_query_s_year_is_found() {
-        let mut entities = fillers(&["Igor"]);
-        let mut e = Entity::new("t:target", Kind::Person, "Igor Olegovich Kostyukov");
-        e.birth_dates.push(DateSpec::single(
-            PartialDate::new(1959, None, None).unwrap(),
-        ));
-        entities.push(("t".into(), e));
-        // A rarer query word on a few other names: its list, the shortest, is credited in
-        // full, and the given name's only in its head.
-        for i in 0..3 {
-            let name = format!("Pavel Viktorovich {}", made_up_word("Z", i, 4));
-            entities.push((
-                "t".into(),
-                Entity::new(format!("v:{i}"), Kind::Person, name),
-            ));
-        }
-        let ix = Index::build(entities, Config::default());
-        let q = Query {
-            name: "Igor Viktorovich".into(),
-            kind: Some(Kind::Person),
-            birth_date: Some(PartialDate::new(1959, None, None).unwrap()),
-            ..Default::default()
-        };
-        let full = ix.screen_exhaustive(&q, 4);
-        let want = full.iter().find(|m| m.entity_id == "t:target");
-        let want = want.unwrap_or_else(|| panic!("not in the exhaustive top 4: {full:?}"));
-        let fast = ix.screen(&q, 10);
-        let got = fast.iter().find(|m| m.entity_id == "t:target");
-        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+        assert_common_name_s_bearer_found(None, Some(1959));
     }
 
     /// The same with the lighter names born in another year: a name with no birth date, which
     /// nothing contradicts, outranks them, and is found however deep in the list.
     #[test]
     fn a_common_name_s_bearer_with_no_birth_date_outranks_those_born_otherwise() {
-        let mut entities = fillers(&["Igor"]);
-        for (_, e) in &mut entities {
-            e.birth_dates.push(DateSpec::single(
-                PartialDate::new(1900, None, None).unwrap(),
-            ));
-        }
-        entities.push((
-            "t".into(),
-            Entity::new("t:target", Kind::Person, "Igor Olegovich Kostyukov"),
-        ));
-        for i in 0..3 {
-            let name = format!("Pavel Viktorovich {}", made_up_word("Z", i, 4));
-            entities.push((
-                "t".into(),
-                Entity::new(format!("v:{i}"), Kind::Person, name),
-            ));
-        }
-        let ix = Index::build(entities, Config::default());
-        let q = Query {
-            name: "Igor Viktorovich".into(),
-            kind: Some(Kind::Person),
-            birth_date: Some(PartialDate::new(1959, None, None).unwrap()),
-            ..Default::default()
-        };
-        let full = ix.screen_exhaustive(&q, 4);
-        let want = full.iter().find(|m| m.entity_id == "t:target");
-        let want = want.unwrap_or_else(|| panic!("not in the exhaustive top 4: {full:?}"));
-        let fast = ix.screen(&q, 10);
-        let got = fast.iter().find(|m| m.entity_id == "t:target");
-        assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
+        assert_common_name_s_bearer_found(Some(1900), None);
     }
 
     /// A person's initials are no acronym: "Salim Sidorov" is not "SS Techniques Co", and the

@@ -1827,11 +1827,15 @@ impl Index {
                 .iter()
                 .position(|(_, cs)| cs.iter().any(|c| !c.rs.is_empty()))
                 .unwrap_or(0);
-            let head_len = |k: usize, rs: &[Posting]| {
-                if k <= in_full {
-                    rs.len()
+            // A pair that is no evidence on its own (a list initial) estimates nothing alone:
+            // it only adds to readings that other pairs found, all its list a tail.
+            let head_len = |k: usize, c: &Credit| {
+                if !c.content {
+                    0
+                } else if k <= in_full {
+                    c.rs.len()
                 } else {
-                    rs.len().min(LONG_POSTINGS)
+                    c.rs.len().min(LONG_POSTINGS)
                 }
             };
             for (k, (wq, cs)) in passes.iter().enumerate() {
@@ -1841,15 +1845,15 @@ impl Index {
                 // ("ale" for "ali", a short list) takes the better pair a long list's tail holds
                 // for it ("ali" itself).
                 for c in cs {
-                    let head = head_len(k, c.rs);
+                    let head = head_len(k, c);
                     credit_readings(sc, pass, &c.rs[..head], c, *wq, false);
-                    if head < c.rs.len() {
+                    if head < c.rs.len() && c.content {
                         credit_readings(sc, pass, c.by_year, c, *wq, false);
                         credit_readings(sc, pass, c.undated, c, *wq, false);
                     }
                 }
                 for c in cs {
-                    credit_readings(sc, pass, &c.rs[head_len(k, c.rs)..], c, *wq, true);
+                    credit_readings(sc, pass, &c.rs[head_len(k, c)..], c, *wq, true);
                 }
                 // Marked once the pass is over: two lists of one pass are not two passes.
                 let Scratch {
@@ -1871,7 +1875,7 @@ impl Index {
                     let pid = first + k as u32 + 1;
                     for c in cs {
                         let ws = c.w * c.s;
-                        for p in &c.rs[head_len(k, c.rs)..] {
+                        for p in &c.rs[head_len(k, c)..] {
                             let r = p.reading as usize;
                             if !sc.twice.contains(p.reading) {
                                 continue;

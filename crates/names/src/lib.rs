@@ -9,10 +9,10 @@
 //! consonant skeleton, which is what survives transliteration in both directions.
 #![deny(missing_docs)]
 
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use chokepoint_model::Kind;
 use smallvec::SmallVec;
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 

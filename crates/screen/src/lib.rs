@@ -617,6 +617,8 @@ struct Scratch {
     /// each and in a list.
     twice: Bits,
     twice_list: Vec<u32>,
+    /// [`Memo::shared`]'s bits, all clear between queries.
+    shared: Bits,
 }
 
 thread_local! {
@@ -1493,7 +1495,10 @@ impl Index {
                             .collect()
                     })
                     .collect();
-                let mut shared = Bits::new(self.tokens.len());
+                // Reused across queries: a fresh bitset of the vocabulary's size costs an
+                // allocation and its zeroing, each query.
+                let mut shared = std::mem::take(&mut scratch.shared);
+                shared.0.resize(self.tokens.len().div_ceil(64), 0);
                 shared.extend(
                     tokens
                         .iter()
@@ -1591,7 +1596,11 @@ impl Index {
                 for r in reading_est_touched.drain(..) {
                     est[r as usize] = 0.0;
                 }
-                self.best_matches(&forms, q, scored, top_k, Some(&memo))
+                let out = self.best_matches(&forms, q, scored, top_k, Some(&memo));
+                let mut shared = memo.shared;
+                shared.0.fill(0);
+                scratch.shared = shared;
+                out
             }
         })
     }
@@ -1973,10 +1982,19 @@ impl Index {
         if pre < est.len() {
             est.select_nth_unstable_by(pre, |a, b| b.1.total_cmp(&a.1));
             let cut = est[pre].1;
-            let rest = est.split_off(pre);
-            let (tied, rest): (Vec<_>, Vec<_>) = rest.into_iter().partition(|x| x.1 >= cut);
-            est.extend(tied.into_iter().take(2000));
-            below = rest;
+            below = est.split_off(pre);
+            // The first 2,000 tied move up (`est` has the room); the others tied are dropped.
+            let mut tied = 0;
+            below.retain(|&x| {
+                if x.1 < cut {
+                    return true;
+                }
+                if tied < 2000 {
+                    est.push(x);
+                    tied += 1;
+                }
+                false
+            });
         }
         // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
         // `max_candidates`.

@@ -62,6 +62,12 @@ pub struct NameForm {
 
 struct Tables {
     legal: Vec<(Vec<String>, Vec<String>)>,
+    /// Per first word, the `legal` phrases it begins, in `legal`'s order: a word is compared
+    /// with those it may begin, not with every phrase.
+    legal_by_first: HashMap<String, Vec<usize>>,
+    /// The one-word `legal` phrases long enough to be recognised misspelt or cut short
+    /// (see [`classify`]), in `legal`'s order.
+    legal_long: Vec<usize>,
     /// Abbreviation → (given name, only before another word).
     abbreviations: HashMap<String, (String, bool)>,
     honorifics: HashSet<String>,
@@ -137,8 +143,19 @@ fn tables() -> &'static Tables {
                 }
             }
         }
+        let mut legal_by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        for (k, (phrase, _)) in legal.iter().enumerate() {
+            if let Some(w) = phrase.first() {
+                legal_by_first.entry(w.clone()).or_default().push(k);
+            }
+        }
+        let legal_long = (0..legal.len())
+            .filter(|&k| legal[k].0.len() == 1 && legal[k].0[0].len() >= LEGAL_NEAR_LEN)
+            .collect();
         Tables {
             legal,
+            legal_by_first,
+            legal_long,
             abbreviations,
             nicknames,
             honorifics: lines(include_str!("../data/honorifics.txt"))
@@ -634,6 +651,9 @@ fn numbers(tokens: Vec<Token>) -> Vec<Token> {
 }
 
 /// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
+/// The length from which a one-word legal form is recognised misspelt or cut short.
+const LEGAL_NEAR_LEN: usize = 7;
+
 fn classify(tokens: Vec<Token>) -> Vec<Token> {
     // Some characters transliterate to nothing (a lone Hangul jamo, a symbol).
     let tokens: Vec<Token> = tokens.into_iter().filter(|t| !t.text.is_empty()).collect();
@@ -641,26 +661,42 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
     let t = tables();
     let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
     let mut i = 0;
-    'outer: while i < tokens.len() {
-        for (phrase, canon) in &t.legal {
-            let fits = i + phrase.len() <= tokens.len()
-                && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text);
-            // Long single-word forms survive a typo ("Aktiengeselschaft") or truncation at the
-            // end of a field ("JOINT STOCK COMPAN").
-            let near = phrase.len() == 1 && phrase[0].len() >= 7 && {
-                let tok = &tokens[i].text;
-                let p = &phrase[0];
-                let budget = if p.len() >= 12 { 2 } else { 1 };
-                osa_within(tok, p, budget)
-                    || (i + 1 == tokens.len() && tok.len() >= 5 && p.starts_with(tok.as_str()))
-            };
-            if fits || near {
-                for c in canon {
-                    out.push(Token::new(c.clone(), Class::LegalForm, false));
-                }
-                i += phrase.len();
-                continue 'outer;
+    while i < tokens.len() {
+        // The first phrase of `legal` (longest first) that stands here in full, or, for a
+        // long one-word form, misspelt ("Aktiengeselschaft") or cut at the end of a field
+        // ("JOINT STOCK COMPAN").
+        let tok = &tokens[i].text;
+        let fits = |k: usize| {
+            let phrase = &t.legal[k].0;
+            i + phrase.len() <= tokens.len()
+                && phrase.iter().zip(&tokens[i..]).all(|(p, t)| *p == t.text)
+        };
+        let near = |k: usize| {
+            let p = &t.legal[k].0[0];
+            let budget = if p.len() >= 12 { 2 } else { 1 };
+            osa_within(tok, p, budget)
+                || (i + 1 == tokens.len() && tok.len() >= 5 && p.starts_with(tok.as_str()))
+        };
+        let mut found = t
+            .legal_by_first
+            .get(tok)
+            .and_then(|ks| ks.iter().copied().find(|&k| fits(k)));
+        for &k in &t.legal_long {
+            if found.is_some_and(|f| k >= f) {
+                break;
             }
+            if near(k) {
+                found = Some(k);
+                break;
+            }
+        }
+        if let Some(k) = found {
+            let (phrase, canon) = &t.legal[k];
+            for c in canon {
+                out.push(Token::new(c.clone(), Class::LegalForm, false));
+            }
+            i += phrase.len();
+            continue;
         }
         let tok = &tokens[i];
         i += 1;

@@ -284,6 +284,10 @@ pub struct Index {
     postings: Vec<Box<[Posting]>>,
     /// The global ids of the readings that contain each token, while the index is built.
     raw_postings: Vec<Vec<(u32, u8)>>,
+    /// Per token, beside each of its postings: the words before and after it in that reading
+    /// ([`NO_WORD`] at an end, [`SEVERAL`] where the token stands more than once), so that
+    /// [`Index::adjacent`] finds two words side by side without reading the entity.
+    next_to: Vec<Box<[[u32; 2]]>>,
     reading_info: Vec<ReadingInfo>,
     /// Per acronym ("pla"), the non-native readings whose words' initials spell it.
     acronyms: HashMap<String, Box<[Posting]>>,
@@ -496,6 +500,11 @@ struct Posting {
 
 /// A [`Posting::pos`] that is not tracked.
 const NO_POSITION: u8 = u8::MAX;
+
+/// In [`Index::next_to`]: no word on that side.
+const NO_WORD: u32 = u32::MAX;
+/// In [`Index::next_to`]: the token stands more than once in the reading; read the reading.
+const SEVERAL: u32 = u32::MAX - 1;
 
 /// The bit of a list word position in [`Acc::used`]; none for an untracked one.
 fn position_bit(pos: u8) -> u32 {
@@ -851,6 +860,7 @@ impl Index {
             df: Vec::new(),
             postings: Vec::new(),
             raw_postings: Vec::new(),
+            next_to: Vec::new(),
             reading_info: Vec::new(),
             hints: Vec::new(),
             acronyms: HashMap::new(),
@@ -1033,6 +1043,26 @@ impl Index {
         ix.acronyms = acronyms
             .into_iter()
             .map(|(k, rs)| (k, to_postings(rs)))
+            .collect();
+        ix.next_to = ix
+            .postings
+            .iter()
+            .enumerate()
+            .map(|(t, ps)| {
+                ps.iter()
+                    .map(|p| ix.reading_tokens(p.reading))
+                    .map(|ids| {
+                        let mut at = ids.iter().enumerate().filter(|x| *x.1 == t as u32);
+                        match (at.next(), at.next()) {
+                            (Some((j, _)), None) => [
+                                j.checked_sub(1).map_or(NO_WORD, |i| ids[i]),
+                                ids.get(j + 1).copied().unwrap_or(NO_WORD),
+                            ],
+                            _ => [SEVERAL; 2],
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         for (t, ps) in ix.postings.iter().enumerate() {
             if ps.len() <= LONG_POSTINGS {
@@ -1405,14 +1435,20 @@ impl Index {
         let mut found: Vec<(Posting, bool)> = Vec::new();
         for &(t, _, _) in scan.as_slice() {
             let rs = &self.postings[t as usize];
-            for p in &rs[..rs.len().min(MAX_JOINED_SCAN)] {
-                let ie = &self.entities[p.info.entity as usize];
-                let rd = &ie.readings[(p.reading - ie.first_reading) as usize];
-                let ids = &ie.tokens[rd.start as usize..(rd.start + rd.len) as usize];
-                let pair = ids.windows(2).find_map(|w| {
-                    let (mine, theirs) = if from_x { (w[0], w[1]) } else { (w[1], w[0]) };
-                    (mine == t && other.get(theirs).is_some()).then_some((w[0], w[1]))
-                });
+            let n = rs.len().min(MAX_JOINED_SCAN);
+            for (p, near) in rs[..n].iter().zip(&self.next_to[t as usize][..n]) {
+                // The word after (scanning x) or before (scanning y) this token.
+                let theirs = near[from_x as usize];
+                let pair = if theirs == SEVERAL {
+                    self.reading_tokens(p.reading).windows(2).find_map(|w| {
+                        let (mine, theirs) = if from_x { (w[0], w[1]) } else { (w[1], w[0]) };
+                        (mine == t && other.get(theirs).is_some()).then_some((w[0], w[1]))
+                    })
+                } else if theirs != NO_WORD && other.get(theirs).is_some() {
+                    Some(if from_x { (t, theirs) } else { (theirs, t) })
+                } else {
+                    None
+                };
                 if let Some((a, b)) = pair {
                     found.push((*p, a == x && b == y));
                 }
@@ -1432,6 +1468,13 @@ impl Index {
             exact.into_iter().map(|f| f.0).collect(),
             near.into_iter().map(|f| f.0).collect(),
         )
+    }
+
+    /// The token ids of a reading, by its global id.
+    fn reading_tokens(&self, r: u32) -> &[u32] {
+        let ie = &self.entities[self.reading_info[r as usize].entity as usize];
+        let rd = &ie.readings[(r - ie.first_reading) as usize];
+        &ie.tokens[rd.start as usize..(rd.start + rd.len) as usize]
     }
 
     /// [`Self::expand`], read from the index for a vocabulary token.
@@ -1904,9 +1947,16 @@ impl Index {
                     }
                 }
             }
-            for &r in &sc.tail_all {
-                sc.tail_seen.0[r as usize / 64] = 0;
-                sc.twice.0[r as usize / 64] = 0;
+            // Clearing word by word costs more than clearing all once tails have skipped a
+            // reading per word or so (common names skip thousands).
+            if sc.tail_all.len() > sc.tail_seen.0.len() / 4 {
+                sc.tail_seen.0.fill(0);
+                sc.twice.0.fill(0);
+            } else {
+                for &r in &sc.tail_all {
+                    sc.tail_seen.0[r as usize / 64] = 0;
+                    sc.twice.0[r as usize / 64] = 0;
+                }
             }
             sc.tail_all.clear();
             sc.twice_list.clear();
@@ -3412,6 +3462,18 @@ mod tests {
             entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
         }
         assert_index_finds_target(entities, "Abdulkadir", 1);
+    }
+
+    /// The halves of a split query word are found side by side where a reading has one of
+    /// them twice: candidate generation then reads the reading instead of the one word beside
+    /// the token that [`Index::next_to`] keeps.
+    #[test]
+    fn a_split_word_is_found_where_a_half_stands_twice() {
+        let mut entities = fillers(&["Abdul"]);
+        for (id, name) in [("t:target", "Qadir Abdul Qadir"), ("t:k", "Qadir Qorbani")] {
+            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
+        }
+        assert_index_finds_target(entities, "Abdulqadir", 1);
     }
 
     /// A particle changes its vowel as it joins the word before it: "Abd al-Rahim" is found

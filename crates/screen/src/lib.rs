@@ -2227,7 +2227,7 @@ impl Index {
                     if qf.native != l_nat || (l_nat != native_only) {
                         continue;
                     }
-                    let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
+                    let fmemo = memo.map(|m| (&m.tokens[fi][..], lids, &m.shared));
                     let (mut s, _) =
                         self.name_score(&qf.tokens, &qweights[fi], list, kind, fmemo, false);
                     if matches!(quality, NameQuality::Weak | NameQuality::Low) {
@@ -2393,7 +2393,7 @@ impl Index {
                 if ni != bni || li != bli {
                     return;
                 }
-                let fmemo = memo.map(|m| (&m.tokens[fi][..], lids));
+                let fmemo = memo.map(|m| (&m.tokens[fi][..], lids, &m.shared));
                 let owned;
                 let wq = match memo {
                     Some(m) => &m.weights[fi][..],
@@ -2443,7 +2443,7 @@ impl Index {
         wq: &[f32],
         l: &[&Token],
         kind: Kind,
-        memo: Option<(&[TokenMatches], &[u32])>,
+        memo: Option<(&[TokenMatches], &[u32], &Bits)>,
         explain: bool,
     ) -> (f32, Option<NameExplanation>) {
         if q.is_empty() || l.is_empty() || q.len() > 64 || l.len() > 64 {
@@ -2470,7 +2470,7 @@ impl Index {
         for (i, qt) in q.iter().enumerate() {
             for (j, lt) in l.iter().enumerate() {
                 let (s, how) = match memo {
-                    Some((m, ids))
+                    Some((m, ids, shared))
                         if ids.len() == l.len()
                             && qt.class != Class::Initial
                             && lt.class != Class::Initial
@@ -2479,7 +2479,12 @@ impl Index {
                             // `lt` is another token: see `ListNames::each`).
                             && std::ptr::eq(*lt, &self.tokens[ids[j] as usize]) =>
                     {
-                        m[i].get(ids[j]).unwrap_or((0.0, How::None))
+                        // Most of a name's other words spell no query word: a bit says so.
+                        if shared.contains(ids[j]) {
+                            m[i].get(ids[j]).unwrap_or((0.0, How::None))
+                        } else {
+                            (0.0, How::None)
+                        }
                     }
                     _ => token_similarity(qt, lt),
                 };
@@ -2628,7 +2633,7 @@ impl Index {
         let mut l_used = [false; 64];
         let wl: SmallVec<[f32; 16]> = match memo {
             // Interned list tokens have their weight precomputed.
-            Some((_, ids)) if ids.len() == l.len() => {
+            Some((_, ids, _)) if ids.len() == l.len() => {
                 ids.iter().map(|&i| self.weights[i as usize]).collect()
             }
             _ => l.iter().map(|t| self.token_weight(t)).collect(),

@@ -3043,6 +3043,17 @@ mod tests {
             .collect()
     }
 
+    /// `entities` with persons of these ids and names added.
+    fn with_persons(
+        mut entities: Vec<(String, Entity)>,
+        persons: &[(&str, &str)],
+    ) -> Vec<(String, Entity)> {
+        for &(id, name) in persons {
+            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
+        }
+        entities
+    }
+
     /// Screens the person `name` exhaustively and with the index: exhaustive scoring must rank
     /// "t:target" in its top `k`, and the index must return it with the same score.
     fn assert_index_finds_target(entities: Vec<(String, Entity)>, name: &str, k: usize) {
@@ -3349,13 +3360,13 @@ mod tests {
     /// in the tails of two passes: "Mohammad Ali Jafari" for "Mohammad Ali".
     #[test]
     fn names_in_the_tails_of_two_long_lists_are_found() {
-        let mut entities = fillers(&["Mohammad", "Ali"]);
-        for (id, name) in [
-            ("t:target", "Mohammad Ali Jafari"),
-            ("t:joined", "Mohammadali Karimi"),
-        ] {
-            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
-        }
+        let entities = with_persons(
+            fillers(&["Mohammad", "Ali"]),
+            &[
+                ("t:target", "Mohammad Ali Jafari"),
+                ("t:joined", "Mohammadali Karimi"),
+            ],
+        );
         assert_index_finds_target(entities, "Mohammad Ali", 2);
     }
 
@@ -3365,13 +3376,13 @@ mod tests {
     /// credited with "Ali" as well, above hundreds of "Jamal …" names that share one word.
     #[test]
     fn readings_found_after_a_tail_skipped_them_get_its_credit() {
-        let mut entities = fillers(&["Ali", "Ali", "Jamal", "Jamal", "Jamal", "Ismail"]);
-        for (id, name) in [
-            ("t:target", "Ali Jumul Hamidi"),
-            ("t:short", "Ismail Rasuli"),
-        ] {
-            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
-        }
+        let entities = with_persons(
+            fillers(&["Ali", "Ali", "Jamal", "Jamal", "Jamal", "Ismail"]),
+            &[
+                ("t:target", "Ali Jumul Hamidi"),
+                ("t:short", "Ismail Rasuli"),
+            ],
+        );
         assert_index_finds_target(entities, "Jamal Ali Ismail", 3);
     }
 
@@ -3441,19 +3452,20 @@ mod tests {
     /// which score 0.4, must not crowd out "Muhammad Ghazaly".
     #[test]
     fn a_split_word_is_credited_only_where_its_halves_stand_together() {
-        let mut entities: Vec<(String, Entity)> = (0..100)
+        let entities: Vec<(String, Entity)> = (0..100)
             .map(|i| {
                 let e = Entity::new(format!("t:{i}"), Kind::Person, "Muhammad Ali");
                 ("t".to_string(), e)
             })
             .collect();
-        for (id, name) in [
-            ("t:target", "Muhammad Ghazaly"),
-            ("t:ghaz", "Ghaz Qorbani"),
-            ("t:joined", "Ghaz Ali Nouri"),
-        ] {
-            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
-        }
+        let entities = with_persons(
+            entities,
+            &[
+                ("t:target", "Muhammad Ghazaly"),
+                ("t:ghaz", "Ghaz Qorbani"),
+                ("t:joined", "Ghaz Ali Nouri"),
+            ],
+        );
         assert_index_finds_target(entities, "Muhammad Ghazali", 2);
     }
 
@@ -3462,10 +3474,10 @@ mod tests {
     /// as the scorer joins them.
     #[test]
     fn a_split_word_is_found_with_its_halves_misspelt() {
-        let mut entities = fillers(&["Abdul"]);
-        for (id, name) in [("t:target", "Abdul QADIR"), ("t:k", "Kadir Qorbani")] {
-            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
-        }
+        let entities = with_persons(
+            fillers(&["Abdul"]),
+            &[("t:target", "Abdul QADIR"), ("t:k", "Kadir Qorbani")],
+        );
         assert_index_finds_target(entities, "Abdulkadir", 1);
     }
 
@@ -3474,10 +3486,10 @@ mod tests {
     /// the token that [`Index::next_to`] keeps.
     #[test]
     fn a_split_word_is_found_where_a_half_stands_twice() {
-        let mut entities = fillers(&["Abdul"]);
-        for (id, name) in [("t:target", "Qadir Abdul Qadir"), ("t:k", "Qadir Qorbani")] {
-            entities.push(("t".into(), Entity::new(id, Kind::Person, name)));
-        }
+        let entities = with_persons(
+            fillers(&["Abdul"]),
+            &[("t:target", "Qadir Abdul Qadir"), ("t:k", "Qadir Qorbani")],
+        );
         assert_index_finds_target(entities, "Abdulqadir", 1);
     }
 

@@ -2143,6 +2143,7 @@ impl Index {
             &names,
             memo,
             ests,
+            Some(&self.hints[ei]),
         )
         .map(|s| Scored { entity: ei, ..s })
     }
@@ -2177,7 +2178,7 @@ impl Index {
         let names = ListNames::Owned(&owned);
         let countries = entity_countries(e);
         let ids = entity_ids(e);
-        let s = self.score_names(&forms, q, e, &countries, &ids, &names, None, None)?;
+        let s = self.score_names(&forms, q, e, &countries, &ids, &names, None, None, None)?;
         Some(self.explain(&forms, q, e, "", &countries, &ids, &names, &s, None))
     }
 
@@ -2193,6 +2194,7 @@ impl Index {
         names: &ListNames,
         memo: Option<&Memo>,
         reading_est: Option<(&[f32], f32)>,
+        hint: Option<&AttributeHint>,
     ) -> Option<Scored> {
         // Best (score, name index, list form index, query form index).
         let best: std::cell::Cell<Option<(f32, usize, usize, usize)>> = Default::default();
@@ -2261,7 +2263,18 @@ impl Index {
         }
         let best = best.get();
         let name_score = best.map_or(0.0, |b| b.0);
-        let (delta, id_hit) = self.attribute_evidence(q, e, countries, ids, name_score, None);
+        // The entity's compact hint gives the same change without reading its dates and
+        // countries from all over the heap, when it holds them all and no identifier is
+        // given (a two-letter country's code is the code: see `country_code`).
+        let compact = hint
+            .filter(|_| {
+                q.identifiers.is_empty() && q.country.as_deref().is_none_or(|c| c.len() == 2)
+            })
+            .and_then(|h| h.evidence(q, q.country.as_deref().map(country_code)));
+        let (delta, id_hit) = match compact {
+            Some(d) => (d, false),
+            None => self.attribute_evidence(q, e, countries, ids, name_score, None),
+        };
         if name_score <= 0.0 && !id_hit {
             return None;
         }

@@ -2955,9 +2955,9 @@ mod tests {
         )
     }
 
-    /// The compact attribute record gives candidate generation the same change as the
-    /// entity's own attributes, for every mix of dates (none, years, full dates, ranges, more
-    /// than it holds), countries (none, a few, more than it holds) and kinds.
+    /// The compact attribute record gives candidate generation and the scorer the same change
+    /// as the entity's own attributes, for every mix of dates (none, years, full dates,
+    /// ranges, more than it holds), countries (none, a few, more than it holds) and kinds.
     #[test]
     fn compact_attributes_agree_with_the_entity() {
         let d = |y: i32, m: Option<u8>, day: Option<u8>| {

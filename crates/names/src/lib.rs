@@ -650,10 +650,10 @@ fn numbers(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
-/// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
 /// The length from which a one-word legal form is recognised misspelt or cut short.
 const LEGAL_NEAR_LEN: usize = 7;
 
+/// Drops honorifics, canonicalises legal forms, marks particles, initials and numbers.
 fn classify(tokens: Vec<Token>) -> Vec<Token> {
     // Some characters transliterate to nothing (a lone Hangul jamo, a symbol).
     let tokens: Vec<Token> = tokens.into_iter().filter(|t| !t.text.is_empty()).collect();

@@ -119,6 +119,13 @@ struct IndexedEntity {
     ids: Vec<(String, String)>,
 }
 
+impl IndexedEntity {
+    /// The token ids of one of its readings.
+    fn words(&self, r: &Reading) -> &[u32] {
+        &self.tokens[r.start as usize..(r.start + r.len) as usize]
+    }
+}
+
 /// The most the attributes of an entity can move its score, whatever the query's exact date,
 /// and for most entities the exact change: compact (24 bytes, one array in entity order), so
 /// candidate generation can weigh hundreds of candidates without reading their entities.
@@ -393,7 +400,7 @@ impl ListNames<'_> {
         match self {
             ListNames::Indexed(ix, ie) => {
                 for (k, r) in ie.readings.iter().enumerate() {
-                    let ids = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
+                    let ids = ie.words(r);
                     if !keep(k, ids) {
                         continue;
                     }
@@ -1006,7 +1013,7 @@ impl Index {
         for ie in &ix.entities {
             for (k, r) in ie.readings.iter().enumerate() {
                 let rid = ie.first_reading as usize + k;
-                let f = &ie.tokens[r.start as usize..(r.start + r.len) as usize];
+                let f = ie.words(r);
                 ix.reading_info[rid].weight = f.iter().map(|&t| ix.weights[t as usize]).sum();
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
@@ -1473,8 +1480,7 @@ impl Index {
     /// The token ids of a reading, by its global id.
     fn reading_tokens(&self, r: u32) -> &[u32] {
         let ie = &self.entities[self.reading_info[r as usize].entity as usize];
-        let rd = &ie.readings[(r - ie.first_reading) as usize];
-        &ie.tokens[rd.start as usize..(rd.start + rd.len) as usize]
+        ie.words(&ie.readings[(r - ie.first_reading) as usize])
     }
 
     /// [`Self::expand`], read from the index for a vocabulary token.

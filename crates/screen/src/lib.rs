@@ -321,10 +321,12 @@ pub struct Index {
     /// Vocabulary tokens marked vowel-less that some readings write in Latin: the token as
     /// those readings have it.
     plain: HashMap<u32, Token>,
-    /// Per vocabulary token, its verified neighbours ([`Index::expand`]), computed when the
-    /// index is built: a query word on a list then costs one lookup, not a search of the
-    /// vocabulary on the first query that uses it.
-    neighbours: Vec<std::sync::OnceLock<Neighbours>>,
+    /// Every vocabulary token's verified neighbours ([`Index::expand`]: token id, similarity,
+    /// how), computed when the index is built: a query word on a list then costs one lookup,
+    /// not a search of the vocabulary.
+    neighbours: Box<[(u32, f32, How)]>,
+    /// Where each token's neighbours start in `neighbours`, and one past the last token's.
+    neighbour_dir: Box<[u32]>,
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
     config: Config,
@@ -351,9 +353,6 @@ struct Reference {
     df: HashMap<String, u32>,
     n: usize,
 }
-
-/// Verified neighbours of a vocabulary token: (token id, similarity, how).
-type Neighbours = Box<[(u32, f32, How)]>;
 /// One query token's verified matches: vocabulary id → (similarity, how).
 type TokenMatches<'a> = Near<'a>;
 
@@ -880,7 +879,8 @@ impl Index {
             len_abjad: Vec::new(),
             plain: HashMap::new(),
             year_tails: HashMap::new(),
-            neighbours: Vec::new(),
+            neighbours: Box::default(),
+            neighbour_dir: Box::default(),
             weights: Vec::new(),
             id_index: HashMap::new(),
             config,
@@ -1158,9 +1158,22 @@ impl Index {
                     as u32
             })
             .collect();
-        self.neighbours = (0..self.tokens.len())
-            .map(|_| std::sync::OnceLock::new())
+        // Every vocabulary token's neighbours, once: most query words are list words, and
+        // searching the vocabulary for each on its first query would put that search in the
+        // queries of every new process.
+        let found: Vec<Vec<(u32, f32, How)>> = (0..self.tokens.len())
+            .into_par_iter()
+            .map_init(Scratch::default, |sc, i| self.expand(&self.tokens[i], sc))
             .collect();
+        let mut dir = Vec::with_capacity(found.len() + 1);
+        dir.push(0u32);
+        let mut all = Vec::with_capacity(found.iter().map(Vec::len).sum());
+        for v in found {
+            all.extend(v);
+            dir.push(all.len() as u32);
+        }
+        self.neighbours = all.into_boxed_slice();
+        self.neighbour_dir = dir.into_boxed_slice();
         self
     }
 
@@ -1488,9 +1501,11 @@ impl Index {
         if let Some(&i) = self.vocab.get(&t.text) {
             let v = &self.tokens[i as usize];
             if v.class == t.class && v.abjad == t.abjad {
-                let n = self.neighbours[i as usize]
-                    .get_or_init(|| self.expand(t, scratch).into_boxed_slice());
-                return Near::Cached(n);
+                let (from, to) = (
+                    self.neighbour_dir[i as usize] as usize,
+                    self.neighbour_dir[i as usize + 1] as usize,
+                );
+                return Near::Cached(&self.neighbours[from..to]);
             }
         }
         Near::Owned(self.expand(t, scratch))

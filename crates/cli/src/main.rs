@@ -236,6 +236,7 @@ enum ListsCmd {
 }
 
 fn main() -> ExitCode {
+    chokepoint_service::allocator::tune();
     // Die quietly when a reader of our output goes away (`chokepoint lists diff un | head`),
     // as command-line tools do, instead of panicking on a broken pipe.
     #[cfg(unix)]

@@ -4,6 +4,7 @@
 //! against each list update.
 #![deny(missing_docs)]
 
+pub mod allocator;
 pub mod euv;
 pub mod licences;
 pub mod licensing;

@@ -117,6 +117,7 @@ fn latency_run(index: &Index, qs: &[Query]) -> (f64, f64, f64, f64) {
 }
 
 fn main() {
+    chokepoint_service::allocator::tune();
     let args: Vec<String> = std::env::args().collect();
     let arg = |k: &str, d: usize| arg_or(&args, k, d);
     let nq = arg("--queries", 20_000);

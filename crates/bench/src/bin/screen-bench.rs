@@ -3,6 +3,7 @@
 //! candidate-generation recall against exhaustive scoring, and a scale test on synthetic entities.
 //!
 //! Usage: cargo run --release -p chokepoint-bench --bin screen-bench [-- --queries N] [--scale N]
+//! [--recall N] [--max-threads N]  (`--scale 0 --recall 0 --max-threads 0`: single thread only)
 
 use chokepoint_bench::current_lists;
 use chokepoint_model::{Entity, Kind, PartialDate};
@@ -167,7 +168,11 @@ fn main() {
     let (qps, p50, p99, max) = latency_run(&index, &qs);
     println!("single thread: {nq} person queries with birth year and country: {qps:.0} queries/s, p50 {p50:.3} ms, p99 {p99:.3} ms, max {max:.2} ms");
 
-    for threads in [1usize, 2, 4, 8, 16].into_iter().filter(|t| *t <= cores) {
+    let max_threads = arg("--max-threads", cores);
+    for threads in [1usize, 2, 4, 8, 16]
+        .into_iter()
+        .filter(|t| *t <= cores.min(max_threads))
+    {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

@@ -201,7 +201,12 @@ fn script_of(c: char) -> Option<Script> {
 /// Lower-case ASCII words of a text: transliterated, accents folded, punctuation removed.
 /// This is the normal form used for exact comparisons (identifiers aside).
 pub fn fold(text: &str) -> String {
-    let ascii = any_ascii::any_ascii(&nfkc(text)).to_lowercase();
+    // ASCII is its own NFKC and transliteration: most names are, and skip both passes.
+    let ascii = if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        any_ascii::any_ascii(&nfkc(text)).to_lowercase()
+    };
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
         if c.is_ascii_alphanumeric() {
@@ -218,6 +223,9 @@ pub fn fold(text: &str) -> String {
 /// NFKC, less the combining diacritics it leaves uncombined (see [`is_latin_diacritic`]):
 /// what both [`fold`] and [`analyze`] start from.
 fn nfkc(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
     text.nfkc().filter(|&c| !is_latin_diacritic(c)).collect()
 }
 
@@ -1247,6 +1255,32 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The ASCII shortcut of `fold` and `nfkc` gives what the full passes give.
+        #[test]
+        fn ascii_takes_the_shortcut_to_the_same_result(text in "[ -~]{0,40}") {
+            let full: String = text.nfkc().filter(|&c| !is_latin_diacritic(c)).collect();
+            proptest::prop_assert_eq!(nfkc(&text), full.clone());
+            proptest::prop_assert_eq!(fold(&text), fold_reference(&full));
+        }
+    }
+
+    /// `fold` without its ASCII shortcut.
+    fn fold_reference(text: &str) -> String {
+        let ascii = any_ascii::any_ascii(text).to_lowercase();
+        let mut out = String::new();
+        for c in ascii.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c);
+            } else if c == '\'' || c == '`' {
+                continue;
+            } else if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        }
+        out.trim_end().to_string()
+    }
 
     /// Words written as one keep each word's own typo budget: a spacing variant with a typo
     /// in one word is the same name, two words each half right are not.

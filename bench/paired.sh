@@ -7,7 +7,7 @@ old=$1 new=$2 rounds=${3:-5} n=${4:-20000}
 declare -A runs
 for ((i = 0; i < rounds; i++)); do
   for b in "$old" "$new"; do
-    q=$("$b" --queries "$n" --recall 0 --scale 0 --max-threads 0 | sed -n 's/.*: \([0-9]*\) queries\/s.*/\1/p')
+    q=$("$b" --queries "$n" --recall 0 --scale 0 --max-threads 0 | sed -n 's/^single thread: .*: \([0-9]*\) queries\/s.*/\1/p')
     echo "$b $q"
     runs[$b]="${runs[$b]:-} $q"
   done

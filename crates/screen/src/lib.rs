@@ -1452,6 +1452,14 @@ impl Index {
         };
         let from_x = total(&nx) <= total(&ny);
         let (scan, other) = if from_x { (&nx, &ny) } else { (&ny, &nx) };
+        // Few words beside a posting spell the other half: a 256-bit filter of the other
+        // half's spellings turns most away before the search of its list.
+        let bit = |t: u32| (t.wrapping_mul(0x9E37_79B1) >> 24) as usize;
+        let mut filter = [0u64; 4];
+        for &(t, _, _) in other.as_slice() {
+            filter[bit(t) / 64] |= 1 << (bit(t) % 64);
+        }
+        let maybe_other = |t: u32| filter[bit(t) / 64] & (1 << (bit(t) % 64)) != 0;
         let mut found: Vec<(Posting, bool)> = Vec::new();
         for &(t, _, _) in scan.as_slice() {
             let rs = &self.postings[t as usize];
@@ -1464,7 +1472,7 @@ impl Index {
                         let (mine, theirs) = if from_x { (w[0], w[1]) } else { (w[1], w[0]) };
                         (mine == t && other.get(theirs).is_some()).then_some((w[0], w[1]))
                     })
-                } else if theirs != NO_WORD && other.get(theirs).is_some() {
+                } else if theirs != NO_WORD && maybe_other(theirs) && other.get(theirs).is_some() {
                     Some(if from_x { (t, theirs) } else { (theirs, t) })
                 } else {
                     None

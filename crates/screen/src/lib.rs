@@ -321,12 +321,10 @@ pub struct Index {
     /// Vocabulary tokens marked vowel-less that some readings write in Latin: the token as
     /// those readings have it.
     plain: HashMap<u32, Token>,
-    /// Every vocabulary token's verified neighbours ([`Index::expand`]: token id, similarity,
-    /// how), computed when the index is built: a query word on a list then costs one lookup,
-    /// not a search of the vocabulary.
-    neighbours: Box<[(u32, f32, How)]>,
-    /// Where each token's neighbours start in `neighbours`, and one past the last token's.
-    neighbour_dir: Box<[u32]>,
+    /// Per vocabulary token, its verified neighbours ([`Index::expand`]: token id, similarity,
+    /// how), found the first time a query has the token, or all at once by [`Index::warm`]: a
+    /// query word on a list then costs one lookup, not a search of the vocabulary.
+    neighbours: Vec<std::sync::OnceLock<Neighbours>>,
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
     config: Config,
@@ -355,6 +353,9 @@ struct Reference {
 }
 /// One query token's verified matches: vocabulary id → (similarity, how).
 type TokenMatches<'a> = Near<'a>;
+
+/// Verified neighbours of a vocabulary token: (token id, similarity, how).
+type Neighbours = Box<[(u32, f32, How)]>;
 
 /// A query token's verified matches, sorted by vocabulary id: borrowed from the neighbour
 /// cache when the token is in the vocabulary, computed for this query when it is not.
@@ -879,8 +880,7 @@ impl Index {
             len_abjad: Vec::new(),
             plain: HashMap::new(),
             year_tails: HashMap::new(),
-            neighbours: Box::default(),
-            neighbour_dir: Box::default(),
+            neighbours: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
             config,
@@ -1158,22 +1158,9 @@ impl Index {
                     as u32
             })
             .collect();
-        // Every vocabulary token's neighbours, once: most query words are list words, and
-        // searching the vocabulary for each on its first query would put that search in the
-        // queries of every new process.
-        let found: Vec<Vec<(u32, f32, How)>> = (0..self.tokens.len())
-            .into_par_iter()
-            .map_init(Scratch::default, |sc, i| self.expand(&self.tokens[i], sc))
+        self.neighbours = (0..self.tokens.len())
+            .map(|_| std::sync::OnceLock::new())
             .collect();
-        let mut dir = Vec::with_capacity(found.len() + 1);
-        dir.push(0u32);
-        let mut all = Vec::with_capacity(found.iter().map(Vec::len).sum());
-        for v in found {
-            all.extend(v);
-            dir.push(all.len() as u32);
-        }
-        self.neighbours = all.into_boxed_slice();
-        self.neighbour_dir = dir.into_boxed_slice();
         self
     }
 
@@ -1219,6 +1206,19 @@ impl Index {
             Some(_) => self.year_tail(t, Some(UNDATED)),
             None => &[],
         }
+    }
+
+    /// Finds every vocabulary token's spellings now, on all cores, instead of on the first
+    /// query that has the token. A long-lived index (the server's) is worth it: about half a
+    /// second on two cores for the shipped lists, after which no list word is searched for
+    /// again; a one-off screening of a few names is not.
+    pub fn warm(&self) {
+        (0..self.tokens.len())
+            .into_par_iter()
+            .for_each_init(Scratch::default, |sc, i| {
+                self.neighbours[i]
+                    .get_or_init(|| self.expand(&self.tokens[i], sc).into_boxed_slice());
+            });
     }
 
     /// Number of name readings indexed (each name, in each of its romanisations).
@@ -1509,11 +1509,9 @@ impl Index {
         if let Some(&i) = self.vocab.get(&t.text) {
             let v = &self.tokens[i as usize];
             if v.class == t.class && v.abjad == t.abjad {
-                let (from, to) = (
-                    self.neighbour_dir[i as usize] as usize,
-                    self.neighbour_dir[i as usize + 1] as usize,
-                );
-                return Near::Cached(&self.neighbours[from..to]);
+                let n = self.neighbours[i as usize]
+                    .get_or_init(|| self.expand(t, scratch).into_boxed_slice());
+                return Near::Cached(n);
             }
         }
         Near::Owned(self.expand(t, scratch))

@@ -113,6 +113,9 @@ fn sorted(mut v: Vec<i64>) -> Vec<i64> {
 fn load_lists(store: &Store) -> Result<Lists> {
     let snapshots = sorted(chokepoint_service::snapshots_in_force(store, None)?);
     let index = chokepoint_service::build_index(store, None, Config::default())?;
+    // The server screens with this index until the lists change: find every list word's
+    // spellings now rather than on each word's first query.
+    index.warm();
     Ok(Lists { index, snapshots })
 }
 

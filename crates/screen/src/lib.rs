@@ -2982,6 +2982,32 @@ mod tests {
         )
     }
 
+    /// Finding every word's spellings up front gives what finding them on first use gives:
+    /// the same matches, scores and explanations, for list words, misspellings and words on
+    /// no list.
+    #[test]
+    fn a_warmed_index_screens_as_a_cold_one() {
+        let (cold, warm) = (ix(), ix());
+        warm.warm();
+        for name in [
+            "Vladimir Putin",
+            "Wladimir Vladimirovitch Poutine",
+            "Putin Vladimir",
+            "Banco Nacional de Cuba",
+            "bnc",
+            "Iwan Petrow",
+            "Ivan Petrova Smith",
+        ] {
+            let q = Query {
+                name: name.into(),
+                ..Default::default()
+            };
+            let (a, b) = (cold.screen(&q, 5), warm.screen(&q, 5));
+            assert!(!a.is_empty(), "{name}: no match");
+            assert_eq!(a, b, "{name}");
+        }
+    }
+
     /// The compact attribute record gives candidate generation and the scorer the same change
     /// as the entity's own attributes, for every mix of dates (none, years, full dates,
     /// ranges, more than it holds), countries (none, a few, more than it holds) and kinds.

@@ -351,11 +351,11 @@ struct Reference {
     df: HashMap<String, u32>,
     n: usize,
 }
-/// One query token's verified matches: vocabulary id → (similarity, how).
-type TokenMatches<'a> = Near<'a>;
 
 /// Verified neighbours of a vocabulary token: (token id, similarity, how).
 type Neighbours = Box<[(u32, f32, How)]>;
+/// One query token's verified matches: vocabulary id → (similarity, how).
+type TokenMatches<'a> = Near<'a>;
 
 /// A query token's verified matches, sorted by vocabulary id: borrowed from the neighbour
 /// cache when the token is in the vocabulary, computed for this query when it is not.

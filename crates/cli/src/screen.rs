@@ -3,7 +3,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use chokepoint_screen::batch::make_query;
 use chokepoint_screen::{Config, Index, DEFAULT_ALERT_THRESHOLD};
-use chokepoint_service::{build_index, select};
+use chokepoint_service::build_index;
 use chokepoint_store::Store;
 use clap::Args;
 use rayon::prelude::*;
@@ -76,11 +76,10 @@ pub fn run(store: &mut Store, user: &str, a: ScreenArgs) -> Result<ExitCode> {
         alert_threshold: a.threshold,
         ..Config::default()
     };
-    let k = a.top_k.unwrap_or(50);
     if let Some(batch) = &a.batch {
         let index = build_index(store, a.as_of.as_deref(), config)?;
         let (code, rows, alerts, errors) =
-            run_batch(&index, batch, a.out.as_ref(), k, a.top_k, &a.source)?;
+            run_batch(&index, batch, a.out.as_ref(), a.top_k, &a.source)?;
         let input = std::fs::read(batch)
             .map(|b| chokepoint_store::sha256_hex(&b))
             .unwrap_or_default();
@@ -109,7 +108,7 @@ pub fn run(store: &mut Store, user: &str, a: ScreenArgs) -> Result<ExitCode> {
     )
     .map_err(anyhow::Error::msg)?;
     let index = build_index(store, a.as_of.as_deref(), config)?;
-    let matches = select(index.screen(&q, k), a.top_k);
+    let matches = chokepoint_service::screen(&index, &q, a.top_k);
     let alert = matches.iter().any(|m| m.alert);
     chokepoint_service::record_screening(
         store,
@@ -183,7 +182,6 @@ fn run_batch(
     index: &Index,
     path: &PathBuf,
     out: Option<&PathBuf>,
-    k: usize,
     top_k: Option<usize>,
     sources: &[String],
 ) -> Result<(ExitCode, usize, usize, usize)> {
@@ -203,7 +201,7 @@ fn run_batch(
         .par_iter()
         .map(|row| {
             let v = match &row.query {
-                Ok((id, q)) => serde_json::json!({"query_id": id, "matches": select(index.screen(q, k), top_k)}),
+                Ok((id, q)) => serde_json::json!({"query_id": id, "matches": chokepoint_service::screen(index, q, top_k)}),
                 Err((id, e)) => serde_json::json!({"query_id": id, "error": e, "matches": []}),
             };
             bar.inc(1);

@@ -46,6 +46,10 @@ pub struct Config {
     pub estimate_margin: f32,
     /// Candidates fully scored per query at most.
     pub max_candidates: usize,
+    /// Candidates fully scored per alerts-only query at least ([`Index::screen_alerts`]),
+    /// whatever their estimate: an estimate misses some evidence (a word standing for an
+    /// initial), so the best few are scored anyway.
+    pub alert_candidates: usize,
     /// A candidate's readings (names) whose estimate falls this far below its best reading's
     /// are not scored.
     pub reading_margin: f32,
@@ -62,6 +66,7 @@ impl Default for Config {
             candidates: 32,
             estimate_margin: 0.1,
             max_candidates: 64,
+            alert_candidates: 16,
             reading_margin: 0.15,
         }
     }
@@ -85,6 +90,15 @@ pub struct Query {
     pub identifiers: Vec<String>,
     /// Restrict to these sources (prefixes: `un`, `ofac`, `eu`, `uk`, `csl`, `bis-dpl` …).
     pub sources: Vec<String>,
+}
+
+/// What a screening returns.
+#[derive(Clone, Copy)]
+enum Want {
+    /// The best `k` matches, whatever their score.
+    Top(usize),
+    /// The matches at or above the alert threshold.
+    Alerts,
 }
 
 /// One reading of one of an entity's names: a range of [`IndexedEntity::tokens`]. Kept flat so
@@ -1533,16 +1547,34 @@ impl Index {
 
     /// Screens one query: the `top_k` best matches, best first.
     pub fn screen(&self, q: &Query, top_k: usize) -> Vec<Match> {
-        self.screen_with(q, top_k, false)
+        self.screen_with(q, Want::Top(top_k), false)
     }
 
     /// Scores every entity (no candidate generation): the reference the index is measured
     /// against.
     pub fn screen_exhaustive(&self, q: &Query, top_k: usize) -> Vec<Match> {
-        self.screen_with(q, top_k, true)
+        self.screen_with(q, Want::Top(top_k), true)
     }
 
-    fn screen_with(&self, q: &Query, top_k: usize, exhaustive: bool) -> Vec<Match> {
+    /// The alerts only: every match scoring at or above the alert threshold, best first (at
+    /// most `Config::max_candidates`). What a screening reports by default; cheaper than
+    /// [`Index::screen`], which must also rank the best of the weak matches: candidates whose
+    /// estimate falls clearly below the threshold are not scored, and only alerts are
+    /// explained.
+    pub fn screen_alerts(&self, q: &Query) -> Vec<Match> {
+        self.screen_with(q, Want::Alerts, false)
+    }
+
+    /// [`Index::screen_alerts`] by scoring every entity: its reference.
+    pub fn screen_alerts_exhaustive(&self, q: &Query) -> Vec<Match> {
+        self.screen_with(q, Want::Alerts, true)
+    }
+
+    fn screen_with(&self, q: &Query, want: Want, exhaustive: bool) -> Vec<Match> {
+        let top_k = match want {
+            Want::Top(k) => k,
+            Want::Alerts => self.config.max_candidates,
+        };
         let forms = analyze(&q.name, q.kind.unwrap_or(Kind::Unknown));
         if forms.is_empty() && q.identifiers.is_empty() {
             return vec![];
@@ -1554,7 +1586,7 @@ impl Index {
                     .filter(|&i| self.source_ok(&self.entities[i], q))
                     .filter_map(|i| self.score(&forms, q, i, None, None))
                     .collect();
-                self.best_matches(&forms, q, scored, top_k, None)
+                self.best_matches(&forms, q, scored, want, None)
             } else {
                 let tokens: Vec<Vec<Near>> = forms
                     .iter()
@@ -1612,15 +1644,37 @@ impl Index {
                     shared,
                     acronym,
                 };
-                let cands = self.candidates(&forms, &memo.tokens, q, &mut scratch);
+                // Alerts only: a name estimate below this cannot make an alert (the candidate
+                // would not be scored), nor a reading worth scoring beside a better one.
+                let need = match want {
+                    Want::Top(_) => f32::NEG_INFINITY,
+                    Want::Alerts => {
+                        self.config.alert_threshold
+                            - self.config.estimate_margin
+                            - self.config.reading_margin
+                            - q.birth_date.map_or(0.0, |_| DATE_EXACT)
+                            - q.country.as_ref().map_or(0.0, |_| COUNTRY_MATCH)
+                    }
+                };
+                let cands = self.candidates(&forms, &memo.tokens, q, need, &mut scratch);
                 // Score in order of the estimate; stop once the estimates fall clearly below
                 // the `top_k`-th score found (kept ascending in `kth`).
                 let mut scored = Vec::new();
                 let mut kth: Vec<f32> = Vec::with_capacity(top_k + 1);
+                // Alerts only: what cannot reach the threshold does not matter, however many
+                // candidates that leaves.
+                let (min_scored, floor) = match want {
+                    Want::Top(_) => (self.config.candidates, f32::NEG_INFINITY),
+                    Want::Alerts => (self.config.alert_candidates, self.config.alert_threshold),
+                };
                 for (n, &(e, est)) in cands.iter().enumerate() {
-                    if n >= self.config.candidates
-                        && kth.len() >= top_k
-                        && est + self.config.estimate_margin < kth[0]
+                    if n >= min_scored
+                        && est + self.config.estimate_margin
+                            < if kth.len() >= top_k {
+                                kth[0].max(floor)
+                            } else {
+                                floor
+                            }
                     {
                         break;
                     }
@@ -1644,9 +1698,9 @@ impl Index {
                     // An entity found only by an identifier has no reading estimates.
                     // Past the `top_k`-th score found so far, an entity can matter.
                     let useful = if kth.len() >= top_k {
-                        kth[0]
+                        kth[0].max(floor)
                     } else {
-                        f32::NEG_INFINITY
+                        floor
                     };
                     let ests = (est.is_finite()).then_some((&scratch.est[..], useful));
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
@@ -1666,7 +1720,7 @@ impl Index {
                 for r in reading_est_touched.drain(..) {
                     est[r as usize] = 0.0;
                 }
-                let out = self.best_matches(&forms, q, scored, top_k, Some(&memo));
+                let out = self.best_matches(&forms, q, scored, want, Some(&memo));
                 let mut shared = memo.shared;
                 shared.0.fill(0);
                 scratch.shared = shared;
@@ -1682,9 +1736,16 @@ impl Index {
         forms: &[NameForm],
         q: &Query,
         mut scored: Vec<Scored>,
-        top_k: usize,
+        want: Want,
         memo: Option<&Memo>,
     ) -> Vec<Match> {
+        let top_k = match want {
+            Want::Top(k) => k,
+            Want::Alerts => {
+                scored.retain(|s| s.score >= self.config.alert_threshold);
+                self.config.max_candidates
+            }
+        };
         let shown = |s: &Scored| (s.score * 1000.0).round() as i32;
         let order = |a: &Scored, b: &Scored| {
             shown(b).cmp(&shown(a)).then_with(|| {
@@ -1715,6 +1776,7 @@ impl Index {
         forms: &[NameForm],
         memo: &[Vec<Near>],
         q: &Query,
+        need: f32,
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
         if sc.index != self.id {
@@ -1858,6 +1920,17 @@ impl Index {
                 passes.push((w, cs));
             }
             let wf: f32 = f.tokens.iter().map(|t| self.token_weight(t)).sum();
+            // What may be cut (alerts only: `need`) is bounded with the query's initials
+            // matched: the scorer pairs one with any list word of its letter, which candidate
+            // generation does not credit (it would read every reading's words), and counting
+            // it unmatched charges it as a conflict too ("A-DAJANI Sa'ad" estimates "Nadim S.
+            // AL-DAJANI" at 0.56 for a score of 0.80).
+            let wf_unmatched = wf
+                - f.tokens
+                    .iter()
+                    .filter(|t| t.class == Class::Initial)
+                    .map(|t| self.token_weight(t))
+                    .sum::<f32>();
             // Acronyms either way round.
             for t in &f.tokens {
                 if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
@@ -1908,8 +1981,27 @@ impl Index {
                 .unwrap_or(0);
             // A pair that is no evidence on its own (a list initial) estimates nothing alone:
             // it only adds to readings that other pairs found, all its list a tail.
+            // With a floor on the estimates worth having (`need`, alerts only), the longest
+            // lists whose pairs together cannot lift a reading to it credit only readings
+            // that shorter lists found (MaxScore): a reading they alone match estimates at
+            // most Σw / (Σw + unmatched_query_weight × the query weight they leave), since
+            // every pair's similarity is at most 1. Those readings are found in full by the
+            // passes before, so what these lists skip needs no second look.
+            let mut essential = passes.len();
+            if need > 0.0 {
+                let (mut w, mut wq) = (0.0f32, 0.0f32);
+                for (k, (pq, cs)) in passes.iter().enumerate().rev() {
+                    w += cs.iter().map(|c| c.w).fold(0.0, f32::max);
+                    wq += pq;
+                    let uq = (wf_unmatched - wq).max(0.0);
+                    if w / (w + cfg.unmatched_query_weight * uq).max(1e-6) >= need {
+                        break;
+                    }
+                    essential = k;
+                }
+            }
             let head_len = |k: usize, c: &Credit| {
-                if !c.content {
+                if !c.content || k >= essential {
                     0
                 } else if k <= in_full {
                     c.rs.len()
@@ -1926,13 +2018,16 @@ impl Index {
                 for c in cs {
                     let head = head_len(k, c);
                     credit_readings(sc, pass, &c.rs[..head], c, *wq, false);
-                    if head < c.rs.len() && c.content {
+                    if head < c.rs.len() && c.content && k < essential {
                         credit_readings(sc, pass, c.by_year, c, *wq, false);
                         credit_readings(sc, pass, c.undated, c, *wq, false);
                     }
                 }
                 for c in cs {
                     credit_readings(sc, pass, &c.rs[head_len(k, c)..], c, *wq, true);
+                }
+                if k >= essential {
+                    sc.tail_all.truncate(from);
                 }
                 // Marked once the pass is over: two lists of one pass are not two passes.
                 let Scratch {
@@ -2004,24 +2099,44 @@ impl Index {
                 sc.slot_of[r] = 0;
                 sc.touched.0[r / 64] = 0;
                 if ri.native == f.native && a.content {
-                    let uq = (wf - a.sum_q).max(0.0);
-                    let ul = (ri.weight - a.sum_l).max(0.0);
-                    let mut x = a.sum
-                        / (a.sum_w
-                            + cfg.unmatched_query_weight * uq
-                            + cfg.unmatched_list_weight * ul
-                            + cfg.conflict_weight * uq.min(ul))
-                        .max(1e-6);
-                    if ri.weak {
-                        x *= cfg.weak_alias_factor;
+                    let estimate = |wf: f32| {
+                        let uq = (wf - a.sum_q).max(0.0);
+                        let ul = (ri.weight - a.sum_l).max(0.0);
+                        let x = a.sum
+                            / (a.sum_w
+                                + cfg.unmatched_query_weight * uq
+                                + cfg.unmatched_list_weight * ul
+                                + cfg.conflict_weight * uq.min(ul))
+                            .max(1e-6);
+                        let x = if ri.weak {
+                            x * cfg.weak_alias_factor
+                        } else {
+                            x
+                        };
+                        x.max(f32::MIN_POSITIVE)
+                    };
+                    let x = estimate(wf);
+                    // Alerts only: a reading estimated below `need` is not scored (its
+                    // entity's best reading is at least `reading_margin` above it, or the
+                    // entity is not scored at all), nor an entity whose best is. What is cut
+                    // is estimated with the query's initials matched.
+                    let hi = if x < need + cfg.reading_margin && wf_unmatched < wf {
+                        estimate(wf_unmatched)
+                    } else {
+                        x
+                    };
+                    if hi < need {
+                        continue;
                     }
-                    let x = x.max(f32::MIN_POSITIVE);
                     let est = &mut sc.est[r];
                     if *est == 0.0 {
                         sc.reading_est_touched.push(r as u32);
                     }
                     *est = est.max(x);
                     let e = ri.entity as usize;
+                    if hi < need + cfg.reading_margin {
+                        continue;
+                    }
                     if sc.best[e] == 0.0 {
                         sc.best_touched.push(e as u32);
                     }
@@ -3434,6 +3549,59 @@ mod tests {
             ],
         );
         assert_index_finds_target(entities, "Mohammad Ali", 2);
+    }
+
+    /// The alerts-only screening skips what cannot alert (long lists of common words credit
+    /// only what rarer words found; estimates far below the threshold are not scored): it
+    /// must still report every alert that scoring every entity finds, and nothing else.
+    #[test]
+    fn alerts_only_reports_every_alert_exhaustive_scoring_finds() {
+        let mut entities = with_persons(
+            fillers(&["Mohammad", "Ali"]),
+            &[
+                ("t:zarkawi", "Mohammad Ali ZARKAWI"),
+                ("t:zarkawy", "Ali Hassan ZARKAWY"),
+                ("t:jafari", "Mohammad Ali Jafari"),
+                ("t:initial", "Nadim S. AL-DAJANI"),
+                ("t:dajani", "Sa'ad AL-DAJANI"),
+            ],
+        );
+        let mut dated = Entity::new("t:dated", Kind::Person, "Ali Reza KARIMI");
+        dated.birth_dates = vec![DateSpec::single(
+            PartialDate::new(1961, None, None).unwrap(),
+        )];
+        dated.nationalities = vec!["IR".into()];
+        entities.push(("t".into(), dated));
+        let ix = Index::build(entities, Config::default());
+        let mut alerts = 0;
+        for (name, year, country) in [
+            ("Mohammad Zarkawi", None, None),
+            ("Ali Zarkawi", Some(1961), Some("IR")),
+            ("Zarkawy", None, None),
+            ("Mohamad Ali", None, None),
+            ("Mohammad Ali Jafary", Some(1970), Some("DE")),
+            ("Ali Karimi", Some(1961), Some("IR")),
+            ("Ali Reza Karimy", Some(1990), Some("SY")),
+            ("A-DAJANI Sa'ad", Some(1941), Some("IR")),
+            ("Mohammad Qaaaa", None, None),
+        ] {
+            let q = Query {
+                name: name.into(),
+                kind: Some(Kind::Person),
+                birth_date: year.and_then(|y| PartialDate::new(y, None, None).ok()),
+                country: country.map(String::from),
+                ..Query::default()
+            };
+            let fast = ix.screen_alerts(&q);
+            let full = ix.screen_alerts_exhaustive(&q);
+            let ids = |ms: &[Match]| -> Vec<(String, f32)> {
+                ms.iter().map(|m| (m.entity_id.clone(), m.score)).collect()
+            };
+            assert_eq!(ids(&fast), ids(&full), "{name}");
+            assert!(fast.iter().all(|m| m.alert), "{name}");
+            alerts += full.len();
+        }
+        assert!(alerts >= 8, "{alerts}");
     }
 
     /// A reading that the tail of a long list skipped before a later pass found it gets the

@@ -374,17 +374,19 @@ pub(crate) async fn screen(
     .map_err(ApiError::bad)?;
     let lists = st.lists();
     blocking(move || {
-        let k = r.top_k.unwrap_or(50).min(1000);
+        let k = r.top_k.map(|k| k.min(1000));
         let (matches, snapshots) = match &r.as_of {
-            None => (lists.index.screen(&q, k), lists.snapshots.clone()),
+            None => (
+                chokepoint_service::screen(&lists.index, &q, k),
+                lists.snapshots.clone(),
+            ),
             Some(d) => {
                 let store = st.store();
                 let ix = chokepoint_service::build_index(&store, Some(d), Config::default())?;
                 let snaps = chokepoint_service::snapshots_in_force(&store, Some(d))?;
-                (ix.screen(&q, k), snaps)
+                (chokepoint_service::screen(&ix, &q, k), snaps)
             }
         };
-        let matches = chokepoint_service::select(matches, r.top_k);
         let threshold = lists.index.config().alert_threshold;
         let seq = chokepoint_service::record_screening(
             &mut st.store(),
@@ -427,7 +429,7 @@ pub(crate) async fn screen_batch(
     let lists = st.lists();
     blocking(move || {
         use rayon::prelude::*;
-        let k = r.top_k.unwrap_or(50).min(1000);
+        let k = r.top_k.map(|k| k.min(1000));
         let results: Vec<BatchResult> = r
             .rows
             .par_iter()
@@ -443,10 +445,7 @@ pub(crate) async fn screen_batch(
                 match q {
                     Ok(q) => BatchResult {
                         query_id: row.id.clone(),
-                        matches: matches_json(&chokepoint_service::select(
-                            lists.index.screen(&q, k),
-                            r.top_k,
-                        )),
+                        matches: matches_json(&chokepoint_service::screen(&lists.index, &q, k)),
                         error: None,
                     },
                     Err(e) => BatchResult {

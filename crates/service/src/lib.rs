@@ -41,12 +41,13 @@ pub fn snapshots_in_force(store: &Store, as_of: Option<&str>) -> Result<Vec<i64>
     Ok(store.in_force_all(as_of)?.iter().map(|s| s.id).collect())
 }
 
-/// Keeps alerts only, unless the caller asked for the `top_k` best whatever their score.
-pub fn select(mut m: Vec<Match>, top_k: Option<usize>) -> Vec<Match> {
-    if top_k.is_none() {
-        m.retain(|x| x.alert);
+/// A screening as asked: the `top_k` best matches whatever their score, or else the alerts
+/// only (the cheaper search: see [`Index::screen_alerts`]).
+pub fn screen(index: &Index, q: &Query, top_k: Option<usize>) -> Vec<Match> {
+    match top_k {
+        Some(k) => index.screen(q, k),
+        None => index.screen_alerts(q),
     }
-    m
 }
 
 /// Writes the audit record of one screening: the query, the snapshots, the matches' ids and
@@ -120,7 +121,7 @@ impl Screener for IndexScreener<'_> {
         )?;
         let key = party_key(&p.name, q.country.as_deref());
         let mut out = Vec::new();
-        for m in self.index.screen(&q, 10).into_iter().filter(|m| m.alert) {
+        for m in self.index.screen_alerts(&q) {
             let hash = self
                 .store
                 .entity_hash(&self.snapshots, &m.entity_id)
@@ -317,7 +318,7 @@ pub fn screen_for_review(
     index: &Index,
     snapshots: &[i64],
 ) -> Result<(Vec<Match>, i64, Option<i64>)> {
-    let matches = select(index.screen(q, 10), None);
+    let matches = index.screen_alerts(q);
     let hits: Vec<(String, String, String, String)> = matches
         .iter()
         .map(|m| {

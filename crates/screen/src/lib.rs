@@ -564,6 +564,24 @@ struct Acc {
     /// word with one query word, so a later query word cannot take it again ("Ahmad Ali Ahma"
     /// is not "Ahmad" twice).
     used: u32,
+    /// The current pass's best pair at another list word than its best's.
+    alt: Pair,
+    /// The pair the reading's previous pass took, and that pass's other pair: the scorer
+    /// pairs the most similar words first, so where a later pass's pair is more similar on
+    /// the list word the previous pass took ("Ali AZLI": "azli" took "ali" at 0.75 before
+    /// "ali" came with 1.0), the previous pass gives it up for its other pair ("fazli").
+    prev: Pair,
+    prev_alt: Pair,
+}
+
+/// One pair credited to a reading in candidate generation: the list word's position, the
+/// credit (weight × similarity), the pair weight and the list weight covered.
+#[derive(Default, Clone, Copy)]
+struct Pair {
+    pos: u8,
+    ws: f32,
+    w: f32,
+    wl: f32,
 }
 
 static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -832,6 +850,9 @@ fn credit_one(
             cur_pos: p.pos,
             found: pass,
             used: 0,
+            alt: Pair::default(),
+            prev: Pair::default(),
+            prev_alt: Pair::default(),
         });
         sc.slot_of[r as usize] = sc.acc.len() as u32;
         sc.touched.extend([r]);
@@ -846,9 +867,36 @@ fn credit_one(
     if a.pass != pass {
         // The previous pass is over: its pair's list word is taken.
         a.used |= position_bit(a.cur_pos);
+        a.prev = Pair {
+            pos: a.cur_pos,
+            ws: a.cur,
+            w: a.cur_w,
+            wl: a.cur_l,
+        };
+        a.prev_alt = a.alt;
+        a.alt = Pair::default();
     }
-    if a.used & position_bit(p.pos) != 0 {
-        return;
+    let bit = position_bit(p.pos);
+    if a.used & bit != 0 {
+        // Taken: by the previous pass with a less similar pair that it can trade for its
+        // other one (see `Acc::prev`), or for good.
+        let (pv, alt) = (a.prev, a.prev_alt);
+        let alt_bit = position_bit(alt.pos);
+        if p.pos != pv.pos
+            || alt.ws <= 0.0
+            || alt_bit == 0
+            || a.used & alt_bit != 0
+            || a.pass == pass && (a.cur_pos == alt.pos || ws <= a.cur)
+            || ws * pv.w <= pv.ws * w
+        {
+            return;
+        }
+        a.sum += alt.ws - pv.ws;
+        a.sum_w += alt.w - pv.w;
+        a.sum_l += alt.wl - pv.wl;
+        a.used = (a.used & !bit) | alt_bit;
+        a.prev = alt;
+        a.prev_alt = Pair::default();
     }
     a.content |= content;
     if a.pass != pass {
@@ -862,6 +910,14 @@ fn credit_one(
         a.sum_q += wq;
         a.sum_l += wl;
     } else if ws > a.cur {
+        if p.pos != a.cur_pos && a.cur > a.alt.ws {
+            a.alt = Pair {
+                pos: a.cur_pos,
+                ws: a.cur,
+                w: a.cur_w,
+                wl: a.cur_l,
+            };
+        }
         a.cur_pos = p.pos;
         a.sum += ws - a.cur;
         a.sum_w += w - a.cur_w;
@@ -869,6 +925,13 @@ fn credit_one(
         a.cur = ws;
         a.cur_w = w;
         a.cur_l = wl;
+    } else if p.pos != a.cur_pos && ws > a.alt.ws {
+        a.alt = Pair {
+            pos: p.pos,
+            ws,
+            w,
+            wl,
+        };
     }
 }
 
@@ -3549,6 +3612,26 @@ mod tests {
             ],
         );
         assert_index_finds_target(entities, "Mohammad Ali", 2);
+    }
+
+    /// The scorer pairs the most similar words first; candidate generation credits query
+    /// word by query word, shortest list first. "azli" (a misspelt "Fazli") is nearer "ali"
+    /// than "fazli", and its short list comes first: it must give "ali" up to the query's own
+    /// "ali" for "fazli", or "Ali FAZLI" is estimated at half its score, behind hundreds of
+    /// "Ali … Ali" where "azli" does take the second "ali".
+    #[test]
+    fn a_word_gives_up_its_list_word_to_a_more_similar_pair() {
+        // "Aly" makes the list of "ali" and its spellings longer than that of "azli".
+        let fillers: Vec<(String, Entity)> = (0..2 * LONG_POSTINGS + 400)
+            .map(|i| {
+                let given = ["Ali", "Aly"][i % 2];
+                let name = format!("{given} {} {given}", made_up_word("Q", i, 4));
+                let e = Entity::new(format!("t:{i}"), Kind::Person, name);
+                ("t".to_string(), e)
+            })
+            .collect();
+        let entities = with_persons(fillers, &[("t:target", "Ali FAZLI")]);
+        assert_index_finds_target(entities, "Ali Azli", 1);
     }
 
     /// The alerts-only screening skips what cannot alert (long lists of common words credit

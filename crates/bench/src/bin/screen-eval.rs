@@ -189,7 +189,7 @@ fn senzing() {
     );
     let mut alerts: HashSet<(String, String)> = HashSet::new();
     for (c, q, _) in &customers {
-        for m in index.screen(q, 20).into_iter().filter(|m| m.alert) {
+        for m in index.screen_alerts(q) {
             alerts.insert((c.clone(), m.entity_id));
         }
     }
@@ -342,14 +342,11 @@ fn own_set() {
         .iter()
         .filter(|n| {
             index
-                .screen(
-                    &Query {
-                        name: (*n).clone(),
-                        kind: Some(Kind::Person),
-                        ..Default::default()
-                    },
-                    1,
-                )
+                .screen_alerts(&Query {
+                    name: (*n).clone(),
+                    kind: Some(Kind::Person),
+                    ..Default::default()
+                })
                 .first()
                 .is_some_and(|m| {
                     if m.alert && std::env::var("DEBUG_FP").is_ok() {

@@ -312,6 +312,10 @@ pub struct Index {
     reading_info: Vec<ReadingInfo>,
     /// Per acronym ("pla"), the non-native readings whose words' initials spell it.
     acronyms: HashMap<String, Box<[Posting]>>,
+    /// Per vocabulary token, the tokens that are it joined to another vocabulary token:
+    /// (the other, the compound) — "mahmud" → ("zadeh", "mahmudzadeh"). See
+    /// [`Index::joined_ids`].
+    compounds: HashMap<u32, Vec<(u32, u32)>>,
     /// Unique per index built in this process: per-thread scratch arrays sized by its readings
     /// are tied to it.
     id: u64,
@@ -948,6 +952,7 @@ impl Index {
             reading_info: Vec::new(),
             hints: Vec::new(),
             acronyms: HashMap::new(),
+            compounds: HashMap::new(),
             id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
@@ -1128,6 +1133,21 @@ impl Index {
             .into_iter()
             .map(|(k, rs)| (k, to_postings(rs)))
             .collect();
+        let splits: Vec<(u32, u32, u32)> = (0..ix.tokens.len())
+            .into_par_iter()
+            .flat_map_iter(|t| {
+                let text = &ix.tokens[t].text;
+                let halves = if ix.tokens[t].abjad {
+                    vec![]
+                } else {
+                    ix.split_halves(text)
+                };
+                halves.into_iter().map(move |(a, b)| (a, b, t as u32))
+            })
+            .collect();
+        for (a, b, t) in splits {
+            ix.compounds.entry(a).or_default().push((b, t));
+        }
         ix.next_to = ix
             .postings
             .iter()
@@ -1464,7 +1484,66 @@ impl Index {
     }
 
     /// Vocabulary tokens that two adjacent query words written as one may be.
-    fn joined_ids(&self, a: &Token, b: &Token) -> Vec<u32> {
+    /// Vocabulary words that two adjacent query words written as one may be, with the
+    /// similarity to credit: the join itself, its particle's other vowels, its skeleton (1.0),
+    /// and the joins of the two words' spellings (`na`, `nb`: their verified neighbours) that
+    /// the scorer accepts, at the scorer's similarity ("Mahmoud ZADEH" for "MAHMUDZADEH",
+    /// "Abdul Razaaq" for "ABDELRAZAQ").
+    fn joined_ids(
+        &self,
+        a: &Token,
+        b: &Token,
+        na: &[(u32, f32, How)],
+        nb: &[(u32, f32, How)],
+    ) -> Vec<(u32, f32)> {
+        let mut out: Vec<(u32, f32)> = self
+            .joined_exact(a, b)
+            .into_iter()
+            .map(|t| (t, 1.0))
+            .collect();
+        if a.abjad || b.abjad || !a.text.is_ascii() || !b.text.is_ascii() {
+            return out;
+        }
+        // The words' close spellings in the vocabulary (a join's pieces keep each word's own
+        // typo budget: see `join_agrees`) that stand joined in a vocabulary word.
+        let close = |t: &Token, n: &'_ [(u32, f32, How)]| {
+            self.vocab
+                .get(t.text.as_str())
+                .copied()
+                .into_iter()
+                .chain(n.iter().filter(|x| x.1 >= 0.8).map(|x| x.0))
+                .collect::<SmallVec<[u32; 16]>>()
+        };
+        let (sa, sb) = (close(a, na), close(b, nb));
+        let mut query_join = Token {
+            text: String::with_capacity(a.text.len() + b.text.len()),
+            class: Class::Word,
+            abjad: false,
+        };
+        query_join.text.push_str(&a.text);
+        query_join.text.push_str(&b.text);
+        for x in &sa {
+            let Some(joins) = self.compounds.get(x) else {
+                continue;
+            };
+            for &(y, id) in joins {
+                if !sb.contains(&y) || out.iter().any(|o| o.0 == id) {
+                    continue;
+                }
+                // As the scorer joins them (see `Index::name_score`).
+                let lt = &self.tokens[id as usize];
+                let (sim, how) = spelling_similarity(&query_join, lt);
+                if sim >= 0.8 && (how == How::Skeleton || join_agrees(&[a, b], &lt.text)) {
+                    out.push((id, sim * 0.98));
+                }
+            }
+        }
+        out
+    }
+
+    /// [`Index::joined_ids`]'s words credited in full: the join as written, with its
+    /// particle's other vowels, or by skeleton in vowel-less scripts.
+    fn joined_exact(&self, a: &Token, b: &Token) -> Vec<u32> {
         let joined = format!("{}{}", a.text, b.text);
         let mut out: Vec<u32> = self.vocab.get(&joined).copied().into_iter().collect();
         // A particle changes its vowel as it joins ("abd al" is "abdul", "abdel"): the scorer
@@ -1670,7 +1749,7 @@ impl Index {
                         .flatten()
                         .flat_map(|m| m.as_slice().iter().map(|x| x.0)),
                 );
-                for f in &forms {
+                for (fi, f) in forms.iter().enumerate() {
                     for t in &f.tokens {
                         // The halves of a word written as one, in every spelling that candidate
                         // generation joins them in (see `Index::adjacent`).
@@ -1685,8 +1764,9 @@ impl Index {
                             }
                         }
                     }
-                    for p in f.tokens.windows(2) {
-                        shared.extend(self.joined_ids(&p[0], &p[1]));
+                    for (i, p) in f.tokens.windows(2).enumerate() {
+                        let (na, nb) = (tokens[fi][i].as_slice(), tokens[fi][i + 1].as_slice());
+                        shared.extend(self.joined_ids(&p[0], &p[1], na, nb).iter().map(|x| x.0));
                     }
                     let ini = initials(&f.tokens);
                     shared.extend(self.vocab.get(&ini).copied());
@@ -2024,10 +2104,11 @@ impl Index {
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
             // vowel-less scripts by skeleton: "عبد الله" → "Abdullah").
-            for pair in f.tokens.windows(2) {
+            for (i, pair) in f.tokens.windows(2).enumerate() {
                 let w = self.token_weight(&pair[0]) + self.token_weight(&pair[1]);
-                for ti in self.joined_ids(&pair[0], &pair[1]) {
-                    passes.push((w, vec![by_token(ti, w, 1.0)]));
+                let (na, nb) = (fm[i].as_slice(), fm[i + 1].as_slice());
+                for (ti, s) in self.joined_ids(&pair[0], &pair[1], na, nb) {
+                    passes.push((w, vec![by_token(ti, w, s)]));
                 }
             }
             // Short lists first, the shortest in full. A long list after it (a common name:
@@ -3817,6 +3898,21 @@ mod tests {
         let mut entities = fillers(&["Rahim"]);
         entities.push(("t".into(), Entity::new("t:target", Kind::Person, "ABDUL")));
         assert_index_finds_target(entities, "Abd al-Rahim", 3);
+    }
+
+    /// Two query words written as one on the list are found when the list spells either
+    /// otherwise, within each word's typo budget, as the scorer accepts: "Mahmoud Zadeh" for
+    /// "Ebrahim MAHMUDZADEH", behind hundreds of names holding one of the two words.
+    #[test]
+    fn joined_words_are_found_in_other_spellings() {
+        let entities = with_persons(
+            fillers(&["Mahmoud", "Zadeh"]),
+            &[
+                ("t:target", "Ebrahim MAHMUDZADEH"),
+                ("t:spelling", "Mahmud KARIMI"),
+            ],
+        );
+        assert_index_finds_target(entities, "Mahmoud Zadeh", 1);
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

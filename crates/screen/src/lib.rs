@@ -568,24 +568,23 @@ struct Acc {
     /// word with one query word, so a later query word cannot take it again ("Ahmad Ali Ahma"
     /// is not "Ahmad" twice).
     used: u32,
-    /// The current pass's best pair at another list word than its best's.
-    alt: Pair,
-    /// The pair the reading's previous pass took, and that pass's other pair: the scorer
-    /// pairs the most similar words first, so where a later pass's pair is more similar on
-    /// the list word the previous pass took ("Ali AZLI": "azli" took "ali" at 0.75 before
-    /// "ali" came with 1.0), the previous pass gives it up for its other pair ("fazli").
-    prev: Pair,
-    prev_alt: Pair,
-}
-
-/// One pair credited to a reading in candidate generation: the list word's position, the
-/// credit (weight × similarity), the pair weight and the list weight covered.
-#[derive(Default, Clone, Copy)]
-struct Pair {
-    pos: u8,
-    ws: f32,
-    w: f32,
-    wl: f32,
+    /// The current pass's best pair at another list word than its best's: the word's
+    /// position ([`NO_POSITION`]: none), credit, pair weight and list weight.
+    alt_pos: u8,
+    alt_ws: f32,
+    alt_w: f32,
+    alt_wl: f32,
+    /// The list word the reading's previous pass took, that pair's similarity, and the
+    /// previous pass's other pair (its position, [`NO_POSITION`] for none, and what taking it
+    /// instead changes in `sum`, `sum_w` and `sum_l`). The scorer pairs the most similar words
+    /// first, so where a later pass's pair is more similar on the word the previous pass
+    /// took ("Ali AZLI": "azli" took "ali" at 0.75 before "ali" came with 1.0), the previous
+    /// pass trades it for its other pair ("fazli"). Kept as a difference: the credit record is
+    /// read for every posting, and its size shows in the cache misses.
+    prev_pos: u8,
+    prev_s: f32,
+    prev_alt_pos: u8,
+    trade: [f32; 3],
 }
 
 static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -854,9 +853,14 @@ fn credit_one(
             cur_pos: p.pos,
             found: pass,
             used: 0,
-            alt: Pair::default(),
-            prev: Pair::default(),
-            prev_alt: Pair::default(),
+            alt_pos: NO_POSITION,
+            alt_ws: 0.0,
+            alt_w: 0.0,
+            alt_wl: 0.0,
+            prev_pos: NO_POSITION,
+            prev_s: 0.0,
+            prev_alt_pos: NO_POSITION,
+            trade: [0.0; 3],
         });
         sc.slot_of[r as usize] = sc.acc.len() as u32;
         sc.touched.extend([r]);
@@ -871,36 +875,32 @@ fn credit_one(
     if a.pass != pass {
         // The previous pass is over: its pair's list word is taken.
         a.used |= position_bit(a.cur_pos);
-        a.prev = Pair {
-            pos: a.cur_pos,
-            ws: a.cur,
-            w: a.cur_w,
-            wl: a.cur_l,
-        };
-        a.prev_alt = a.alt;
-        a.alt = Pair::default();
+        a.prev_pos = a.cur_pos;
+        a.prev_s = if a.cur_w > 0.0 { a.cur / a.cur_w } else { 0.0 };
+        a.prev_alt_pos = a.alt_pos;
+        a.trade = [a.alt_ws - a.cur, a.alt_w - a.cur_w, a.alt_wl - a.cur_l];
+        a.alt_pos = NO_POSITION;
+        a.alt_ws = 0.0;
     }
     let bit = position_bit(p.pos);
     if a.used & bit != 0 {
         // Taken: by the previous pass with a less similar pair that it can trade for its
-        // other one (see `Acc::prev`), or for good.
-        let (pv, alt) = (a.prev, a.prev_alt);
-        let alt_bit = position_bit(alt.pos);
-        if p.pos != pv.pos
-            || alt.ws <= 0.0
+        // other one (see `Acc::prev_pos`), or for good.
+        let alt_bit = position_bit(a.prev_alt_pos);
+        if p.pos != a.prev_pos
             || alt_bit == 0
             || a.used & alt_bit != 0
-            || a.pass == pass && (a.cur_pos == alt.pos || ws <= a.cur)
-            || ws * pv.w <= pv.ws * w
+            || a.pass == pass && (a.cur_pos == a.prev_alt_pos || ws <= a.cur)
+            || ws <= a.prev_s * w
         {
             return;
         }
-        a.sum += alt.ws - pv.ws;
-        a.sum_w += alt.w - pv.w;
-        a.sum_l += alt.wl - pv.wl;
+        a.sum += a.trade[0];
+        a.sum_w += a.trade[1];
+        a.sum_l += a.trade[2];
         a.used = (a.used & !bit) | alt_bit;
-        a.prev = alt;
-        a.prev_alt = Pair::default();
+        a.prev_pos = a.prev_alt_pos;
+        a.prev_alt_pos = NO_POSITION;
     }
     a.content |= content;
     if a.pass != pass {
@@ -914,13 +914,11 @@ fn credit_one(
         a.sum_q += wq;
         a.sum_l += wl;
     } else if ws > a.cur {
-        if p.pos != a.cur_pos && a.cur > a.alt.ws {
-            a.alt = Pair {
-                pos: a.cur_pos,
-                ws: a.cur,
-                w: a.cur_w,
-                wl: a.cur_l,
-            };
+        if p.pos != a.cur_pos && a.cur > a.alt_ws {
+            a.alt_pos = a.cur_pos;
+            a.alt_ws = a.cur;
+            a.alt_w = a.cur_w;
+            a.alt_wl = a.cur_l;
         }
         a.cur_pos = p.pos;
         a.sum += ws - a.cur;
@@ -929,13 +927,11 @@ fn credit_one(
         a.cur = ws;
         a.cur_w = w;
         a.cur_l = wl;
-    } else if p.pos != a.cur_pos && ws > a.alt.ws {
-        a.alt = Pair {
-            pos: p.pos,
-            ws,
-            w,
-            wl,
-        };
+    } else if p.pos != a.cur_pos && ws > a.alt_ws {
+        a.alt_pos = p.pos;
+        a.alt_ws = ws;
+        a.alt_w = w;
+        a.alt_wl = wl;
     }
 }
 

@@ -101,6 +101,16 @@ enum Want {
     Alerts,
 }
 
+impl Want {
+    /// The most matches returned: alerts stop at the most candidates scored.
+    fn limit(self, c: &Config) -> usize {
+        match self {
+            Want::Top(k) => k,
+            Want::Alerts => c.max_candidates,
+        }
+    }
+}
+
 /// One reading of one of an entity's names: a range of [`IndexedEntity::tokens`]. Kept flat so
 /// that scoring a candidate reads one contiguous block instead of chasing a pointer per name.
 #[derive(Clone, Copy)]
@@ -473,6 +483,9 @@ struct Memo<'a> {
     weights: Vec<Vec<f32>>,
     /// The query may be an acronym of a list name, which then shares no token with it.
     acronym: bool,
+    /// Per query form, per pair of adjacent words, the list words they may be written as one
+    /// ([`Index::joined_ids`]): the token set and candidate generation both need them.
+    joins: Vec<Vec<Vec<(u32, f32)>>>,
 }
 
 /// `%skeleton` and, for skeletons of four or more consonants, each one-deletion of it.
@@ -1479,7 +1492,6 @@ impl Index {
         out
     }
 
-    /// Vocabulary tokens that two adjacent query words written as one may be.
     /// Vocabulary words that two adjacent query words written as one may be, with the
     /// similarity to credit: the join itself, its particle's other vowels, its skeleton (1.0),
     /// and the joins of the two words' spellings (`na`, `nb`: their verified neighbours) that
@@ -1709,10 +1721,7 @@ impl Index {
     }
 
     fn screen_with(&self, q: &Query, want: Want, exhaustive: bool) -> Vec<Match> {
-        let top_k = match want {
-            Want::Top(k) => k,
-            Want::Alerts => self.config.max_candidates,
-        };
+        let top_k = want.limit(&self.config);
         let forms = analyze(&q.name, q.kind.unwrap_or(Kind::Unknown));
         if forms.is_empty() && q.identifiers.is_empty() {
             return vec![];
@@ -1745,6 +1754,7 @@ impl Index {
                         .flatten()
                         .flat_map(|m| m.as_slice().iter().map(|x| x.0)),
                 );
+                let mut joins = Vec::with_capacity(forms.len());
                 for (fi, f) in forms.iter().enumerate() {
                     for t in &f.tokens {
                         // The halves of a word written as one, in every spelling that candidate
@@ -1760,10 +1770,16 @@ impl Index {
                             }
                         }
                     }
-                    for (i, p) in f.tokens.windows(2).enumerate() {
-                        let (na, nb) = (tokens[fi][i].as_slice(), tokens[fi][i + 1].as_slice());
-                        shared.extend(self.joined_ids(&p[0], &p[1], na, nb).iter().map(|x| x.0));
-                    }
+                    let form_joins: Vec<Vec<(u32, f32)>> = f
+                        .tokens
+                        .windows(2)
+                        .zip(tokens[fi].windows(2))
+                        .map(|(p, n)| {
+                            self.joined_ids(&p[0], &p[1], n[0].as_slice(), n[1].as_slice())
+                        })
+                        .collect();
+                    shared.extend(form_joins.iter().flatten().map(|x| x.0));
+                    joins.push(form_joins);
                     let ini = initials(&f.tokens);
                     shared.extend(self.vocab.get(&ini).copied());
                 }
@@ -1782,6 +1798,7 @@ impl Index {
                     tokens,
                     shared,
                     acronym,
+                    joins,
                 };
                 // Alerts only: a name estimate below this cannot make an alert (the candidate
                 // would not be scored), nor a reading worth scoring beside a better one.
@@ -1795,7 +1812,7 @@ impl Index {
                             - q.country.as_ref().map_or(0.0, |_| COUNTRY_MATCH)
                     }
                 };
-                let cands = self.candidates(&forms, &memo.tokens, q, need, &mut scratch);
+                let cands = self.candidates(&forms, &memo, q, need, &mut scratch);
                 // Score in order of the estimate; stop once the estimates fall clearly below
                 // the `top_k`-th score found (kept ascending in `kth`).
                 let mut scored = Vec::new();
@@ -1807,14 +1824,14 @@ impl Index {
                     Want::Alerts => (self.config.alert_candidates, self.config.alert_threshold),
                 };
                 for (n, &(e, est)) in cands.iter().enumerate() {
-                    if n >= min_scored
-                        && est + self.config.estimate_margin
-                            < if kth.len() >= top_k {
-                                kth[0].max(floor)
-                            } else {
-                                floor
-                            }
-                    {
+                    // Past the `top_k`-th score found so far (and the floor), an entity can
+                    // matter.
+                    let useful = if kth.len() >= top_k {
+                        kth[0].max(floor)
+                    } else {
+                        floor
+                    };
+                    if n >= min_scored && est + self.config.estimate_margin < useful {
                         break;
                     }
                     // Scoring reads the entity, its readings, their token ids and each
@@ -1835,12 +1852,6 @@ impl Index {
                         continue;
                     }
                     // An entity found only by an identifier has no reading estimates.
-                    // Past the `top_k`-th score found so far, an entity can matter.
-                    let useful = if kth.len() >= top_k {
-                        kth[0].max(floor)
-                    } else {
-                        floor
-                    };
                     let ests = (est.is_finite()).then_some((&scratch.est[..], useful));
                     if let Some(s) = self.score(&forms, q, i, Some(&memo), ests) {
                         let at = kth.partition_point(|&x| x < s.score);
@@ -1878,13 +1889,10 @@ impl Index {
         want: Want,
         memo: Option<&Memo>,
     ) -> Vec<Match> {
-        let top_k = match want {
-            Want::Top(k) => k,
-            Want::Alerts => {
-                scored.retain(|s| s.score >= self.config.alert_threshold);
-                self.config.max_candidates
-            }
-        };
+        if let Want::Alerts = want {
+            scored.retain(|s| s.score >= self.config.alert_threshold);
+        }
+        let top_k = want.limit(&self.config);
         let shown = |s: &Scored| (s.score * 1000.0).round() as i32;
         let order = |a: &Scored, b: &Scored| {
             shown(b).cmp(&shown(a)).then_with(|| {
@@ -1913,7 +1921,7 @@ impl Index {
     fn candidates(
         &self,
         forms: &[NameForm],
-        memo: &[Vec<Near>],
+        memo: &Memo,
         q: &Query,
         need: f32,
         sc: &mut Scratch,
@@ -1962,7 +1970,7 @@ impl Index {
         let cfg = &self.config;
         let q_year = q.birth_date.as_ref().map(|d| d.year as i16);
         let mut pass = 0u32;
-        for (f, fm) in forms.iter().zip(memo) {
+        for ((f, fm), form_joins) in forms.iter().zip(&memo.tokens).zip(&memo.joins) {
             // (query weight covered, credits) per pass.
             let mut passes: Vec<(f32, Vec<Credit>)> = Vec::new();
             let by_token = |ti: u32, w: f32, s: f32| Credit {
@@ -2100,10 +2108,9 @@ impl Index {
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
             // vowel-less scripts by skeleton: "عبد الله" → "Abdullah").
-            for (i, pair) in f.tokens.windows(2).enumerate() {
+            for (pair, joined) in f.tokens.windows(2).zip(form_joins) {
                 let w = self.token_weight(&pair[0]) + self.token_weight(&pair[1]);
-                let (na, nb) = (fm[i].as_slice(), fm[i + 1].as_slice());
-                for (ti, s) in self.joined_ids(&pair[0], &pair[1], na, nb) {
+                for &(ti, s) in joined {
                     passes.push((w, vec![by_token(ti, w, s)]));
                 }
             }

@@ -348,15 +348,15 @@ fn own_set() {
                     ..Default::default()
                 })
                 .first()
-                .is_some_and(|m| {
-                    if m.alert && std::env::var("DEBUG_FP").is_ok() {
+                .inspect(|m| {
+                    if std::env::var("DEBUG_FP").is_ok() {
                         println!(
                             "  no-list alert: {n:?} -> {} {:?} {:.3}",
                             m.entity_id, m.matched_name, m.score
                         );
                     }
-                    m.alert
                 })
+                .is_some()
         })
         .count();
     println!(

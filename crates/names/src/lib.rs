@@ -72,6 +72,9 @@ struct Tables {
     abbreviations: HashMap<String, (String, bool)>,
     honorifics: HashSet<String>,
     particles: HashSet<String>,
+    /// The skeletons that begin (`.0`) and end (`.1`) a two-word Arabic or Persian compound
+    /// name (see [`abjad_compound`]).
+    abjad_compounds: (HashSet<String>, HashSet<String>),
     /// Given name → the names a row of `nicknames.csv` relates it to, both ways.
     nicknames: HashMap<String, Vec<String>>,
     korean_surnames: HashMap<char, Vec<String>>,
@@ -164,6 +167,18 @@ fn tables() -> &'static Tables {
             particles: lines(include_str!("../data/particles.txt"))
                 .map(String::from)
                 .collect(),
+            abjad_compounds: {
+                let mut c = (HashSet::new(), HashSet::new());
+                for l in lines(include_str!("../data/abjad_compounds.txt")) {
+                    let mut f = l.split('\t');
+                    match (f.next(), f.next()) {
+                        (Some("first"), Some(w)) => c.0.insert(w.to_string()),
+                        (Some("second"), Some(w)) => c.1.insert(w.to_string()),
+                        _ => panic!("abjad_compounds.txt: bad line {l:?}"),
+                    };
+                }
+                c
+            },
             korean_surnames,
             hanja_readings,
         }
@@ -1102,6 +1117,21 @@ pub fn join_agrees(parts: &[&Token], word: &str) -> bool {
     go(&parts, norm(word).as_bytes())
 }
 
+/// Whether two adjacent words, one of them or both from a vowel-less script, may be one name
+/// written apart: Arabic and Persian compound names are two words in the script and one in
+/// Latin ("عبد الله", Abdullah; "امان الله", Amanollah; "محمود زاده", Mahmudzadeh), joined at
+/// a closed set of elements (`data/abjad_compounds.txt`, and the article "ال" on the second
+/// word). Other vowel-less words joined share a skeleton with Latin words by accident
+/// ("عماري س" is not "Mirzaei"). Words both in Latin may always be.
+pub fn abjad_compound(first: &Token, second: &Token) -> bool {
+    if !first.abjad && !second.abjad {
+        return true;
+    }
+    let (before, after) = &tables().abjad_compounds;
+    (first.abjad && before.contains(&first.text))
+        || (second.abjad && (second.text.starts_with('l') || after.contains(&second.text)))
+}
+
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
 pub const INITIAL_SIMILARITY: f32 = 0.6;
 
@@ -1484,6 +1514,24 @@ mod tests {
         // Vowel-less scripts keep their skeleton comparison.
         let abjad = Token::new("bdllh".into(), Class::Word, true);
         assert!(spelling_similarity(&abjad, &w("abdullah")).0 > 0.0);
+    }
+
+    #[test]
+    fn vowel_less_words_join_only_at_compound_elements() {
+        let words = |n: &str| analyze(n, Kind::Person).remove(0).tokens;
+        for (name, compound) in [
+            ("عبد الله", true),    // Abdullah
+            ("امان الله", true),   // Amanullah: the article on the second word
+            ("محمود زاده", true),  // Mahmudzadeh
+            ("ابو بكر", true),     // Abubakr
+            ("عماري س", false),    // Ammari S.
+            ("كنان ياغي", false),  // Kanan Yaghi
+            ("الطيب ناي", false),  // the article on the first word only
+            ("Abdul Rahim", true), // Latin words may always be joined
+        ] {
+            let w = words(name);
+            assert_eq!(abjad_compound(&w[0], &w[1]), compound, "{name}: {w:?}");
+        }
     }
 
     #[test]

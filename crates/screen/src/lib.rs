@@ -14,13 +14,15 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+mod list_joins;
 
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
 use chokepoint_names::{
-    analyze, initial_semivowel_written, join_agrees, spelling_similarity, token_similarity, Class,
-    How, NameForm, Token, INITIAL_SIMILARITY,
+    abjad_compound, analyze, initial_semivowel_written, join_agrees, spelling_similarity,
+    token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
 };
+use list_joins::{Apart, ListJoins};
 use rayon::prelude::*;
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -326,6 +328,8 @@ pub struct Index {
     /// (the other, the compound) — "mahmud" → ("zadeh", "mahmudzadeh"). See
     /// [`Index::joined_ids`].
     compounds: HashMap<u32, Vec<(u32, u32)>>,
+    /// Adjacent list words that a query word may be written as one ("Malik" for "MA LI").
+    list_joins: ListJoins,
     /// Unique per index built in this process: per-thread scratch arrays sized by its readings
     /// are tied to it.
     id: u64,
@@ -338,8 +342,10 @@ pub struct Index {
     deletion_dir: Vec<u32>,
     tri_len: Vec<u16>,
     /// Per vocabulary token, its length (capped at 127) and whether it is from a vowel-less
-    /// script (top bit): the length pre-check reads this compact array, not the token.
-    len_abjad: Vec<u8>,
+    /// script (bit 7), and its length with "x" written "ks" (high byte), as the similarity
+    /// measures it against a word without "x": the length pre-check reads this compact array,
+    /// not the token.
+    len_abjad: Vec<u16>,
     /// Per token with more than [`LONG_POSTINGS`] postings, the postings past the head whose
     /// entity gives a birth year (an entity with several years, or a short range, under each),
     /// ordered by year. A common given name ties hundreds of entities on the name alone, and
@@ -486,6 +492,9 @@ struct Memo<'a> {
     /// Per query form, per pair of adjacent words, the list words they may be written as one
     /// ([`Index::joined_ids`]): the token set and candidate generation both need them.
     joins: Vec<Vec<Vec<(u32, f32)>>>,
+    /// Per query form and token, the adjacent list words it may be written apart as
+    /// ([`ListJoins::lookup`]): join id, similarity.
+    list_joins: Vec<Vec<Apart>>,
 }
 
 /// `%skeleton` and, for skeletons of four or more consonants, each one-deletion of it.
@@ -962,6 +971,7 @@ impl Index {
             hints: Vec::new(),
             acronyms: HashMap::new(),
             compounds: HashMap::new(),
+            list_joins: ListJoins::default(),
             id: NEXT_INDEX_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             by_key: HashMap::new(),
             trigrams: HashMap::new(),
@@ -1142,6 +1152,16 @@ impl Index {
             .into_iter()
             .map(|(k, rs)| (k, to_postings(rs)))
             .collect();
+        ix.list_joins = ListJoins::build(
+            &ix.tokens,
+            ix.entities.iter().flat_map(|ie| {
+                ie.readings
+                    .iter()
+                    .enumerate()
+                    .map(move |(k, r)| (ie.first_reading + k as u32, ie.words(r), r.abjad))
+            }),
+            to_postings,
+        );
         let splits: Vec<(u32, u32, u32)> = (0..ix.tokens.len())
             .into_par_iter()
             .flat_map_iter(|t| {
@@ -1226,8 +1246,9 @@ impl Index {
                 Vec::new()
             };
             ix.tri_len.push(grams.len() as u16);
+            let ks = (t.text.len() + t.text.matches('x').count()).min(127) as u16;
             ix.len_abjad
-                .push(t.text.len().min(127) as u8 | if t.abjad { 0x80 } else { 0 });
+                .push(t.text.len().min(127) as u16 | if t.abjad { 0x80 } else { 0 } | ks << 8);
             // Every class the similarity compares by spelling: particles and legal forms have
             // misspellings too ("holdin").
             if t.text.is_ascii() && !matches!(t.class, Class::Initial | Class::Number) {
@@ -1463,6 +1484,7 @@ impl Index {
         cands.sort_unstable();
         cands.dedup();
         let qlen = t.text.len().min(127);
+        let qlen_ks = (t.text.len() + t.text.matches('x').count()).min(127);
         // Each candidate is a random token of a large vocabulary: its length, its entry and
         // its letters are three cache misses, asked for a few candidates ahead.
         for (k, &c) in cands.iter().enumerate() {
@@ -1474,7 +1496,10 @@ impl Index {
                 prefetch(self.tokens[a as usize].text.as_ptr());
             }
             let la = self.len_abjad[c as usize];
+            // "Aleksandrovich" is 3 edits from "Alexandrov" ("aleksandrov"), 4 letters
+            // longer as written.
             if ((la & 0x7f) as usize).abs_diff(qlen) > 3
+                && ((la >> 8) as usize).abs_diff(qlen_ks) > 3
                 && !(t.abjad || la & 0x80 != 0)
                 && !nicks.contains(&c)
             {
@@ -1755,6 +1780,7 @@ impl Index {
                         .flat_map(|m| m.as_slice().iter().map(|x| x.0)),
                 );
                 let mut joins = Vec::with_capacity(forms.len());
+                let mut list_joins = Vec::with_capacity(forms.len());
                 for (fi, f) in forms.iter().enumerate() {
                     for t in &f.tokens {
                         // The halves of a word written as one, in every spelling that candidate
@@ -1780,6 +1806,15 @@ impl Index {
                         .collect();
                     shared.extend(form_joins.iter().flatten().map(|x| x.0));
                     joins.push(form_joins);
+                    let apart: Vec<Apart> = f
+                        .tokens
+                        .iter()
+                        .map(|t| self.list_joins.lookup(&self.tokens, t))
+                        .collect();
+                    for &(j, _) in apart.iter().flatten() {
+                        shared.extend(self.list_joins.words(j));
+                    }
+                    list_joins.push(apart);
                     let ini = initials(&f.tokens);
                     shared.extend(self.vocab.get(&ini).copied());
                 }
@@ -1799,6 +1834,7 @@ impl Index {
                     shared,
                     acronym,
                     joins,
+                    list_joins,
                 };
                 // Alerts only: a name estimate below this cannot make an alert (the candidate
                 // would not be scored), nor a reading worth scoring beside a better one.
@@ -1970,7 +2006,12 @@ impl Index {
         let cfg = &self.config;
         let q_year = q.birth_date.as_ref().map(|d| d.year as i16);
         let mut pass = 0u32;
-        for ((f, fm), form_joins) in forms.iter().zip(&memo.tokens).zip(&memo.joins) {
+        for (((f, fm), form_joins), apart_joins) in forms
+            .iter()
+            .zip(&memo.tokens)
+            .zip(&memo.joins)
+            .zip(&memo.list_joins)
+        {
             // (query weight covered, credits) per pass.
             let mut passes: Vec<(f32, Vec<Credit>)> = Vec::new();
             let by_token = |ti: u32, w: f32, s: f32| Credit {
@@ -2055,6 +2096,23 @@ impl Index {
                 for &(_, x, y) in apart.iter().filter(|h| h.0 == i) {
                     cs.push(by_token(x, w * 0.5, 1.0));
                     cs.push(by_token(y, w * 0.5, 1.0));
+                }
+                // Adjacent list words that the query word writes as one ("Malik", "MA LI").
+                for &(j, s) in &apart_joins[i] {
+                    let wl: f32 = self
+                        .list_joins
+                        .words(j)
+                        .map(|x| self.weights[x as usize])
+                        .sum();
+                    cs.push(Credit {
+                        rs: self.list_joins.postings(j),
+                        w: w.max(0.5 * wl),
+                        s,
+                        wl,
+                        content: true,
+                        by_year: &[],
+                        undated: &[],
+                    });
                 }
                 // An initial on the list side ("Hasan Ahmed S. Adnan"), which the scorer
                 // credits as much as its lighter side, and which is no evidence on its own.
@@ -2843,6 +2901,7 @@ impl Index {
                     let (s, how) = spelling_similarity(&q[i], &jt);
                     // The second word's first letter is lost inside the join.
                     if join_ok(s)
+                        && abjad_compound(l[j], l[j + 1])
                         && (!l[j + 1].abjad
                             || initial_semivowel_written(&q[i].text, &l[j + 1].text))
                         && (how == How::Skeleton || join_agrees(&[l[j], l[j + 1]], &q[i].text))
@@ -2877,6 +2936,7 @@ impl Index {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
                     let (s, how) = spelling_similarity(&jt, l[j]);
                     if join_ok(s)
+                        && abjad_compound(&q[i], &q[i + 1])
                         && (!q[i + 1].abjad
                             || initial_semivowel_written(&l[j].text, &q[i + 1].text))
                         && (how == How::Skeleton || join_agrees(&[&q[i], &q[i + 1]], &l[j].text))
@@ -3942,6 +4002,21 @@ mod tests {
             ],
         );
         assert_index_finds_target(entities, "Mahmoud Zadeh", 1);
+    }
+
+    /// A query word that a list name writes as two or three words, misspelt, is found through
+    /// the join (no query word spells either half), behind hundreds of names with the first
+    /// half.
+    #[test]
+    fn list_words_written_apart_are_found_for_a_query_word() {
+        for (list, query) in [
+            ("Abdul RAHIM", "Abdurahim"),
+            ("Muhammad Nasim ud Din", "Nasiruddin"),
+            ("Ma Li", "Malik"),
+        ] {
+            let entities = with_persons(fillers(&["Abdul", "Nasim", "Ma"]), &[("t:target", list)]);
+            assert_index_finds_target(entities, query, 1);
+        }
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

@@ -290,14 +290,22 @@ fn main() {
             if ok {
                 found += 1;
             } else if std::env::var("DEBUG_RECALL").is_ok() {
+                let pairs: Vec<String> = m
+                    .explanation
+                    .name
+                    .tokens
+                    .iter()
+                    .map(|t| format!("{}~{} {} {:.2}", t.query, t.list, t.how, t.similarity))
+                    .collect();
                 println!(
-                    "missed {:?} ({:?} {:?}): {} {:.3} {:?}; fast has {} (last {:?})",
+                    "missed {:?} ({:?} {:?}): {} {:.3} {:?} [{}]; fast has {} (last {:?})",
                     q.name,
                     q.birth_date.map(|d| d.to_string()),
                     q.country,
                     m.entity_id,
                     m.score,
                     m.matched_name,
+                    pairs.join(", "),
                     fast.len(),
                     fast.last()
                         .map(|f| (f.score, f.entity_id.clone(), f.matched_name.clone()))

@@ -1,0 +1,311 @@
+//! Adjacent words of list names that a query writes as one word: "Malik" for "MA LI",
+//! "Abdulkhakim" for "Abdul KARIM", "Nasiruddin" for "Nasim ud Din", "Bassam" for "أبو شيماء".
+//! The scorer joins a list name's adjacent words and compares the join with each query word
+//! (see `Index::name_score`); no query word spells either half, so candidate generation finds
+//! such a name only through the join, which this index holds: every join of two adjacent list
+//! words, and of three where the middle one is short ("abd al qadir"), with the readings it
+//! stands in.
+
+use super::{fnv, Class, HashMap, Posting, Token, NO_POSITION, NO_WORD};
+use chokepoint_names::{
+    abjad_compound, initial_semivowel_written, join_agrees, spelling_similarity, How,
+};
+use smallvec::SmallVec;
+
+/// A query word's joins: (join id, similarity).
+pub(crate) type Apart = SmallVec<[(u32, f32); 4]>;
+
+/// The shortest join worth indexing: a shorter one matches too many words by accident.
+const MIN_JOIN: usize = 4;
+
+/// The longest middle word of a three-word join ("ud", "al", "bin").
+const MAX_MIDDLE: usize = 3;
+
+/// The joins of the list names' adjacent words, found by the query words they may spell.
+#[derive(Default)]
+pub(crate) struct ListJoins {
+    /// The words of each join (the third [`NO_WORD`] for two), and which of them are from a
+    /// vowel-less script as the readings write them (bit per word).
+    words: Vec<([u32; 3], u8)>,
+    /// The readings each join stands in, lightest first (as the vocabulary's postings), at
+    /// its first word's position: join `j`'s are `postings[starts[j]..starts[j + 1]]`.
+    postings: Vec<Posting>,
+    starts: Vec<u32>,
+    /// Joins of Latin words by deletion-variant hash: one deletion on this side and up to two
+    /// on the query's find the joins within the scorer's budget (a join may be 0.2 of its
+    /// length from the query word) but those two edits away in both directions. Bucketed by
+    /// the hash's top `bits` bits (`dir`: where each bucket starts, and the end); an entry is
+    /// the hash's other bits above the join id's `bits` bits, four bytes where a pair would
+    /// take eight.
+    deletions: Vec<u32>,
+    dir: Vec<u32>,
+    bits: u32,
+    /// Joins with a vowel-less word, by the joined skeleton: the scorer takes those only
+    /// when the skeletons agree in full.
+    skeletons: HashMap<String, Vec<u32>>,
+}
+
+/// The hashes of `word` with up to `depth` letters deleted, as [`super::deletion_keys`].
+fn variants(word: &[u8], depth: usize, out: &mut Vec<u32>) {
+    fn go(s: &mut Vec<u8>, depth: usize, from: usize, out: &mut Vec<u32>) {
+        out.push(fnv(s) as u32);
+        if depth == 0 {
+            return;
+        }
+        for i in from..s.len() {
+            let c = s.remove(i);
+            go(s, depth - 1, i, out);
+            s.insert(i, c);
+        }
+    }
+    go(&mut word.to_vec(), depth, 0, out);
+}
+
+/// The hashes of `word` and of `word` with one letter deleted (`one`), as [`variants`] makes
+/// them but without a copy of the word per variant: the index side files every Latin join
+/// this way. A doubled letter gives one variant, not two.
+fn variants_one(word: &[u8], one: bool, out: &mut Vec<u32>) {
+    const START: u64 = 0xcbf2_9ce4_8422_2325;
+    let step = |h: u64, x: u8| (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
+    out.push(word.iter().fold(START, |h, &x| step(h, x)) as u32);
+    if !one {
+        return;
+    }
+    let mut prefix = START;
+    for i in 0..word.len() {
+        if i == 0 || word[i] != word[i - 1] {
+            out.push(word[i + 1..].iter().fold(prefix, |h, &x| step(h, x)) as u32);
+        }
+        prefix = step(prefix, word[i]);
+    }
+}
+
+impl ListJoins {
+    /// Collects the joins of every reading's adjacent words. `readings` yields each reading's
+    /// global id, its words and which of them are vowel-less (bit per position);
+    /// `to_postings` orders a join's readings as the vocabulary's are.
+    pub(crate) fn build<'a>(
+        tokens: &[Token],
+        readings: impl Iterator<Item = (u32, &'a [u32], u64)>,
+        to_postings: impl Fn(Vec<(u32, u8)>) -> Box<[Posting]>,
+    ) -> ListJoins {
+        let usable: Vec<bool> = tokens
+            .iter()
+            .map(|t| t.class != Class::Number && t.text.is_ascii() && !t.text.is_empty())
+            .collect();
+        let usable = |t: u32| usable[t as usize];
+        // Every occurrence in one flat list (((words, vowel-less bits), reading, position)),
+        // then grouped: a map of small lists would leave the heap in pieces the process keeps.
+        let mut found: Vec<(([u32; 3], u8), u32, u8)> = Vec::new();
+        for (rid, ws, abjad) in readings {
+            for j in 0..ws.len().saturating_sub(1) {
+                let pos = if j < 32 { j as u8 } else { NO_POSITION };
+                let bits = |n: usize| ((abjad >> j.min(63)) & ((1 << n) - 1)) as u8;
+                let (x, y) = (ws[j], ws[j + 1]);
+                if !usable(x) || !usable(y) {
+                    continue;
+                }
+                found.push((([x, y, NO_WORD], bits(2)), rid, pos));
+                // Three words as one only in Latin, as the scorer joins them, around a short
+                // middle word.
+                if let Some(&z) = ws.get(j + 2) {
+                    if usable(z) && bits(3) == 0 && tokens[y as usize].text.len() <= MAX_MIDDLE {
+                        found.push((([x, y, z], 0), rid, pos));
+                    }
+                }
+            }
+        }
+        // In a fixed order, so that join ids do not depend on the order of the readings.
+        found.sort_unstable();
+        let mut joins = ListJoins::default();
+        let mut text = String::new();
+        joins.starts.push(0);
+        // The Latin joins, whose deletion variants are filed below.
+        let mut latin: Vec<u32> = Vec::new();
+        for group in found.chunk_by(|a, b| a.0 == b.0) {
+            let (ws, abjad) = group[0].0;
+            text.clear();
+            for &w in ws.iter().filter(|&&w| w != NO_WORD) {
+                text.push_str(&tokens[w as usize].text);
+            }
+            let id = joins.words.len() as u32;
+            if abjad != 0 {
+                let sk = chokepoint_names::skeleton(&text);
+                let word = |k: usize| Token {
+                    abjad: abjad & (1 << k) != 0,
+                    ..tokens[ws[k] as usize].clone()
+                };
+                if sk.len() < 3 || !abjad_compound(&word(0), &word(1)) {
+                    continue;
+                }
+                joins.skeletons.entry(sk).or_default().push(id);
+            } else {
+                if text.len() < MIN_JOIN {
+                    continue;
+                }
+                latin.push(id);
+            }
+            // One posting per reading (sorted by reading), as in the vocabulary's lists.
+            let mut rs: Vec<(u32, u8)> = group.iter().map(|x| (x.1, x.2)).collect();
+            rs.dedup_by_key(|x| x.0);
+            joins.words.push((ws, abjad));
+            joins.postings.extend_from_slice(&to_postings(rs));
+            joins.starts.push(joins.postings.len() as u32);
+        }
+        drop(found);
+        joins.postings.shrink_to_fit();
+        // As many buckets as joins, give or take: a bucket is a cache line or so.
+        joins.bits = (usize::BITS - joins.words.len().leading_zeros()).clamp(12, 24);
+        let bits = joins.bits;
+        let (rest, shift) = ((1u32 << (32 - bits)) - 1, 32 - bits);
+        // Counted, then placed: no list of (hash, join) pairs twice the size of the result.
+        let mut keys = Vec::new();
+        let mut each_key = |f: &mut dyn FnMut(u32, u32)| {
+            for &id in &latin {
+                text.clear();
+                for w in joins.words(id) {
+                    text.push_str(&tokens[w as usize].text);
+                }
+                keys.clear();
+                variants_one(text.as_bytes(), text.len() > MIN_JOIN, &mut keys);
+                for &k in &keys {
+                    f(k, id);
+                }
+            }
+        };
+        let mut dir = vec![0u32; (1 << bits) + 1];
+        each_key(&mut |k, _| dir[(k >> shift) as usize + 1] += 1);
+        for b in 1..dir.len() {
+            dir[b] += dir[b - 1];
+        }
+        let mut at = dir.clone();
+        let mut deletions = vec![0u32; dir[dir.len() - 1] as usize];
+        each_key(&mut |k, id| {
+            let b = (k >> shift) as usize;
+            deletions[at[b] as usize] = ((k & rest) << bits) | id;
+            at[b] += 1;
+        });
+        joins.dir = dir;
+        joins.deletions = deletions;
+        joins
+    }
+
+    /// The readings join `id` stands in.
+    pub(crate) fn postings(&self, id: u32) -> &[Posting] {
+        &self.postings[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
+    }
+
+    /// The joins that query word `t` may be written apart as, with the similarity the scorer
+    /// credits them with (the join's similarity, a little below a word's).
+    pub(crate) fn lookup(&self, tokens: &[Token], t: &Token) -> Apart {
+        let mut out = SmallVec::new();
+        if !matches!(t.class, Class::Word | Class::Particle)
+            || !t.text.is_ascii()
+            || t.abjad
+            || t.text.len() < MIN_JOIN
+            || self.words.is_empty()
+        {
+            return out;
+        }
+        let mut cands: SmallVec<[u32; 32]> = SmallVec::new();
+        // As many deletions as the scorer's budget lets a join of the word's length differ
+        // by (at most 0.2 of the longer, which may be 2 letters longer).
+        let depth = match t.text.len() {
+            0..=4 => 0,
+            5..=9 => 1,
+            _ => 2,
+        };
+        let mut keys = Vec::new();
+        variants(t.text.as_bytes(), depth, &mut keys);
+        keys.sort_unstable();
+        keys.dedup();
+        let bits = self.bits;
+        let (rest, id) = ((1u32 << (32 - bits)) - 1, (1u32 << bits) - 1);
+        for k in keys {
+            let b = (k >> (32 - bits)) as usize;
+            let (from, to) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+            cands.extend(
+                self.deletions[from..to]
+                    .iter()
+                    .filter(|&&e| e >> bits == k & rest)
+                    .map(|&e| e & id),
+            );
+        }
+        if let Some(v) = self.skeletons.get(&chokepoint_names::skeleton(&t.text)) {
+            cands.extend(v.iter().copied());
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        let mut jt = Token {
+            text: String::new(),
+            class: Class::Word,
+            abjad: false,
+        };
+        for c in cands {
+            let (ws, abjad) = self.words[c as usize];
+            let parts: SmallVec<[Token; 3]> = ws
+                .iter()
+                .enumerate()
+                .filter(|x| *x.1 != NO_WORD)
+                .map(|(k, &w)| Token {
+                    abjad: abjad & (1 << k) != 0,
+                    ..tokens[w as usize].clone()
+                })
+                .collect();
+            jt.text.clear();
+            for p in &parts {
+                jt.text.push_str(&p.text);
+            }
+            jt.abjad = abjad != 0;
+            // As `Index::name_score` joins list words.
+            if abjad == 0
+                && (t.text.len().abs_diff(jt.text.len()) > 2
+                    || t.text.as_bytes()[0] != jt.text.as_bytes()[0])
+            {
+                continue;
+            }
+            let (s, how) = spelling_similarity(t, &jt);
+            let refs: SmallVec<[&Token; 3]> = parts.iter().collect();
+            if s >= 0.8
+                && (!parts[1].abjad || initial_semivowel_written(&t.text, &parts[1].text))
+                && (how == How::Skeleton || join_agrees(&refs, &t.text))
+            {
+                out.push((c, s * 0.98));
+            }
+        }
+        out
+    }
+
+    /// The words of join `id`.
+    pub(crate) fn words(&self, id: u32) -> impl Iterator<Item = u32> + '_ {
+        self.words[id as usize]
+            .0
+            .into_iter()
+            .filter(|&w| w != NO_WORD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_deletion_variants_are_the_general_ones() {
+        for w in ["abdulkarim", "mali", "allah", "a", "aa", "ssss", "abcabc"] {
+            let mut a = Vec::new();
+            variants(w.as_bytes(), 1, &mut a);
+            let mut b = Vec::new();
+            variants_one(w.as_bytes(), true, &mut b);
+            a.sort_unstable();
+            a.dedup();
+            let n = b.len();
+            b.sort_unstable();
+            b.dedup();
+            assert_eq!(a, b, "{w}");
+            assert_eq!(n, b.len(), "{w}: a variant twice");
+            let mut c = Vec::new();
+            variants_one(w.as_bytes(), false, &mut c);
+            assert_eq!(c, vec![fnv(w.as_bytes()) as u32]);
+        }
+    }
+}

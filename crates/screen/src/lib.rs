@@ -317,10 +317,6 @@ pub struct Index {
     postings: Vec<Box<[Posting]>>,
     /// The global ids of the readings that contain each token, while the index is built.
     raw_postings: Vec<Vec<(u32, u8)>>,
-    /// Per token, beside each of its postings: the words before and after it in that reading
-    /// ([`NO_WORD`] at an end, [`SEVERAL`] where the token stands more than once), so that
-    /// [`Index::adjacent`] finds two words side by side without reading the entity.
-    next_to: Vec<Box<[[u32; 2]]>>,
     reading_info: Vec<ReadingInfo>,
     /// Per acronym ("pla"), the non-native readings whose words' initials spell it.
     acronyms: HashMap<String, Box<[Posting]>>,
@@ -359,6 +355,9 @@ pub struct Index {
     /// how), found the first time a query has the token, or all at once by [`Index::warm`]: a
     /// query word on a list then costs one lookup, not a search of the vocabulary.
     neighbours: Vec<std::sync::OnceLock<Neighbours>>,
+    /// Per vocabulary token, the list joins it may be written apart as
+    /// ([`Index::joins_apart`]), found the first time a query has the token.
+    apart: Vec<std::sync::OnceLock<CachedJoins>>,
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
     config: Config,
@@ -385,6 +384,9 @@ struct Reference {
     df: HashMap<String, u32>,
     n: usize,
 }
+
+/// A vocabulary token's list joins: (join id, similarity).
+type CachedJoins = Box<[(u32, f32)]>;
 
 /// Verified neighbours of a vocabulary token: (token id, similarity, how).
 type Neighbours = Box<[(u32, f32, How)]>;
@@ -548,10 +550,8 @@ struct Posting {
 /// A [`Posting::pos`] that is not tracked.
 const NO_POSITION: u8 = u8::MAX;
 
-/// In [`Index::next_to`]: no word on that side.
+/// In [`ListJoins`]: no third word.
 const NO_WORD: u32 = u32::MAX;
-/// In [`Index::next_to`]: the token stands more than once in the reading; read the reading.
-const SEVERAL: u32 = u32::MAX - 1;
 
 /// The bit of a list word position in [`Acc::used`]; none for an untracked one.
 fn position_bit(pos: u8) -> u32 {
@@ -617,10 +617,6 @@ const DELETION_SHIFT: u32 = 12;
 /// Past this many postings, a list credits only the readings other passes found (see
 /// [`Index::candidates`]).
 const LONG_POSTINGS: usize = 256;
-
-/// The most postings [`Index::adjacent`] reads: when both halves of a word are common, the
-/// readings that hold them side by side are sought among the lightest of the shorter list.
-const MAX_JOINED_SCAN: usize = 1024;
 
 /// Asks the CPU to start loading the cache line at `p`. Candidate generation touches one
 /// random line per reading in arrays of hundreds of kilobytes; asking for each a few readings
@@ -966,7 +962,6 @@ impl Index {
             df: Vec::new(),
             postings: Vec::new(),
             raw_postings: Vec::new(),
-            next_to: Vec::new(),
             reading_info: Vec::new(),
             hints: Vec::new(),
             acronyms: HashMap::new(),
@@ -982,6 +977,7 @@ impl Index {
             plain: HashMap::new(),
             year_tails: HashMap::new(),
             neighbours: Vec::new(),
+            apart: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
             config,
@@ -1177,26 +1173,6 @@ impl Index {
         for (a, b, t) in splits {
             ix.compounds.entry(a).or_default().push((b, t));
         }
-        ix.next_to = ix
-            .postings
-            .iter()
-            .enumerate()
-            .map(|(t, ps)| {
-                ps.iter()
-                    .map(|p| ix.reading_tokens(p.reading))
-                    .map(|ids| {
-                        let mut at = ids.iter().enumerate().filter(|x| *x.1 == t as u32);
-                        match (at.next(), at.next()) {
-                            (Some((j, _)), None) => [
-                                j.checked_sub(1).map_or(NO_WORD, |i| ids[i]),
-                                ids.get(j + 1).copied().unwrap_or(NO_WORD),
-                            ],
-                            _ => [SEVERAL; 2],
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
         for (t, ps) in ix.postings.iter().enumerate() {
             if ps.len() <= LONG_POSTINGS {
                 continue;
@@ -1286,6 +1262,9 @@ impl Index {
             })
             .collect();
         self.neighbours = (0..self.tokens.len())
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
+        self.apart = (0..self.tokens.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
         self
@@ -1574,6 +1553,51 @@ impl Index {
         out
     }
 
+    /// The list joins that query word `t` may be written apart as ([`ListJoins::lookup`]),
+    /// with those of the spellings of its two halves where it splits into two vocabulary words
+    /// ("aba" + "hussain": "Abu HUSSEIN").
+    /// Kept per vocabulary token, as its neighbours are: a word's halves' spellings make
+    /// hundreds of pairs to look up.
+    fn joins_apart(&self, t: &Token, sc: &mut Scratch) -> Apart {
+        if let Some(&i) = self.vocab.get(&t.text) {
+            let v = &self.tokens[i as usize];
+            if v.class == t.class && v.abjad == t.abjad {
+                return self.apart[i as usize]
+                    .get_or_init(|| self.joins_apart_uncached(t, sc).into_iter().collect())
+                    .iter()
+                    .copied()
+                    .collect();
+            }
+        }
+        self.joins_apart_uncached(t, sc)
+    }
+
+    fn joins_apart_uncached(&self, t: &Token, sc: &mut Scratch) -> Apart {
+        let mut more: SmallVec<[u32; 8]> = SmallVec::new();
+        if !t.abjad {
+            for (x, y) in self.split_halves(&t.text) {
+                if self.tokens[x as usize].abjad || self.tokens[y as usize].abjad {
+                    continue;
+                }
+                let spellings = |h: u32, sc: &mut Scratch| -> SmallVec<[u32; 16]> {
+                    std::iter::once(h)
+                        .chain(
+                            self.expand_cached(&self.tokens[h as usize], sc)
+                                .as_slice()
+                                .iter()
+                                .map(|n| n.0),
+                        )
+                        .collect()
+                };
+                let (nx, ny) = (spellings(x, sc), spellings(y, sc));
+                for &a in &nx {
+                    more.extend(ny.iter().filter_map(|&b| self.list_joins.pair(a, b)));
+                }
+            }
+        }
+        self.list_joins.lookup(&self.tokens, t, &more)
+    }
+
     /// [`Index::joined_ids`]'s words credited in full: the join as written, with its
     /// particle's other vowels, or by skeleton in vowel-less scripts.
     fn joined_exact(&self, a: &Token, b: &Token) -> Vec<u32> {
@@ -1624,73 +1648,6 @@ impl Index {
             }
         }
         out
-    }
-
-    /// The postings of the readings where a spelling of token `x` is followed by a spelling of
-    /// token `y` (each as [`Self::expand`] finds them), lightest reading first: those where
-    /// both are `x` and `y` themselves, and the others. Read from the side whose lists are
-    /// shorter, up to [`MAX_JOINED_SCAN`] of each list's lightest readings.
-    fn adjacent(&self, x: u32, y: u32, sc: &mut Scratch) -> (Vec<Posting>, Vec<Posting>) {
-        let nx = self.expand_cached(&self.tokens[x as usize], sc);
-        let ny = self.expand_cached(&self.tokens[y as usize], sc);
-        let total = |n: &Near| -> usize {
-            n.as_slice()
-                .iter()
-                .map(|&(t, _, _)| self.postings[t as usize].len().min(MAX_JOINED_SCAN))
-                .sum()
-        };
-        let from_x = total(&nx) <= total(&ny);
-        let (scan, other) = if from_x { (&nx, &ny) } else { (&ny, &nx) };
-        // Few words beside a posting spell the other half: a 256-bit filter of the other
-        // half's spellings turns most away before the search of its list.
-        let bit = |t: u32| (t.wrapping_mul(0x9E37_79B1) >> 24) as usize;
-        let mut filter = [0u64; 4];
-        for &(t, _, _) in other.as_slice() {
-            filter[bit(t) / 64] |= 1 << (bit(t) % 64);
-        }
-        let maybe_other = |t: u32| filter[bit(t) / 64] & (1 << (bit(t) % 64)) != 0;
-        let mut found: Vec<(Posting, bool)> = Vec::new();
-        for &(t, _, _) in scan.as_slice() {
-            let rs = &self.postings[t as usize];
-            let n = rs.len().min(MAX_JOINED_SCAN);
-            for (p, near) in rs[..n].iter().zip(&self.next_to[t as usize][..n]) {
-                // The word after (scanning x) or before (scanning y) this token.
-                let theirs = near[from_x as usize];
-                let pair = if theirs == SEVERAL {
-                    self.reading_tokens(p.reading).windows(2).find_map(|w| {
-                        let (mine, theirs) = if from_x { (w[0], w[1]) } else { (w[1], w[0]) };
-                        (mine == t && other.get(theirs).is_some()).then_some((w[0], w[1]))
-                    })
-                } else if theirs != NO_WORD && maybe_other(theirs) && other.get(theirs).is_some() {
-                    Some(if from_x { (t, theirs) } else { (theirs, t) })
-                } else {
-                    None
-                };
-                if let Some((a, b)) = pair {
-                    found.push((*p, a == x && b == y));
-                }
-            }
-        }
-        // A reading found through several spellings counts once, at its best.
-        found.sort_by(|a, b| {
-            a.0.info
-                .weight
-                .total_cmp(&b.0.info.weight)
-                .then(a.0.reading.cmp(&b.0.reading))
-                .then(b.1.cmp(&a.1))
-        });
-        found.dedup_by_key(|f| f.0.reading);
-        let (exact, near): (Vec<_>, Vec<_>) = found.into_iter().partition(|f| f.1);
-        (
-            exact.into_iter().map(|f| f.0).collect(),
-            near.into_iter().map(|f| f.0).collect(),
-        )
-    }
-
-    /// The token ids of a reading, by its global id.
-    fn reading_tokens(&self, r: u32) -> &[u32] {
-        let ie = &self.entities[self.reading_info[r as usize].entity as usize];
-        ie.words(&ie.readings[(r - ie.first_reading) as usize])
     }
 
     /// [`Self::expand`], read from the index for a vocabulary token.
@@ -1783,16 +1740,11 @@ impl Index {
                 let mut list_joins = Vec::with_capacity(forms.len());
                 for (fi, f) in forms.iter().enumerate() {
                     for t in &f.tokens {
-                        // The halves of a word written as one, in every spelling that candidate
-                        // generation joins them in (see `Index::adjacent`).
+                        // The vowel-less halves of a word written as one, which candidate
+                        // generation credits apart (Latin ones are the list joins' words).
                         for (a, b) in self.split_halves(&t.text) {
-                            for h in [a, b] {
-                                shared.extend([h]);
-                                if !self.tokens[h as usize].abjad {
-                                    let n =
-                                        self.expand_cached(&self.tokens[h as usize], &mut scratch);
-                                    shared.extend(n.as_slice().iter().map(|x| x.0));
-                                }
+                            if self.tokens[a as usize].abjad || self.tokens[b as usize].abjad {
+                                shared.extend([a, b]);
                             }
                         }
                     }
@@ -1809,7 +1761,7 @@ impl Index {
                     let apart: Vec<Apart> = f
                         .tokens
                         .iter()
-                        .map(|t| self.list_joins.lookup(&self.tokens, t))
+                        .map(|t| self.joins_apart(t, &mut scratch))
                         .collect();
                     for &(j, _) in apart.iter().flatten() {
                         shared.extend(self.list_joins.words(j));
@@ -2051,11 +2003,8 @@ impl Index {
                     None => initial_for.push((ti, i, w, n)),
                 }
             }
-            // The readings where the two halves of a query word written as one
-            // ("AlisherUsmanov") stand side by side, as the scorer joins them; one half alone
-            // matches nothing.
-            // (query word, list weight of the two words, similarity, readings).
-            let mut joined: Vec<(usize, f32, f32, Vec<Posting>)> = Vec::new();
+            // (The readings where a query word's halves stand side by side, "AlisherUsmanov"
+            // for "Alisher USMANOV", are the list joins': see `ListJoins`.)
             // Halves from a vowel-less script join by skeleton, with other spellings of either
             // ("abdallah" is "abd al" too): each half is credited on its own. (query word,
             // halves).
@@ -2064,14 +2013,7 @@ impl Index {
                 for (x, y) in self.split_halves(&t.text) {
                     if self.tokens[x as usize].abjad || self.tokens[y as usize].abjad {
                         apart.push((i, x, y));
-                        continue;
                     }
-                    let wl = self.weights[x as usize] + self.weights[y as usize];
-                    let (exact, near) = self.adjacent(x, y, sc);
-                    // Joins score at most 0.98; one with a misspelt word ("abdul" + "qadir"
-                    // for "abdulkadir"), about one letter in ten less.
-                    joined.push((i, wl, 0.98, exact));
-                    joined.push((i, wl, 0.88, near));
                 }
             }
             for (i, (t, m)) in f.tokens.iter().zip(fm).enumerate() {
@@ -2081,18 +2023,6 @@ impl Index {
                     .iter()
                     .map(|&(ti, s, _)| by_token(ti, w.max(0.5 * self.weights[ti as usize]), s))
                     .collect();
-                // The two halves of a word written as one on the query side ("AlisherUsmanov").
-                for (_, wl, s, rs) in joined.iter().filter(|j| j.0 == i) {
-                    cs.push(Credit {
-                        rs,
-                        w: w.max(0.5 * wl),
-                        s: *s,
-                        wl: *wl,
-                        content: true,
-                        by_year: &[],
-                        undated: &[],
-                    });
-                }
                 for &(_, x, y) in apart.iter().filter(|h| h.0 == i) {
                     cs.push(by_token(x, w * 0.5, 1.0));
                     cs.push(by_token(y, w * 0.5, 1.0));
@@ -3969,8 +3899,7 @@ mod tests {
     }
 
     /// The halves of a split query word are found side by side where a reading has one of
-    /// them twice: candidate generation then reads the reading instead of the one word beside
-    /// the token that [`Index::next_to`] keeps.
+    /// them twice ("Qadir Abdul Qadir"): each place a word stands is a join of its own.
     #[test]
     fn a_split_word_is_found_where_a_half_stands_twice() {
         let entities = with_persons(

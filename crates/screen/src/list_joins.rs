@@ -43,6 +43,11 @@ pub(crate) struct ListJoins {
     /// Joins with a vowel-less word, by the joined skeleton: the scorer takes those only
     /// when the skeletons agree in full.
     skeletons: HashMap<String, Vec<u32>>,
+    /// The Latin joins of two words, by their words: a query word that splits into two
+    /// vocabulary words finds the joins of their spellings here, two edits or more from it
+    /// where the deletion variants reach one ("Abahussain" for "Abu HUSSEIN").
+    /// Sorted by the words (a map would take twice the memory for lookups a cache saves).
+    by_pair: Vec<((u32, u32), u32)>,
 }
 
 /// The hashes of `word` with up to `depth` letters deleted, as [`super::deletion_keys`].
@@ -144,6 +149,9 @@ impl ListJoins {
                     continue;
                 }
                 latin.push(id);
+                if ws[2] == NO_WORD {
+                    joins.by_pair.push(((ws[0], ws[1]), id));
+                }
             }
             // One posting per reading (sorted by reading), as in the vocabulary's lists.
             let mut rs: Vec<(u32, u8)> = group.iter().map(|x| (x.1, x.2)).collect();
@@ -153,6 +161,9 @@ impl ListJoins {
             joins.starts.push(joins.postings.len() as u32);
         }
         drop(found);
+        // In order already: the joins were made in the order of their words.
+        debug_assert!(joins.by_pair.is_sorted());
+        joins.by_pair.shrink_to_fit();
         joins.postings.shrink_to_fit();
         // As many buckets as joins, give or take: a bucket is a cache line or so.
         joins.bits = (usize::BITS - joins.words.len().leading_zeros()).clamp(12, 24);
@@ -195,9 +206,18 @@ impl ListJoins {
         &self.postings[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
     }
 
+    /// The Latin join of words `x` and `y`, if a reading has them side by side.
+    pub(crate) fn pair(&self, x: u32, y: u32) -> Option<u32> {
+        self.by_pair
+            .binary_search_by_key(&(x, y), |p| p.0)
+            .ok()
+            .map(|k| self.by_pair[k].1)
+    }
+
     /// The joins that query word `t` may be written apart as, with the similarity the scorer
-    /// credits them with (the join's similarity, a little below a word's).
-    pub(crate) fn lookup(&self, tokens: &[Token], t: &Token) -> Apart {
+    /// credits them with (the join's similarity, a little below a word's); `more`: joins found
+    /// otherwise, to verify too.
+    pub(crate) fn lookup(&self, tokens: &[Token], t: &Token, more: &[u32]) -> Apart {
         let mut out = SmallVec::new();
         if !matches!(t.class, Class::Word | Class::Particle)
             || !t.text.is_ascii()
@@ -216,9 +236,13 @@ impl ListJoins {
             _ => 2,
         };
         let mut keys = Vec::new();
-        variants(t.text.as_bytes(), depth, &mut keys);
-        keys.sort_unstable();
-        keys.dedup();
+        if depth < 2 {
+            variants_one(t.text.as_bytes(), depth == 1, &mut keys);
+        } else {
+            variants(t.text.as_bytes(), depth, &mut keys);
+            keys.sort_unstable();
+            keys.dedup();
+        }
         let bits = self.bits;
         let (rest, id) = ((1u32 << (32 - bits)) - 1, (1u32 << bits) - 1);
         for k in keys {
@@ -234,6 +258,7 @@ impl ListJoins {
         if let Some(v) = self.skeletons.get(&chokepoint_names::skeleton(&t.text)) {
             cands.extend(v.iter().copied());
         }
+        cands.extend(more.iter().copied());
         cands.sort_unstable();
         cands.dedup();
         let mut jt = Token {
@@ -241,34 +266,45 @@ impl ListJoins {
             class: Class::Word,
             abjad: false,
         };
+        let first = t.text.as_bytes()[0];
         for c in cands {
             let (ws, abjad) = self.words[c as usize];
-            let parts: SmallVec<[Token; 3]> = ws
-                .iter()
-                .enumerate()
-                .filter(|x| *x.1 != NO_WORD)
-                .map(|(k, &w)| Token {
-                    abjad: abjad & (1 << k) != 0,
-                    ..tokens[w as usize].clone()
-                })
-                .collect();
+            let ws = &ws[..if ws[2] == NO_WORD { 2 } else { 3 }];
+            let word = |k: usize| &tokens[ws[k] as usize];
+            // As `Index::name_score` joins Latin list words: lengths within 2, the same first
+            // letter.
+            if abjad == 0 {
+                let len: usize = (0..ws.len()).map(|k| word(k).text.len()).sum();
+                if t.text.len().abs_diff(len) > 2 || word(0).text.as_bytes()[0] != first {
+                    continue;
+                }
+            }
             jt.text.clear();
-            for p in &parts {
-                jt.text.push_str(&p.text);
+            for k in 0..ws.len() {
+                jt.text.push_str(&word(k).text);
             }
             jt.abjad = abjad != 0;
-            // As `Index::name_score` joins list words.
-            if abjad == 0
-                && (t.text.len().abs_diff(jt.text.len()) > 2
-                    || t.text.as_bytes()[0] != jt.text.as_bytes()[0])
-            {
+            let (s, how) = spelling_similarity(t, &jt);
+            if s < 0.8 {
                 continue;
             }
-            let (s, how) = spelling_similarity(t, &jt);
-            let refs: SmallVec<[&Token; 3]> = parts.iter().collect();
-            if s >= 0.8
-                && (!parts[1].abjad || initial_semivowel_written(&t.text, &parts[1].text))
-                && (how == How::Skeleton || join_agrees(&refs, &t.text))
+            // The words as these readings write them: a vocabulary token may be the
+            // vowel-less one where a reading has it in Latin (see `Index::plain`).
+            let owned: SmallVec<[Token; 3]>;
+            let parts: SmallVec<[&Token; 3]> =
+                if (0..ws.len()).all(|k| word(k).abjad == (abjad & (1 << k) != 0)) {
+                    (0..ws.len()).map(word).collect()
+                } else {
+                    owned = (0..ws.len())
+                        .map(|k| Token {
+                            abjad: abjad & (1 << k) != 0,
+                            ..word(k).clone()
+                        })
+                        .collect();
+                    owned.iter().collect()
+                };
+            if (!parts[1].abjad || initial_semivowel_written(&t.text, &parts[1].text))
+                && (how == How::Skeleton || join_agrees(&parts, &t.text))
             {
                 out.push((c, s * 0.98));
             }

@@ -318,6 +318,9 @@ pub struct Index {
     /// The global ids of the readings that contain each token, while the index is built.
     raw_postings: Vec<Vec<(u32, u8)>>,
     reading_info: Vec<ReadingInfo>,
+    /// Per reading, the first letters of its first [`LETTER_POSITIONS`] words (5 bits each,
+    /// 1–26; 0 for none): a query's initial pairs with a list word of its letter.
+    first_letters: Vec<u64>,
     /// Per acronym ("pla"), the non-native readings whose words' initials spell it.
     acronyms: HashMap<String, Box<[Posting]>>,
     /// Per vocabulary token, the tokens that are it joined to another vocabulary token:
@@ -546,6 +549,9 @@ struct Posting {
     /// places or past the 32 that [`Acc::used`] tracks (it fits the padding of `info`).
     pos: u8,
 }
+
+/// How many of a reading's words [`Index::first_letters`] holds.
+const LETTER_POSITIONS: usize = 12;
 
 /// A [`Posting::pos`] that is not tracked.
 const NO_POSITION: u8 = u8::MAX;
@@ -963,6 +969,7 @@ impl Index {
             postings: Vec::new(),
             raw_postings: Vec::new(),
             reading_info: Vec::new(),
+            first_letters: Vec::new(),
             hints: Vec::new(),
             acronyms: HashMap::new(),
             compounds: HashMap::new(),
@@ -1107,11 +1114,25 @@ impl Index {
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
         let mut acronyms: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+        ix.first_letters = vec![0; ix.reading_info.len()];
         for ie in &ix.entities {
             for (k, r) in ie.readings.iter().enumerate() {
                 let rid = ie.first_reading as usize + k;
                 let f = ie.words(r);
                 ix.reading_info[rid].weight = f.iter().map(|&t| ix.weights[t as usize]).sum();
+                ix.first_letters[rid] =
+                    f.iter()
+                        .take(LETTER_POSITIONS)
+                        .enumerate()
+                        .fold(0, |m, (p, &t)| {
+                            let t = &ix.tokens[t as usize];
+                            match t.text.as_bytes().first() {
+                                Some(&c) if c.is_ascii_lowercase() && t.class != Class::Number => {
+                                    m | ((c - b'a' + 1) as u64) << (5 * p)
+                                }
+                                _ => m,
+                            }
+                        });
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
                     if (2..=6).contains(&ini.len()) {
@@ -1516,14 +1537,20 @@ impl Index {
         if a.abjad || b.abjad || !a.text.is_ascii() || !b.text.is_ascii() {
             return out;
         }
-        // The words' close spellings in the vocabulary (a join's pieces keep each word's own
-        // typo budget: see `join_agrees`) that stand joined in a vocabulary word.
+        // The words' spellings in the vocabulary that stand joined in a vocabulary word: each
+        // piece of a join keeps its own word's typo budget (see `join_agrees`), however low
+        // the similarity of a short word's misspelling ("ung" for "hung": "Nam Ung" is
+        // "NAMHUNG" at 0.84, although "ung" alone is "hung" at 0.68).
         let close = |t: &Token, n: &'_ [(u32, f32, How)]| {
             self.vocab
                 .get(t.text.as_str())
                 .copied()
                 .into_iter()
-                .chain(n.iter().filter(|x| x.1 >= 0.8).map(|x| x.0))
+                .chain(
+                    n.iter()
+                        .filter(|x| x.1 >= 0.8 || x.2 == How::Fuzzy)
+                        .map(|x| x.0),
+                )
                 .collect::<SmallVec<[u32; 16]>>()
         };
         let (sa, sb) = (close(a, na), close(b, nb));
@@ -2060,6 +2087,17 @@ impl Index {
             // generation does not credit (it would read every reading's words), and counting
             // it unmatched charges it as a conflict too ("A-DAJANI Sa'ad" estimates "Nadim S.
             // AL-DAJANI" at 0.56 for a score of 0.80).
+            let q_initials: SmallVec<[(u8, f32); 4]> = f
+                .tokens
+                .iter()
+                .filter(|t| t.class == Class::Initial)
+                .filter_map(|t| match t.text.as_bytes().first() {
+                    Some(&c) if c.is_ascii_lowercase() => {
+                        Some((c - b'a' + 1, self.token_weight(t)))
+                    }
+                    _ => None,
+                })
+                .collect();
             let wf_unmatched = wf
                 - f.tokens
                     .iter()
@@ -2234,11 +2272,32 @@ impl Index {
                 sc.slot_of[r] = 0;
                 sc.touched.0[r / 64] = 0;
                 if ri.native == f.native && a.content {
+                    // The query's initials, which the scorer pairs with a list word of their
+                    // letter that no other query word took ("M." with "MAHSUD" in "Abdul Aziz
+                    // MAHSUD" for "Maher Abdulaziz M. MUTREB"): credited where the reading has
+                    // such a word, at the initial's weight (the lighter side, as a rule).
+                    let (mut ini_s, mut ini_w) = (0.0f32, 0.0f32);
+                    if !q_initials.is_empty() {
+                        let letters = self.first_letters[r];
+                        let mut taken = a.used | position_bit(a.cur_pos);
+                        for &(c, wi) in &q_initials {
+                            let free = (0..LETTER_POSITIONS).find(|&p| {
+                                (letters >> (5 * p)) & 31 == c as u64 && taken & (1 << p) == 0
+                            });
+                            if let Some(p) = free {
+                                taken |= 1 << p;
+                                ini_s += INITIAL_SIMILARITY * wi;
+                                ini_w += wi;
+                            }
+                        }
+                    }
                     let estimate = |wf: f32| {
-                        let uq = (wf - a.sum_q).max(0.0);
-                        let ul = (ri.weight - a.sum_l).max(0.0);
-                        let x = a.sum
+                        let (sum_q, sum_l) = (a.sum_q + ini_w, a.sum_l + ini_w);
+                        let uq = (wf - sum_q).max(0.0);
+                        let ul = (ri.weight - sum_l).max(0.0);
+                        let x = (a.sum + ini_s)
                             / (a.sum_w
+                                + ini_w
                                 + cfg.unmatched_query_weight * uq
                                 + cfg.unmatched_list_weight * ul
                                 + cfg.conflict_weight * uq.min(ul))
@@ -2256,7 +2315,7 @@ impl Index {
                     // entity is not scored at all), nor an entity whose best is. What is cut
                     // is estimated with the query's initials matched.
                     let hi = if x < need + cfg.reading_margin && wf_unmatched < wf {
-                        estimate(wf_unmatched)
+                        estimate(wf_unmatched).max(x)
                     } else {
                         x
                     };
@@ -3946,6 +4005,15 @@ mod tests {
             let entities = with_persons(fillers(&["Abdul", "Nasim", "Ma"]), &[("t:target", list)]);
             assert_index_finds_target(entities, query, 1);
         }
+    }
+
+    /// A query's initial is credited in candidate generation where a reading has a free word
+    /// of its letter, as the scorer pairs them: "Omar MAHSUD" is found for "Omar M. Kovalenko"
+    /// behind hundreds of other "Omar …" names that only the initial tells apart.
+    #[test]
+    fn query_initials_are_credited_in_candidate_generation() {
+        let entities = with_persons(fillers(&["Omar"]), &[("t:target", "Omar MAHSUD")]);
+        assert_index_finds_target(entities, "Omar M. Kovalenko", 1);
     }
 
     /// An initial on the list side is credited in candidate generation as the scorer credits

@@ -91,7 +91,7 @@ impl ListJoins {
     /// `to_postings` orders a join's readings as the vocabulary's are.
     pub(crate) fn build<'a>(
         tokens: &[Token],
-        readings: impl Iterator<Item = (u32, &'a [u32], u64)>,
+        readings: impl Iterator<Item = (u32, &'a [u32], u64)> + Clone,
         to_postings: impl Fn(Vec<(u32, u8)>) -> Box<[Posting]>,
     ) -> ListJoins {
         let usable: Vec<bool> = tokens
@@ -101,7 +101,13 @@ impl ListJoins {
         let usable = |t: u32| usable[t as usize];
         // Every occurrence in one flat list (((words, vowel-less bits), reading, position)),
         // then grouped: a map of small lists would leave the heap in pieces the process keeps.
-        let mut found: Vec<(([u32; 3], u8), u32, u8)> = Vec::new();
+        // Room for every pair and triple at once: growing the list would copy it, and the copy
+        // would sit beside it at the build's peak of memory (pages never written stay free).
+        let most: usize = readings
+            .clone()
+            .map(|(_, ws, _)| (2 * ws.len()).saturating_sub(3))
+            .sum();
+        let mut found: Vec<(([u32; 3], u8), u32, u8)> = Vec::with_capacity(most);
         for (rid, ws, abjad) in readings {
             for j in 0..ws.len().saturating_sub(1) {
                 let pos = if j < 32 { j as u8 } else { NO_POSITION };

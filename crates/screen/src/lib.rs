@@ -806,12 +806,9 @@ fn fnv(b: &[u8]) -> u64 {
     })
 }
 
-/// Hashes of `word` with up to [`deletion_depth`] letters deleted (`word` itself included),
-/// sorted and deduplicated. Two words within `d` edits of each other share a variant with at
-/// most `d` deletions on each side, so these keys find every misspelling within the budget,
-/// including the ones that share no trigram ("Ghaih" for "Ghiath").
-/// The hash is cut to 32 bits: a collision only adds a candidate, which is then verified.
-fn deletion_keys(word: &str) -> Vec<u32> {
+/// The hashes of `word` with up to `depth` letters deleted (`word` itself included), each
+/// as often as it is made (unsorted).
+fn deletion_variants(word: &[u8], depth: usize, out: &mut Vec<u32>) {
     fn go(s: &mut Vec<u8>, depth: usize, from: usize, out: &mut Vec<u32>) {
         out.push(fnv(s) as u32);
         if depth == 0 {
@@ -823,13 +820,17 @@ fn deletion_keys(word: &str) -> Vec<u32> {
             s.insert(i, c);
         }
     }
+    go(&mut word.to_vec(), depth, 0, out);
+}
+
+/// Hashes of `word` with up to [`deletion_depth`] letters deleted (`word` itself included),
+/// sorted and deduplicated. Two words within `d` edits of each other share a variant with at
+/// most `d` deletions on each side, so these keys find every misspelling within the budget,
+/// including the ones that share no trigram ("Ghaih" for "Ghiath").
+/// The hash is cut to 32 bits: a collision only adds a candidate, which is then verified.
+fn deletion_keys(word: &str) -> Vec<u32> {
     let mut out = Vec::new();
-    go(
-        &mut word.as_bytes().to_vec(),
-        deletion_depth(word.len()),
-        0,
-        &mut out,
-    );
+    deletion_variants(word.as_bytes(), deletion_depth(word.len()), &mut out);
     out.sort_unstable();
     out.dedup();
     out

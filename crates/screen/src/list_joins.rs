@@ -6,7 +6,7 @@
 //! words, and of three where the middle one is short ("abd al qadir"), with the readings it
 //! stands in.
 
-use super::{fnv, Class, HashMap, Posting, Token, NO_POSITION, NO_WORD};
+use super::{deletion_variants as variants, Class, HashMap, Posting, Token, NO_POSITION, NO_WORD};
 use chokepoint_names::{
     abjad_compound, initial_semivowel_written, join_agrees, spelling_similarity, How,
 };
@@ -48,22 +48,6 @@ pub(crate) struct ListJoins {
     /// where the deletion variants reach one ("Abahussain" for "Abu HUSSEIN").
     /// Sorted by the words (a map would take twice the memory for lookups a cache saves).
     by_pair: Vec<((u32, u32), u32)>,
-}
-
-/// The hashes of `word` with up to `depth` letters deleted, as [`super::deletion_keys`].
-fn variants(word: &[u8], depth: usize, out: &mut Vec<u32>) {
-    fn go(s: &mut Vec<u8>, depth: usize, from: usize, out: &mut Vec<u32>) {
-        out.push(fnv(s) as u32);
-        if depth == 0 {
-            return;
-        }
-        for i in from..s.len() {
-            let c = s.remove(i);
-            go(s, depth - 1, i, out);
-            s.insert(i, c);
-        }
-    }
-    go(&mut word.to_vec(), depth, 0, out);
 }
 
 /// The hashes of `word` and of `word` with one letter deleted (`one`), as [`variants`] makes
@@ -330,6 +314,7 @@ impl ListJoins {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fnv;
 
     #[test]
     fn one_deletion_variants_are_the_general_ones() {

@@ -782,6 +782,12 @@ struct TrigramList {
     reach_end: u32,
 }
 
+/// A word's length with "x" written "ks", as the similarity measures it against a word
+/// without "x" ("Alexandrov" is "aleksandrov", 11 letters).
+fn ks_len(word: &str) -> usize {
+    word.len() + word.matches('x').count()
+}
+
 /// The word with "x" written "ks" ("Alexei", "Aleksei"), when it has one: the similarity
 /// compares that spelling, so the deletion index holds its variants too.
 fn ks_form(word: &str) -> Option<String> {
@@ -801,9 +807,15 @@ fn all_deletion_keys(word: &str) -> Vec<u32> {
 
 /// FNV-1a: a fixed hash, so that the deletion index is the same in every process.
 fn fnv(b: &[u8]) -> u64 {
-    b.iter().fold(0xcbf2_9ce4_8422_2325, |h, &x| {
-        (h ^ x as u64).wrapping_mul(0x0100_0000_01b3)
-    })
+    b.iter().fold(FNV_OFFSET, |h, &x| fnv_step(h, x))
+}
+
+/// [`fnv`]'s starting value.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// [`fnv`] with one more byte.
+fn fnv_step(h: u64, x: u8) -> u64 {
+    (h ^ x as u64).wrapping_mul(0x0100_0000_01b3)
 }
 
 /// The hashes of `word` with up to `depth` letters deleted (`word` itself included), each
@@ -1244,7 +1256,7 @@ impl Index {
                 Vec::new()
             };
             ix.tri_len.push(grams.len() as u16);
-            let ks = (t.text.len() + t.text.matches('x').count()).min(127) as u16;
+            let ks = ks_len(&t.text).min(127) as u16;
             ix.len_abjad
                 .push(t.text.len().min(127) as u16 | if t.abjad { 0x80 } else { 0 } | ks << 8);
             // Every class the similarity compares by spelling: particles and legal forms have
@@ -1261,11 +1273,7 @@ impl Index {
             }
         }
         // Lengths as the similarity measures them, with "x" written "ks".
-        let ks_len: Vec<usize> = ix
-            .tokens
-            .iter()
-            .map(|t| t.text.len() + t.text.matches('x').count())
-            .collect();
+        let ks_len: Vec<usize> = ix.tokens.iter().map(|t| ks_len(&t.text)).collect();
         let len_of = |i: u32| ks_len[i as usize];
         for list in ix.trigrams.values_mut() {
             list.ids.sort_by_key(|&i| (std::cmp::Reverse(len_of(i)), i));
@@ -1448,8 +1456,8 @@ impl Index {
         // Past the deletion index's reach: pairs whose longer word has `TRIGRAM_LONG` letters
         // or more, within `MAX_LEN_GAP` of each other in length. A shorter query word reaches
         // only the long words of each list; a long one, every word it may be 3 edits from.
-        let qlen = t.text.len() + t.text.matches('x').count();
-        let grams = if qlen + MAX_LEN_GAP >= TRIGRAM_LONG {
+        let qlen_ks = ks_len(&t.text);
+        let grams = if qlen_ks + MAX_LEN_GAP >= TRIGRAM_LONG {
             trigrams(&t.text)
         } else {
             Vec::new()
@@ -1457,7 +1465,7 @@ impl Index {
         scratch.tri_counts.resize(self.tokens.len(), 0);
         for g in &grams {
             if let Some(list) = self.trigrams.get(g) {
-                let end = if qlen >= TRIGRAM_LONG {
+                let end = if qlen_ks >= TRIGRAM_LONG {
                     list.reach_end
                 } else {
                     list.long_end
@@ -1485,7 +1493,6 @@ impl Index {
         cands.sort_unstable();
         cands.dedup();
         let qlen = t.text.len().min(127);
-        let qlen_ks = (t.text.len() + t.text.matches('x').count()).min(127);
         // Each candidate is a random token of a large vocabulary: its length, its entry and
         // its letters are three cache misses, asked for a few candidates ahead.
         for (k, &c) in cands.iter().enumerate() {
@@ -1500,7 +1507,7 @@ impl Index {
             // "Aleksandrovich" is 3 edits from "Alexandrov" ("aleksandrov"), 4 letters
             // longer as written.
             if ((la & 0x7f) as usize).abs_diff(qlen) > 3
-                && ((la >> 8) as usize).abs_diff(qlen_ks) > 3
+                && ((la >> 8) as usize).abs_diff(qlen_ks.min(127)) > 3
                 && !(t.abjad || la & 0x80 != 0)
                 && !nicks.contains(&c)
             {
@@ -2083,11 +2090,8 @@ impl Index {
                 passes.push((w, cs));
             }
             let wf: f32 = f.tokens.iter().map(|t| self.token_weight(t)).sum();
-            // What may be cut (alerts only: `need`) is bounded with the query's initials
-            // matched: the scorer pairs one with any list word of its letter, which candidate
-            // generation does not credit (it would read every reading's words), and counting
-            // it unmatched charges it as a conflict too ("A-DAJANI Sa'ad" estimates "Nadim S.
-            // AL-DAJANI" at 0.56 for a score of 0.80).
+            // The query's initials, as letters 1–26 with their weights (see
+            // `Index::first_letters`).
             let q_initials: SmallVec<[(u8, f32); 4]> = f
                 .tokens
                 .iter()
@@ -2099,6 +2103,11 @@ impl Index {
                     _ => None,
                 })
                 .collect();
+            // What may be cut (alerts only: `need`) is bounded with the query's initials
+            // matched: the scorer pairs one with any list word of its letter, which the
+            // estimates credit only where a word of the reading's first 12 is free, and
+            // counting one unmatched charges it as a conflict too ("A-DAJANI Sa'ad" estimates
+            // "Nadim S. AL-DAJANI" at 0.56 for a score of 0.80).
             let wf_unmatched = wf
                 - f.tokens
                     .iter()
@@ -2886,12 +2895,12 @@ impl Index {
                     && (abjad_l
                         || (qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
                             && first(&q[i].text) == first(&l[j].text)))
+                    && abjad_compound(l[j], l[j + 1])
                 {
                     join_into(&mut jt, &[l[j], l[j + 1]]);
                     let (s, how) = spelling_similarity(&q[i], &jt);
                     // The second word's first letter is lost inside the join.
                     if join_ok(s)
-                        && abjad_compound(l[j], l[j + 1])
                         && (!l[j + 1].abjad
                             || initial_semivowel_written(&q[i].text, &l[j + 1].text))
                         && (how == How::Skeleton || join_agrees(&[l[j], l[j + 1]], &q[i].text))
@@ -2922,11 +2931,11 @@ impl Index {
                     && (abjad
                         || (l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
                             && first(&l[j].text) == first(&q[i].text)))
+                    && abjad_compound(&q[i], &q[i + 1])
                 {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
                     let (s, how) = spelling_similarity(&jt, l[j]);
                     if join_ok(s)
-                        && abjad_compound(&q[i], &q[i + 1])
                         && (!q[i + 1].abjad
                             || initial_semivowel_written(&l[j].text, &q[i + 1].text))
                         && (how == How::Skeleton || join_agrees(&[&q[i], &q[i + 1]], &l[j].text))

@@ -1,12 +1,15 @@
 //! Adjacent words of list names that a query writes as one word: "Malik" for "MA LI",
-//! "Abdulkhakim" for "Abdul KARIM", "Nasiruddin" for "Nasim ud Din", "Bassam" for "أبو شيماء".
+//! "Abdulkhakim" for "Abdul KARIM", "Nasiruddin" for "Nasim ud Din", "Abdullah" for "عبد الله".
 //! The scorer joins a list name's adjacent words and compares the join with each query word
 //! (see `Index::name_score`); no query word spells either half, so candidate generation finds
 //! such a name only through the join, which this index holds: every join of two adjacent list
 //! words, and of three where the middle one is short ("abd al qadir"), with the readings it
 //! stands in.
 
-use super::{deletion_variants as variants, Class, HashMap, Posting, Token, NO_POSITION, NO_WORD};
+use super::{
+    deletion_variants as variants, fnv_step, Class, HashMap, Posting, Token, FNV_OFFSET,
+    NO_POSITION, NO_WORD,
+};
 use chokepoint_names::{
     abjad_compound, initial_semivowel_written, join_agrees, spelling_similarity, How,
 };
@@ -54,18 +57,24 @@ pub(crate) struct ListJoins {
 /// them but without a copy of the word per variant: the index side files every Latin join
 /// this way. A doubled letter gives one variant, not two.
 fn variants_one(word: &[u8], one: bool, out: &mut Vec<u32>) {
-    const START: u64 = 0xcbf2_9ce4_8422_2325;
-    let step = |h: u64, x: u8| (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
-    out.push(word.iter().fold(START, |h, &x| step(h, x)) as u32);
+    out.push(word.iter().fold(FNV_OFFSET, |h, &x| fnv_step(h, x)) as u32);
     if !one {
         return;
     }
-    let mut prefix = START;
+    let mut prefix = FNV_OFFSET;
     for i in 0..word.len() {
         if i == 0 || word[i] != word[i - 1] {
-            out.push(word[i + 1..].iter().fold(prefix, |h, &x| step(h, x)) as u32);
+            out.push(word[i + 1..].iter().fold(prefix, |h, &x| fnv_step(h, x)) as u32);
         }
-        prefix = step(prefix, word[i]);
+        prefix = fnv_step(prefix, word[i]);
+    }
+}
+
+/// The words `ws` written as one, into `out`.
+fn join_text(tokens: &[Token], ws: impl IntoIterator<Item = u32>, out: &mut String) {
+    out.clear();
+    for w in ws {
+        out.push_str(&tokens[w as usize].text);
     }
 }
 
@@ -119,10 +128,7 @@ impl ListJoins {
         let mut latin: Vec<u32> = Vec::new();
         for group in found.chunk_by(|a, b| a.0 == b.0) {
             let (ws, abjad) = group[0].0;
-            text.clear();
-            for &w in ws.iter().filter(|&&w| w != NO_WORD) {
-                text.push_str(&tokens[w as usize].text);
-            }
+            join_text(tokens, ws.into_iter().filter(|&w| w != NO_WORD), &mut text);
             let id = joins.words.len() as u32;
             if abjad != 0 {
                 let sk = chokepoint_names::skeleton(&text);
@@ -163,10 +169,7 @@ impl ListJoins {
         let mut keys = Vec::new();
         let mut each_key = |f: &mut dyn FnMut(u32, u32)| {
             for &id in &latin {
-                text.clear();
-                for w in joins.words(id) {
-                    text.push_str(&tokens[w as usize].text);
-                }
+                join_text(tokens, joins.words(id), &mut text);
                 keys.clear();
                 variants_one(text.as_bytes(), text.len() > MIN_JOIN, &mut keys);
                 for &k in &keys {
@@ -269,10 +272,7 @@ impl ListJoins {
                     continue;
                 }
             }
-            jt.text.clear();
-            for k in 0..ws.len() {
-                jt.text.push_str(&word(k).text);
-            }
+            join_text(tokens, ws.iter().copied(), &mut jt.text);
             jt.abjad = abjad != 0;
             let (s, how) = spelling_similarity(t, &jt);
             if s < 0.8 {

@@ -1625,8 +1625,22 @@ impl Index {
                         .collect()
                 };
                 let (nx, ny) = (spellings(x, sc), spellings(y, sc));
+                // Only pairs that the lookup's first checks keep (the same first letter, a
+                // length within 2): of hundreds of pairs, few.
+                let (first, len) = (t.text.as_bytes()[0], t.text.len());
                 for &a in &nx {
-                    more.extend(ny.iter().filter_map(|&b| self.list_joins.pair(a, b)));
+                    let a_text = &self.tokens[a as usize].text;
+                    if a_text.as_bytes()[0] != first {
+                        continue;
+                    }
+                    more.extend(
+                        ny.iter()
+                            .filter(|&&b| {
+                                (a_text.len() + self.tokens[b as usize].text.len()).abs_diff(len)
+                                    <= 2
+                            })
+                            .filter_map(|&b| self.list_joins.pair(a, b)),
+                    );
                 }
             }
         }

@@ -17,7 +17,7 @@ pub mod batch;
 mod list_joins;
 
 use ahash::AHashMap as HashMap;
-use chokepoint_model::{country, DateSpec, Entity, Kind, NameQuality, PartialDate};
+use chokepoint_model::{country, DateSpec, Entity, Kind, Name, NameQuality, PartialDate};
 use chokepoint_names::{
     abjad_compound, analyze, initial_semivowel_written, join_agrees, spelling_similarity,
     token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
@@ -1107,9 +1107,32 @@ impl Index {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
             ix.hints.push(AttributeHint::of(&e, &country_codes));
+            // Screening reads an entity's id, kind, names and birth dates (its countries and
+            // identifiers are kept above); the rest of the record (addresses, remarks, links,
+            // programmes, name parts …) stays in the store. Kept whole, the records were a
+            // quarter of the index's memory.
+            let entity = Entity {
+                id: e.id,
+                kind: e.kind,
+                name: e.name,
+                names: e
+                    .names
+                    .into_iter()
+                    .map(|n| Name {
+                        full: n.full,
+                        quality: n.quality,
+                        alias_type: None,
+                        script: None,
+                        lang: None,
+                        parts: Default::default(),
+                    })
+                    .collect(),
+                birth_dates: e.birth_dates,
+                ..Default::default()
+            };
             ix.entities.push(IndexedEntity {
                 first_reading: (ix.reading_info.len() - readings.len()) as u32,
-                entity: e,
+                entity,
                 source,
                 readings: readings.into_boxed_slice(),
                 tokens: tokens.into_boxed_slice(),

@@ -166,7 +166,7 @@ fn main() {
     index.warm();
     let warm = t.elapsed().as_secs_f64();
     let (rss1, hwm1) = rss_mb();
-    println!("index: {} entities ({} name readings), built in {build:.2} s + {warm:.2} s to find every list word's spellings, resident memory {rss1:.0} MB (peak {hwm1:.0} MB; the index holds the entities)", index.len(), index.readings());
+    println!("index: {} entities ({} name readings), built in {build:.2} s + {warm:.2} s to find every list word's spellings, resident memory {rss1:.0} MB (peak {hwm1:.0} MB; the index holds each entity's id, kind, names and birth dates)", index.len(), index.readings());
 
     // Warm-up, then single-thread latency: the ten best matches whatever their score (what
     // the recall below measures), then the alerts only (a screening's default answer).

@@ -256,6 +256,20 @@ impl AttributeHint {
         Some(x)
     }
 
+    /// The largest [`AttributeHint::bound`] of any entity for this query: its country and
+    /// birth date agreeing, its kind no other than the query's.
+    fn most(q: &Query) -> f32 {
+        let country = q.country.as_ref().map_or(0.0, |_| COUNTRY_MATCH);
+        let date = q.birth_date.as_ref().map_or(0.0, |d| {
+            if d.day.is_some() {
+                DATE_EXACT
+            } else {
+                DATE_COMPATIBLE
+            }
+        });
+        country + date
+    }
+
     /// An upper bound of [`Index::attribute_evidence`]'s change for this entity (identifiers
     /// aside, which stage 1 puts first anyway).
     fn bound(&self, q: &Query, qcode: Option<u16>) -> f32 {
@@ -1656,13 +1670,21 @@ impl Index {
                     if a_text.as_bytes()[0] != first {
                         continue;
                     }
+                    // Most spellings stand first in no pair: one search finds that.
+                    let pairs = self.list_joins.pairs_from(a);
+                    if pairs.is_empty() {
+                        continue;
+                    }
                     more.extend(
                         ny.iter()
                             .filter(|&&b| {
                                 (a_text.len() + self.tokens[b as usize].text.len()).abs_diff(len)
                                     <= 2
                             })
-                            .filter_map(|&b| self.list_joins.pair(a, b)),
+                            .filter_map(|&b| {
+                                let k = pairs.binary_search_by_key(&b, |p| p.0).ok()?;
+                                Some(pairs[k].1)
+                            }),
                     );
                 }
             }
@@ -2459,6 +2481,10 @@ impl Index {
                 }
                 None => f32::NEG_INFINITY,
             };
+            // The most any entity's attributes can add bounds most of them without reading
+            // their hints, a cache miss each.
+            let most = AttributeHint::most(q);
+            below.retain(|&(_, x)| x + most >= kth);
             let mut lifted = Vec::new();
             for (k, &(e, x)) in below.iter().enumerate() {
                 if let Some(&(a, _)) = below.get(k + PREFETCH_AHEAD) {

@@ -49,8 +49,12 @@ pub(crate) struct ListJoins {
     /// The Latin joins of two words, by their words: a query word that splits into two
     /// vocabulary words finds the joins of their spellings here, two edits or more from it
     /// where the deletion variants reach one ("Abahussain" for "Abu HUSSEIN").
-    /// Sorted by the words (a map would take twice the memory for lookups a cache saves).
-    by_pair: Vec<((u32, u32), u32)>,
+    /// (second word, join id), grouped by first word: the first word `x`'s are
+    /// `by_pair[pair_starts[x]..pair_starts[x + 1]]`, by second word. A query word's halves
+    /// have dozens of spellings each, most of them first in no pair: the group's bounds say
+    /// so in one read where a search of all pairs took seventeen.
+    by_pair: Vec<(u32, u32)>,
+    pair_starts: Vec<u32>,
 }
 
 /// The hashes of `word` and of `word` with one letter deleted (`one`), as [`variants`] makes
@@ -126,6 +130,7 @@ impl ListJoins {
         joins.starts.push(0);
         // The Latin joins, whose deletion variants are filed below.
         let mut latin: Vec<u32> = Vec::new();
+        let mut pairs: Vec<((u32, u32), u32)> = Vec::new();
         for group in found.chunk_by(|a, b| a.0 == b.0) {
             let (ws, abjad) = group[0].0;
             join_text(tokens, ws.into_iter().filter(|&w| w != NO_WORD), &mut text);
@@ -146,7 +151,7 @@ impl ListJoins {
                 }
                 latin.push(id);
                 if ws[2] == NO_WORD {
-                    joins.by_pair.push(((ws[0], ws[1]), id));
+                    pairs.push(((ws[0], ws[1]), id));
                 }
             }
             // One posting per reading (sorted by reading), as in the vocabulary's lists.
@@ -158,8 +163,15 @@ impl ListJoins {
         }
         drop(found);
         // In order already: the joins were made in the order of their words.
-        debug_assert!(joins.by_pair.is_sorted());
-        joins.by_pair.shrink_to_fit();
+        debug_assert!(pairs.is_sorted());
+        joins.pair_starts = vec![0; tokens.len() + 1];
+        for &((x, _), _) in &pairs {
+            joins.pair_starts[x as usize + 1] += 1;
+        }
+        for k in 1..joins.pair_starts.len() {
+            joins.pair_starts[k] += joins.pair_starts[k - 1];
+        }
+        joins.by_pair = pairs.into_iter().map(|((_, y), id)| (y, id)).collect();
         joins.postings.shrink_to_fit();
         // As many buckets as joins, give or take: a bucket is a cache line or so.
         joins.bits = (usize::BITS - joins.words.len().leading_zeros()).clamp(12, 24);
@@ -199,12 +211,13 @@ impl ListJoins {
         &self.postings[self.starts[id as usize] as usize..self.starts[id as usize + 1] as usize]
     }
 
-    /// The Latin join of words `x` and `y`, if a reading has them side by side.
-    pub(crate) fn pair(&self, x: u32, y: u32) -> Option<u32> {
-        self.by_pair
-            .binary_search_by_key(&(x, y), |p| p.0)
-            .ok()
-            .map(|k| self.by_pair[k].1)
+    /// The Latin joins of two words whose first is `x`: (second word, join id), by second
+    /// word.
+    pub(crate) fn pairs_from(&self, x: u32) -> &[(u32, u32)] {
+        match self.pair_starts.get(x as usize..x as usize + 2) {
+            Some(&[from, to]) => &self.by_pair[from as usize..to as usize],
+            _ => &[],
+        }
     }
 
     /// The joins that query word `t` may be written apart as, with the similarity the scorer

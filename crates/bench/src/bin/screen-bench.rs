@@ -159,6 +159,7 @@ fn main() {
     config.candidates = arg("--candidates", config.candidates);
     config.max_candidates = arg("--max-candidates", config.max_candidates);
     config.reading_margin = arg_or(&args, "--reading-margin", config.reading_margin);
+    config.estimate_margin = arg_or(&args, "--estimate-margin", config.estimate_margin);
     let index = Index::build(lists, config);
     let build = t.elapsed().as_secs_f64();
     // As the server does after each build (a one-off CLI screening leaves it to the queries).

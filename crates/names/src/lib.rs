@@ -769,22 +769,41 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
 
 /// Whether each "w" or "y" of a Latin word that stands before a vowel (a consonant, which
 /// vowel-less scripts write: و, ي) is in the vowel-less word's transliteration too, where و
-/// may also come out as "v".
+/// may also come out as "v"; and in the same place among the consonants: "Menyailo" (m·n·y·l)
+/// is not "امین الله" (m·y·n·l), whose ي is a long vowel before the n.
 fn semivowels_written(latin: &str, abjad: &str) -> bool {
     let b = latin.as_bytes();
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let in_abjad = semivowel_places(abjad);
+    // The article the vowel-less word may carry ("الوحيد", "lwhyd", for "Wahid") puts one
+    // consonant more before its letters.
+    let article = usize::from(abjad.starts_with('l') && !latin.starts_with('l'));
     initial_semivowel_written(latin, abjad)
         // آ, the one initial vowel the transliteration keeps ("آزادی", "azdy"), begins the
         // Latin word with a vowel too: "Saidullah" is not "آزادی علی" (skeleton "sdl").
         && (!abjad.starts_with('a') || b.first().is_some_and(|&c| vowel(c)))
-        && b.iter().enumerate().all(|(i, &c)| {
-            let consonant = (c == b'w' || c == b'y') && b.get(i + 1).is_some_and(|&n| vowel(n));
+        && semivowel_places(latin).into_iter().all(|(i, c, k)| {
+            let consonant = b.get(i + 1).is_some_and(|&n| vowel(n));
             !consonant
                 || match c {
-                    b'w' => abjad.contains('w') || abjad.contains('v'),
-                    _ => abjad.contains('y'),
+                    // و as "v" is a consonant of the skeleton: only its presence is checked.
+                    b'w' if abjad.contains('v') => true,
+                    _ => in_abjad
+                        .iter()
+                        .any(|&(_, x, kx)| x == c && (kx == k || kx == k + article)),
                 }
         })
+}
+
+/// Each "w" and "y" of a word: its byte offset, the letter, and how many consonants of the
+/// word's [`skeleton`] come before it.
+fn semivowel_places(s: &str) -> SmallVec<[(usize, u8, usize); 4]> {
+    let consonants: SmallVec<[usize; 16]> = skeleton_letters(s).map(|(_, _, i)| i).collect();
+    s.bytes()
+        .enumerate()
+        .filter(|&(_, c)| c == b'w' || c == b'y')
+        .map(|(i, c)| (i, c, consonants.iter().filter(|&&x| x < i).count()))
+        .collect()
 }
 
 /// Whether a Latin spelling writes the first letter of a vowel-less word when that letter is
@@ -812,19 +831,19 @@ pub fn skeleton(s: &str) -> String {
 /// The characters of [`skeleton`], without building the string: comparing two skeletons
 /// stops at the first difference and allocates nothing.
 fn skeleton_chars(s: &str) -> impl Iterator<Item = char> + '_ {
-    skeleton_letters(s).map(|(c, _)| c)
+    skeleton_letters(s).map(|(c, _, _)| c)
 }
 
 /// For each consonant of [`skeleton`] after the first, whether a vowel comes before it. Latin
 /// spellings of one name put their vowels in the same places ("Mohammed", "Muhammad": m·h·m·d);
 /// "Mahmoud" (m·hm·d) is another name with the same consonants.
 fn vowel_gaps(s: &str) -> impl Iterator<Item = bool> + '_ {
-    skeleton_letters(s).skip(1).map(|(_, gap)| gap)
+    skeleton_letters(s).skip(1).map(|(_, gap, _)| gap)
 }
 
 /// The consonants of [`skeleton`], each with whether a vowel stands between it and the one
-/// before.
-fn skeleton_letters(s: &str) -> impl Iterator<Item = (char, bool)> + '_ {
+/// before, and its byte offset.
+fn skeleton_letters(s: &str) -> impl Iterator<Item = (char, bool, usize)> + '_ {
     let b = s.as_bytes();
     let mut last = None;
     let mut vowel = false;
@@ -855,7 +874,7 @@ fn skeleton_letters(s: &str) -> impl Iterator<Item = (char, bool)> + '_ {
             return None;
         }
         last = Some(c);
-        Some((c, std::mem::take(&mut vowel)))
+        Some((c, std::mem::take(&mut vowel), i))
     })
 }
 
@@ -1580,6 +1599,12 @@ mod tests {
         assert_eq!(spelling_similarity(&a("azdyly"), &w("saidullah")).0, 0.0);
         // A "y" that is a vowel needs no ي.
         assert!(token_similarity(&a("mhmd"), &w("mohammady")).0 >= 0.8);
+        // The ي stands where the Latin consonant does: "امین الله" (m·y·n·l) is no spelling
+        // of "Menyailo" (m·n·y·l), nor "نزيه" (Nazih) of "Yunis"; "ایلیا" has one after
+        // the l, as "Ilya" does.
+        assert_eq!(spelling_similarity(&a("mynllh"), &w("menyailo")).0, 0.0);
+        assert_eq!(token_similarity(&a("nzyh"), &w("yunis")).0, 0.0);
+        assert!(token_similarity(&a("ylya"), &w("ilya")).0 > 0.0);
         // بن is the particle "bin", no name ("Aven").
         let bn = &analyze("سعد بن محمد", Kind::Person)[0].tokens;
         assert_eq!(bn[1].class, Class::Particle, "{bn:?}");

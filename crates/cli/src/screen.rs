@@ -21,7 +21,9 @@ pub struct ScreenArgs {
     /// The name to screen
     #[arg(required_unless_present = "batch", conflicts_with = "batch")]
     name: Option<String>,
-    /// Kind of party: person, organization, vessel, aircraft
+    /// Kind of party: person, organization, vessel, aircraft. Without it, a name may be
+    /// either: an organisation's full name then does not match its acronym ("People's
+    /// Liberation Army" for "PLA"), since a person's initials spell list acronyms by chance
     #[arg(long = "type", value_name = "KIND")]
     kind: Option<String>,
     /// Birth or incorporation date: YYYY, YYYY-MM or YYYY-MM-DD

@@ -2191,10 +2191,10 @@ impl Index {
                 }
             }
             // The query's initials as a list word ("People's Liberation Army" for "PLA"), as
-            // the scorer takes them: a word (not the particle "al" for "Ali LEDKOV"), and
-            // never for a person.
+            // the scorer takes them: a word (not the particle "al" for "Ali LEDKOV"), and only
+            // for a query that says it names no person (see `Naming::query_party`).
             let ini = initials(&f.tokens);
-            if (2..=6).contains(&ini.len()) && q.kind != Some(Kind::Person) {
+            if (2..=6).contains(&ini.len()) && declared_party(q) {
                 if let Some(&ti) = self.vocab.get(&ini) {
                     if self.tokens[ti as usize].class == Class::Word {
                         passes.push((wf, vec![by_token(ti, wf, 0.85)]));
@@ -2608,7 +2608,7 @@ impl Index {
         // Best (score, name index, list form index, query form index).
         let best: std::cell::Cell<Option<(f32, usize, usize, usize)>> = Default::default();
         let q_native = forms.iter().any(|f| f.native);
-        let kind = name_kind(e, q);
+        let naming = Naming::of(e, q);
         let owned_weights;
         let qweights: &[Vec<f32>] = match memo {
             Some(m) => &m.weights,
@@ -2640,7 +2640,7 @@ impl Index {
                     }
                     let fmemo = memo.map(|m| (&m.tokens[fi][..], lids, &m.shared));
                     let (mut s, _) =
-                        self.name_score(&qf.tokens, &qweights[fi], list, kind, fmemo, false);
+                        self.name_score(&qf.tokens, &qweights[fi], list, naming, fmemo, false);
                     if matches!(quality, NameQuality::Weak | NameQuality::Low) {
                         s *= self.config.weak_alias_factor;
                     }
@@ -2829,7 +2829,7 @@ impl Index {
                     }
                 };
                 name_ex = self
-                    .name_score(&forms[fi].tokens, wq, list, name_kind(e, q), fmemo, true)
+                    .name_score(&forms[fi].tokens, wq, list, Naming::of(e, q), fmemo, true)
                     .1
                     .unwrap_or_default();
             });
@@ -2864,10 +2864,11 @@ impl Index {
         q: &[Token],
         wq: &[f32],
         l: &[&Token],
-        kind: Kind,
+        naming: Naming,
         memo: Option<(&[TokenMatches], &[u32], &Bits)>,
         explain: bool,
     ) -> (f32, Option<NameExplanation>) {
+        let kind = naming.kind;
         if q.is_empty() || l.is_empty() || q.len() > 64 || l.len() > 64 {
             return (0.0, None);
         }
@@ -3041,7 +3042,7 @@ impl Index {
                 }
             }
         }
-        if acronyms && content(&mut l.iter().copied()) <= 2 {
+        if acronyms && naming.query_party && content(&mut l.iter().copied()) <= 2 {
             let (ini, at) = initials(&mut q.iter().enumerate());
             if (2..=6).contains(&ini.len()) {
                 for (j, t) in l.iter().enumerate() {
@@ -3184,14 +3185,38 @@ fn spaced<'a>(words: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
-/// The kind whose naming rules apply when comparing a query's name with an entity's: a person
-/// on either side (people are not named by acronyms, nor by initials alone).
-fn name_kind(e: &Entity, q: &Query) -> Kind {
-    if q.kind == Some(Kind::Person) {
-        Kind::Person
-    } else {
-        party_kind(e, q)
+/// The naming rules that apply when comparing a query's name with an entity's.
+#[derive(Clone, Copy)]
+struct Naming {
+    /// A person on either side: people are not named by acronyms, nor by initials alone.
+    kind: Kind,
+    /// Whether the query's words may be the long form of a list acronym ("People's Liberation
+    /// Army" for "PLA"): only where the query says it names an organisation, vessel or
+    /// aircraft. A name of unknown kind is as likely a person's, whose initials spell one
+    /// of the lists' thousands of two- and three-letter tokens by chance ("Habil Siregar"
+    /// is no "HS STAR", "Maghomed Maghomedzakirovich Kislyak" no "MMK").
+    query_party: bool,
+}
+
+impl Naming {
+    fn of(e: &Entity, q: &Query) -> Naming {
+        Naming {
+            kind: if q.kind == Some(Kind::Person) {
+                Kind::Person
+            } else {
+                party_kind(e, q)
+            },
+            query_party: declared_party(q),
+        }
     }
+}
+
+/// Whether the query names an organisation, vessel or aircraft.
+fn declared_party(q: &Query) -> bool {
+    matches!(
+        q.kind,
+        Some(Kind::Organization | Kind::Vessel | Kind::Aircraft)
+    )
 }
 
 /// The kind of party a name belongs to: the list's, or where the list does not say, the
@@ -3603,6 +3628,55 @@ mod tests {
             ..Default::default()
         };
         assert!(ix.screen_exhaustive(&q, 10).is_empty());
+    }
+
+    /// A name of no given kind is as likely a person's as an organisation's: its initials are
+    /// no list acronym's long form ("Habil Siregar" is no "HS STAR"), unless the query says it
+    /// names an organisation ("People's Liberation Army" for "PLA"). An acronym the query
+    /// writes still finds its long form on the list.
+    #[test]
+    fn only_a_declared_organisation_s_initials_are_an_acronym() {
+        let mut entities = fillers(&["Habil", "Siregar", "People", "Liberation"]);
+        for (id, kind, name) in [
+            ("t:vessel", Kind::Vessel, "HS STAR"),
+            ("t:pla", Kind::Organization, "PLA"),
+            (
+                "t:army",
+                Kind::Organization,
+                "Army of the Righteous Brotherhood",
+            ),
+        ] {
+            entities.push(("t".into(), Entity::new(id, kind, name)));
+        }
+        let ix = Index::build(entities, Config::default());
+        let alerts = |name: &str, kind: Option<Kind>| -> Vec<String> {
+            let q = Query {
+                name: name.into(),
+                kind,
+                ..Default::default()
+            };
+            let fast: Vec<String> = ix
+                .screen_alerts(&q)
+                .into_iter()
+                .map(|m| m.entity_id)
+                .collect();
+            let full: Vec<String> = ix
+                .screen_alerts_exhaustive(&q)
+                .into_iter()
+                .map(|m| m.entity_id)
+                .collect();
+            assert_eq!(fast, full, "{name}");
+            fast
+        };
+        assert!(alerts("Habil Siregar", None).is_empty());
+        assert!(alerts("Habil Siregar", Some(Kind::Person)).is_empty());
+        assert_eq!(alerts("Habil Siregar", Some(Kind::Vessel)), ["t:vessel"]);
+        assert!(alerts("People's Liberation Army", None).is_empty());
+        assert_eq!(
+            alerts("People's Liberation Army", Some(Kind::Organization)),
+            ["t:pla"]
+        );
+        assert_eq!(alerts("ARB", None), ["t:army"]);
     }
 
     /// The index scores a list word through the query word's expansion, so the expansion must

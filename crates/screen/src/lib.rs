@@ -3064,6 +3064,7 @@ impl Index {
             _ => l.iter().map(|t| self.token_weight(t)).collect(),
         };
         let (mut matched, mut matched_weight) = (0.0f32, 0.0f32);
+        let (mut surplus_q, mut surplus_l) = (0.0f32, 0.0f32);
         let mut n_content = 0usize;
         let mut only_abbrev = true;
         let mut order: SmallVec<[(usize, usize); 16]> = SmallVec::new();
@@ -3091,6 +3092,16 @@ impl Index {
             } else {
                 sq.max(sl * 0.5)
             };
+            // An initial vouches for one letter of the word it stands for: the rest of that
+            // word is as unmatched as a word left over, and with a word left over on the
+            // other side, a conflict ("Dmitry AUNG" is not "Dmitry A. PUMPIANSKY").
+            if p.how == "initial" {
+                if q[p.qa as usize].class == Class::Initial {
+                    surplus_l += sl - w;
+                } else {
+                    surplus_q += sq - w;
+                }
+            }
             matched += w * p.s;
             matched_weight += w;
             // Evidence of the same name needs a word matched as a word: an initial standing for
@@ -3121,7 +3132,7 @@ impl Index {
             // Only particles, initials or legal forms in common: no evidence of the same party.
             return (0.0, ex);
         }
-        let (mut uq, mut ul) = (0.0f32, 0.0f32);
+        let (mut uq, mut ul) = (surplus_q, surplus_l);
         for i in 0..q.len() {
             if !q_used[i] {
                 uq += wq[i];
@@ -4207,6 +4218,29 @@ mod tests {
             1,
         );
         assert_eq!(cyr[0].entity_id, "t:1");
+    }
+
+    /// An initial vouches for one letter: the rest of the word it stands for counts as
+    /// unmatched, so a list name that also has a word the query lacks conflicts with it
+    /// ("Dmitry AUNG" is not "Dmitry A. PUMPIANSKY"), while the initial of a name the query
+    /// writes in full still matches.
+    #[test]
+    fn an_initial_leaves_the_rest_of_its_word_unmatched() {
+        let ix = ix();
+        let score = |query: &str, listed: &str| {
+            let q = Query {
+                name: query.into(),
+                kind: Some(Kind::Person),
+                ..Default::default()
+            };
+            let e = Entity::new("t:x", Kind::Person, listed);
+            ix.compare(&q, &e).map_or(0.0, |m| m.score)
+        };
+        let alert = DEFAULT_ALERT_THRESHOLD;
+        assert!(score("Dmitry Aung", "Dmitry A. Pumpiansky") < alert);
+        assert!(score("Kazuo Cheng", "George K. Cheng") < alert);
+        assert!(score("Dmitry Aleksandrovich Pumpiansky", "Dmitry A. Pumpiansky") >= alert);
+        assert!(score("Dmitry A. Pumpiansky", "Dmitry Aleksandrovich Pumpiansky") >= alert);
     }
 
     #[test]

@@ -716,6 +716,78 @@ thread_local! {
     static JOIN_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
+/// The OFAC listing that a CSL entry copies: the CSL gives an SDN entry the SDN's own uid
+/// (`csl:7837` is `ofac:7837`).
+fn ofac_twin(id: &str) -> Option<String> {
+    let uid = id.strip_prefix("csl:")?;
+    (!uid.is_empty() && uid.bytes().all(|b| b.is_ascii_digit())).then(|| format!("ofac:{uid}"))
+}
+
+/// A name's words, folded and sorted: the CSL writes "GARCIA, Carlos Alberto" as "Carlos
+/// Alberto GARCIA".
+fn name_key(full: &str) -> Vec<String> {
+    let mut words: Vec<String> = chokepoint_names::fold(full)
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    words.sort_unstable();
+    words
+}
+
+/// The qualities OFAC gives the names of a CSL entry's original, for the names the copy gives
+/// none: (name index in `copy`, quality). OFAC marks its weak AKAs (a lone "SAMIR", "OSCAR",
+/// "PATRICIA" beside a full name), which the scorer discounts; the CSL's copy of an SDN entry
+/// drops the mark, and "Samir RIOS" alerted on the copy's "SAMIR" where the original's scored
+/// below the threshold.
+fn alias_qualities(copy: &Entity, original: &Entity) -> Vec<(usize, NameQuality)> {
+    if name_key(&original.name) != name_key(&copy.name) {
+        return Vec::new();
+    }
+    let quality: HashMap<Vec<String>, NameQuality> = original
+        .names
+        .iter()
+        .map(|n| (name_key(&n.full), n.quality))
+        .collect();
+    copy.names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.quality == NameQuality::Unknown)
+        .filter_map(|(k, n)| Some((k, *quality.get(&name_key(&n.full))?)))
+        .collect()
+}
+
+/// Gives the CSL's copies of SDN entries their names' OFAC qualities (see
+/// [`alias_qualities`]), the originals found among `entities` or by `elsewhere`.
+fn carry_alias_quality<'a>(
+    entities: &mut [(String, Entity)],
+    elsewhere: impl Fn(&str) -> Option<&'a Entity>,
+) {
+    let updates: Vec<(usize, usize, NameQuality)> = {
+        let here: HashMap<&str, usize> = entities
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, e))| e.id.starts_with("ofac:"))
+            .map(|(k, (_, e))| (e.id.as_str(), k))
+            .collect();
+        entities
+            .iter()
+            .enumerate()
+            .filter_map(|(k, (_, e))| {
+                let id = ofac_twin(&e.id)?;
+                let original = match here.get(id.as_str()) {
+                    Some(&j) => &entities[j].1,
+                    None => elsewhere(&id)?,
+                };
+                Some((k, alias_qualities(e, original)))
+            })
+            .flat_map(|(k, v)| v.into_iter().map(move |(n, q)| (k, n, q)))
+            .collect()
+    };
+    for (k, n, q) in updates {
+        entities[k].1.names[n].quality = q;
+    }
+}
+
 /// The first letters of a name's words and initials: the acronym the name would have.
 fn initials<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> String {
     tokens
@@ -1020,7 +1092,8 @@ impl Index {
     }
 
     /// Builds the index. `entities` pairs each entity with the source it was listed in.
-    pub fn build(entities: Vec<(String, Entity)>, config: Config) -> Index {
+    pub fn build(mut entities: Vec<(String, Entity)>, config: Config) -> Index {
+        carry_alias_quality(&mut entities, |_| None);
         let mut ix = Index::empty(entities.len(), config, None);
         // Name analysis is the costly part and independent per entity: it runs on every core,
         // a chunk at a time so the analysed forms do not all sit in memory at once; interning
@@ -1051,6 +1124,16 @@ impl Index {
                 .collect(),
             n: reference.entities.len(),
         };
+        let mut entities = entities;
+        let by_id: HashMap<&str, usize> = reference
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(k, ie)| (ie.entity.id.as_str(), k))
+            .collect();
+        carry_alias_quality(&mut entities, |id| {
+            by_id.get(id).map(|&k| &reference.entities[k].entity)
+        });
         let mut ix = Index::empty(entities.len(), reference.config.clone(), Some(Box::new(r)));
         for (source, e) in entities {
             let names = e.names.iter().map(|n| analyze(&n.full, e.kind)).collect();
@@ -3766,7 +3849,9 @@ mod tests {
             "t".into(),
             Entity::new("t:target", Kind::Person, "A. AHMED"),
         ));
-        assert_index_finds_target(entities, "Ahmad Alawi", 1);
+        // In the list's order: the initial is worth little more than the words it spares
+        // from being unmatched, and a crossed order would cost it the lead.
+        assert_index_finds_target(entities, "Alawi Ahmad", 1);
     }
 
     /// A compound name written in two words of a vowel-less script ("عبد الله") is one Latin
@@ -4218,6 +4303,61 @@ mod tests {
             1,
         );
         assert_eq!(cyr[0].entity_id, "t:1");
+    }
+
+    /// The CSL's copy of an SDN entry carries the same uid but drops OFAC's weak-alias marks:
+    /// the copy's names take the original's qualities, in a full build and in a delta built
+    /// against one, so the two listings of one person score alike.
+    #[test]
+    fn a_csl_copy_of_an_sdn_entry_keeps_its_weak_aliases() {
+        let listing = |id: &str, primary: &str, alias: &str, quality: NameQuality| {
+            let mut e = Entity::new(id, Kind::Person, primary);
+            e.add_alias(Name::new(alias, quality));
+            e
+        };
+        let original = listing(
+            "ofac:7837",
+            "JENDOUBI, Faouzi Ben Mohamed",
+            "SAMIR",
+            NameQuality::Weak,
+        );
+        let copy = listing(
+            "csl:7837",
+            "Faouzi Ben Mohamed JENDOUBI",
+            "SAMIR",
+            NameQuality::Unknown,
+        );
+        // Another listing under another list's id keeps what it says.
+        let other = listing("csl:a1b2", "Omar SAMIR", "SAMIR", NameQuality::Unknown);
+        let mut entities = fillers(&["Samir", "Omar"]);
+        entities.extend([original, copy, other].map(|e| ("t".to_string(), e)));
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Samir Rios".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let score = |ix: &Index, id: &str| {
+            ix.screen_exhaustive(&q, 500)
+                .into_iter()
+                .find(|m| m.entity_id == id)
+                .map(|m| m.score)
+        };
+        let weak = score(&ix, "ofac:7837").expect("the original scores");
+        assert_eq!(score(&ix, "csl:7837"), Some(weak));
+        assert!(score(&ix, "csl:a1b2").expect("the other scores") > weak);
+        // A delta holding only the copy takes the original's marks from the full index.
+        let delta = vec![(
+            "t".to_string(),
+            listing(
+                "csl:7837",
+                "Faouzi Ben Mohamed JENDOUBI",
+                "SAMIR",
+                NameQuality::Unknown,
+            ),
+        )];
+        let dx = Index::build_against(delta, &ix);
+        assert_eq!(score(&dx, "csl:7837"), Some(weak));
     }
 
     /// An initial vouches for one letter: the rest of the word it stands for counts as

@@ -74,6 +74,10 @@ impl Default for Config {
     }
 }
 
+/// The weight of a query's words left unmatched by a list name of one word (see
+/// [`Index::name_score`]), relative to matched ones.
+const MONONYM_UNMATCHED_QUERY_WEIGHT: f32 = 1.0;
+
 /// The documented default alert threshold.
 pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.70;
 
@@ -3236,9 +3240,21 @@ impl Index {
         // left over on both sides are a conflict: "Ben Ali" where the list says "Ben Mohamed".
         let conflict = uq.min(ul);
         let c = &self.config;
+        // A list name of one word (a given name or nickname listed as an alias: "SAMIR",
+        // "Ismail") confirms no other word of a query that has more: those are not names the
+        // list omits, as a middle name is, but names it cannot check. They weigh as much as
+        // the words matched.
+        let words = |ts: &mut dyn Iterator<Item = &Token>| {
+            ts.filter(|t| matches!(t.class, Class::Word)).count()
+        };
+        let wuq = if words(&mut l.iter().copied()) == 1 && words(&mut q.iter()) >= 2 {
+            MONONYM_UNMATCHED_QUERY_WEIGHT
+        } else {
+            c.unmatched_query_weight
+        };
         let mut s = matched
             / (matched_weight
-                + c.unmatched_query_weight * uq
+                + wuq * uq
                 + c.unmatched_list_weight * ul
                 + c.conflict_weight * conflict);
         // A name after "bin"/"ibn" is the father's: if a name that follows it on one side does
@@ -4358,6 +4374,35 @@ mod tests {
         )];
         let dx = Index::build_against(delta, &ix);
         assert_eq!(score(&dx, "csl:7837"), Some(weak));
+    }
+
+    /// A list name of one word confirms no other word of the query: "Igor ISMAIL" is not
+    /// the listed alias "Ismail" (nomenklatura's benchmark: "WALIJAN ABDUL GHAFOOR HAQQANI"
+    /// is not "WALIJAN"), while the word alone, or with a legal form, still is.
+    #[test]
+    fn a_one_word_list_name_confirms_no_other_query_word() {
+        let ix = ix();
+        let score = |query: &str, kind: Kind, listed: &str| {
+            let q = Query {
+                name: query.into(),
+                kind: Some(kind),
+                ..Default::default()
+            };
+            let e = Entity::new("t:x", kind, listed);
+            ix.compare(&q, &e).map_or(0.0, |m| m.score)
+        };
+        let alert = DEFAULT_ALERT_THRESHOLD;
+        assert!(score("Igor Ismail", Kind::Person, "Ismail") < alert);
+        assert!(score("Ismail", Kind::Person, "Ismail") >= alert);
+        assert!(score("Siemens AG", Kind::Organization, "Siemens") >= alert);
+        // A list name of two words still takes the query's third as an omitted name.
+        assert!(
+            score(
+                "Vladimir Vladimirovich Putin",
+                Kind::Person,
+                "Vladimir Putin"
+            ) >= alert
+        );
     }
 
     /// An initial vouches for one letter: the rest of the word it stands for counts as

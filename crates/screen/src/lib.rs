@@ -3247,7 +3247,7 @@ impl Index {
         let words = |ts: &mut dyn Iterator<Item = &Token>| {
             ts.filter(|t| matches!(t.class, Class::Word)).count()
         };
-        let wuq = if words(&mut l.iter().copied()) == 1 && words(&mut q.iter()) >= 2 {
+        let wuq = if uq > 0.0 && words(&mut l.iter().copied()) == 1 && words(&mut q.iter()) >= 2 {
             MONONYM_UNMATCHED_QUERY_WEIGHT
         } else {
             c.unmatched_query_weight

@@ -774,7 +774,8 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
 fn semivowels_written(latin: &str, abjad: &str) -> bool {
     let b = latin.as_bytes();
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    let in_abjad = semivowel_places(abjad);
+    // Read only for a Latin word with a consonant "w" or "y", which few have.
+    let in_abjad = std::cell::OnceCell::new();
     // The article the vowel-less word may carry ("الوحيد", "lwhyd", for "Wahid") puts one
     // consonant more before its letters.
     let article = usize::from(abjad.starts_with('l') && !latin.starts_with('l'));
@@ -789,6 +790,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
                     // و as "v" is a consonant of the skeleton: only its presence is checked.
                     b'w' if abjad.contains('v') => true,
                     _ => in_abjad
+                        .get_or_init(|| semivowel_places(abjad))
                         .iter()
                         .any(|&(_, x, kx)| x == c && (kx == k || kx == k + article)),
                 }

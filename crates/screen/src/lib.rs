@@ -518,6 +518,11 @@ struct Memo<'a> {
     /// Per query form and token, the adjacent list words it may be written apart as
     /// ([`ListJoins::lookup`]): join id, similarity.
     list_joins: Vec<Vec<Apart>>,
+    /// Per query form, the words that split into two vocabulary words of which one is from a
+    /// vowel-less script: (query word, halves). Those halves join by skeleton, with other
+    /// spellings of either ("abdallah" is "abd al" too), and candidate generation credits
+    /// each on its own (Latin halves are the list joins' words).
+    abjad_halves: Vec<Vec<(usize, u32, u32)>>,
 }
 
 /// `%skeleton` and, for skeletons of four or more consonants, each one-deletion of it.
@@ -570,6 +575,15 @@ struct Posting {
 
 /// How many of a reading's words [`Index::first_letters`] holds.
 const LETTER_POSITIONS: usize = 12;
+
+/// A word's first letter as [`Index::first_letters`] keeps it: 1–26 for "a"–"z", none for
+/// other letters and for numbers.
+fn letter_code(t: &Token) -> Option<u8> {
+    match t.text.as_bytes().first() {
+        Some(&c) if c.is_ascii_lowercase() && t.class != Class::Number => Some(c - b'a' + 1),
+        _ => None,
+    }
+}
 
 /// A [`Posting::pos`] that is not tracked.
 const NO_POSITION: u8 = u8::MAX;
@@ -1119,7 +1133,7 @@ impl Index {
     /// Builds an index over a few entities (a list update's delta) that scores exactly as
     /// `reference`, the index over all the lists, would: a token's rarity is judged over the
     /// whole lists, not over the delta, where every token would look rare.
-    pub fn build_against(entities: Vec<(String, Entity)>, reference: &Index) -> Index {
+    pub fn build_against(mut entities: Vec<(String, Entity)>, reference: &Index) -> Index {
         let r = Reference {
             df: reference
                 .vocab
@@ -1128,7 +1142,6 @@ impl Index {
                 .collect(),
             n: reference.entities.len(),
         };
-        let mut entities = entities;
         let by_id: HashMap<&str, usize> = reference
             .entities
             .iter()
@@ -1261,14 +1274,9 @@ impl Index {
                     f.iter()
                         .take(LETTER_POSITIONS)
                         .enumerate()
-                        .fold(0, |m, (p, &t)| {
-                            let t = &ix.tokens[t as usize];
-                            match t.text.as_bytes().first() {
-                                Some(&c) if c.is_ascii_lowercase() && t.class != Class::Number => {
-                                    m | ((c - b'a' + 1) as u64) << (5 * p)
-                                }
-                                _ => m,
-                            }
+                        .fold(0, |m, (p, &t)| match letter_code(&ix.tokens[t as usize]) {
+                            Some(c) => m | (c as u64) << (5 * p),
+                            None => m,
                         });
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
@@ -1919,16 +1927,18 @@ impl Index {
                 );
                 let mut joins = Vec::with_capacity(forms.len());
                 let mut list_joins = Vec::with_capacity(forms.len());
+                let mut abjad_halves = Vec::with_capacity(forms.len());
                 for (fi, f) in forms.iter().enumerate() {
-                    for t in &f.tokens {
-                        // The vowel-less halves of a word written as one, which candidate
-                        // generation credits apart (Latin ones are the list joins' words).
+                    let mut halves = Vec::new();
+                    for (i, t) in f.tokens.iter().enumerate() {
                         for (a, b) in self.split_halves(&t.text) {
                             if self.tokens[a as usize].abjad || self.tokens[b as usize].abjad {
                                 shared.extend([a, b]);
+                                halves.push((i, a, b));
                             }
                         }
                     }
+                    abjad_halves.push(halves);
                     let form_joins: Vec<Vec<(u32, f32)>> = f
                         .tokens
                         .windows(2)
@@ -1968,6 +1978,7 @@ impl Index {
                     acronym,
                     joins,
                     list_joins,
+                    abjad_halves,
                 };
                 // Alerts only: a name estimate below this cannot make an alert (the candidate
                 // would not be scored), nor a reading worth scoring beside a better one.
@@ -2139,11 +2150,12 @@ impl Index {
         let cfg = &self.config;
         let q_year = q.birth_date.as_ref().map(|d| d.year as i16);
         let mut pass = 0u32;
-        for (((f, fm), form_joins), apart_joins) in forms
+        for ((((f, fm), form_joins), apart_joins), apart) in forms
             .iter()
             .zip(&memo.tokens)
             .zip(&memo.joins)
             .zip(&memo.list_joins)
+            .zip(&memo.abjad_halves)
         {
             // (query weight covered, credits) per pass.
             let mut passes: Vec<(f32, Vec<Credit>)> = Vec::new();
@@ -2185,18 +2197,8 @@ impl Index {
                 }
             }
             // (The readings where a query word's halves stand side by side, "AlisherUsmanov"
-            // for "Alisher USMANOV", are the list joins': see `ListJoins`.)
-            // Halves from a vowel-less script join by skeleton, with other spellings of either
-            // ("abdallah" is "abd al" too): each half is credited on its own. (query word,
-            // halves).
-            let mut apart: Vec<(usize, u32, u32)> = Vec::new();
-            for (i, t) in f.tokens.iter().enumerate() {
-                for (x, y) in self.split_halves(&t.text) {
-                    if self.tokens[x as usize].abjad || self.tokens[y as usize].abjad {
-                        apart.push((i, x, y));
-                    }
-                }
-            }
+            // for "Alisher USMANOV", are the list joins': see `ListJoins`; vowel-less halves
+            // are credited each on its own: see `Memo::abjad_halves`.)
             for (i, (t, m)) in f.tokens.iter().zip(fm).enumerate() {
                 let w = self.token_weight(t);
                 let mut cs: Vec<Credit> = m
@@ -2242,12 +2244,7 @@ impl Index {
                 .tokens
                 .iter()
                 .filter(|t| t.class == Class::Initial)
-                .filter_map(|t| match t.text.as_bytes().first() {
-                    Some(&c) if c.is_ascii_lowercase() => {
-                        Some((c - b'a' + 1, self.token_weight(t)))
-                    }
-                    _ => None,
-                })
+                .filter_map(|t| Some((letter_code(t)?, self.token_weight(t))))
                 .collect();
             // What may be cut (alerts only: `need`) is bounded with the query's initials
             // matched: the scorer pairs one with any list word of its letter, which the

@@ -154,7 +154,7 @@ pub fn run(store: &mut Store, user: &str, a: ScreenArgs) -> Result<ExitCode> {
                 .name
                 .tokens
                 .iter()
-                .map(|t| format!("{}→{} {} {:.2}", t.query, t.list, t.how, t.similarity))
+                .map(ToString::to_string)
                 .collect();
             println!(
                 "      name {:.3}: {}",

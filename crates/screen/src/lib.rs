@@ -3407,6 +3407,17 @@ pub struct TokenMatch {
     pub weight: f32,
 }
 
+/// "query→list how similarity", as the CLI lists an alignment.
+impl std::fmt::Display for TokenMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}→{} {} {:.2}",
+            self.query, self.list, self.how, self.similarity
+        )
+    }
+}
+
 /// How the name score came about.
 #[derive(Debug, Clone, Serialize, Default, PartialEq)]
 pub struct NameExplanation {

@@ -296,7 +296,7 @@ fn main() {
                     .name
                     .tokens
                     .iter()
-                    .map(|t| format!("{}~{} {} {:.2}", t.query, t.list, t.how, t.similarity))
+                    .map(ToString::to_string)
                     .collect();
                 println!(
                     "missed {:?} ({:?} {:?}): {} {:.3} {:?} [{}]; fast has {} (last {:?})",

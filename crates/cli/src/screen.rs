@@ -199,42 +199,79 @@ fn run_batch(
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let results: Vec<serde_json::Value> = rows
-        .par_iter()
-        .map(|row| {
-            let v = match &row.query {
-                Ok((id, q)) => serde_json::json!({"query_id": id, "matches": chokepoint_service::screen(index, q, top_k)}),
-                Err((id, e)) => serde_json::json!({"query_id": id, "error": e, "matches": []}),
-            };
-            bar.inc(1);
-            v
-        })
-        .collect();
-    bar.finish_and_clear();
-    let mut w: Box<dyn Write> = match out {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-        )),
+    // The output goes to a temporary file beside --out and takes its name only once every
+    // row is written: an interrupted or failed batch leaves no half-written results behind.
+    let mut file = match out {
+        Some(p) => {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            Some(
+                tempfile::NamedTempFile::new_in(dir)
+                    .with_context(|| format!("creating a file in {}", dir.display()))?,
+            )
+        }
+        None => None,
+    };
+    let mut w: Box<dyn Write> = match &mut file {
+        Some(f) => Box::new(std::io::BufWriter::new(f.as_file_mut())),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let (mut alerts, mut errors) = (0, 0);
-    for v in &results {
-        if v.get("error").is_some() {
-            errors += 1;
+    // Rows are screened a chunk at a time, in parallel, and written in input order; only a
+    // chunk's lines are held, whatever the size of the file.
+    for chunk in rows.chunks(BATCH_CHUNK) {
+        let lines: Vec<(String, bool)> = chunk
+            .par_iter()
+            .map(|row| {
+                let line = match &row.query {
+                    Ok((id, q)) => BatchLine {
+                        query_id: id,
+                        error: None,
+                        matches: chokepoint_service::screen(index, q, top_k),
+                    },
+                    Err((id, e)) => BatchLine {
+                        query_id: id,
+                        error: Some(e),
+                        matches: Vec::new(),
+                    },
+                };
+                bar.inc(1);
+                let alert = line.matches.iter().any(|m| m.alert);
+                let json = serde_json::to_string(&line).expect("a batch line serialises");
+                (json, alert)
+            })
+            .collect();
+        for ((json, alert), row) in lines.iter().zip(chunk) {
+            errors += usize::from(row.query.is_err());
+            alerts += usize::from(*alert);
+            w.write_all(json.as_bytes())?;
+            w.write_all(b"\n")?;
         }
-        if v["matches"]
-            .as_array()
-            .is_some_and(|m| m.iter().any(|m| m["alert"] == true))
-        {
-            alerts += 1;
-        }
-        serde_json::to_writer(&mut w, v)?;
-        w.write_all(b"\n")?;
     }
+    bar.finish_and_clear();
     w.flush()?;
+    drop(w);
+    if let (Some(f), Some(p)) = (file, out) {
+        f.persist(p)
+            .with_context(|| format!("writing {}", p.display()))?;
+    }
     eprintln!(
         "screened {} rows: {alerts} with alerts, {errors} rejected (see \"error\" in their lines)",
-        results.len()
+        rows.len()
     );
-    Ok((ExitCode::SUCCESS, results.len(), alerts, errors))
+    Ok((ExitCode::SUCCESS, rows.len(), alerts, errors))
+}
+
+/// Rows screened together before their lines are written.
+const BATCH_CHUNK: usize = 4096;
+
+/// One output line of a batch: the fields in the order the interface documents.
+#[derive(serde::Serialize)]
+struct BatchLine<'a> {
+    query_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    matches: Vec<chokepoint_screen::Match>,
 }

@@ -115,8 +115,24 @@ fn batch_keeps_order_and_reports_bad_rows() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+    let text = std::fs::read_to_string(&out).unwrap();
+    // Each line leads with its query id, as the interface documents, and its scores print
+    // as the decimals they are: an f32 widened to f64 prints "0.05999999865889549".
+    assert!(
+        text.lines().all(|l| l.starts_with("{\"query_id\":")),
+        "{text}"
+    );
+    let long_digits = long_decimal(&text);
+    assert!(long_digits.is_none(), "{long_digits:?}");
+    // Only the output file is left in its folder: the temporary file took its name.
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -193,4 +209,21 @@ fn as_of_screens_the_lists_in_force_on_that_date() {
     let before = env.run(&["screen", "Yas Air", "--as-of", "1990-01-01"]);
     assert_eq!(before.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&before.stderr).contains("no lists in force"));
+}
+
+/// The first number in `text` with more than eight digits after its decimal point.
+fn long_decimal(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'.' && i > 0 && b[i - 1].is_ascii_digit() {
+            let n = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n > 8 {
+                return Some(text[i - 1..i + 1 + n].to_string());
+            }
+            i += n;
+        }
+        i += 1;
+    }
+    None
 }

@@ -3392,6 +3392,26 @@ fn date_evidence(q: &PartialDate, list: &[DateSpec]) -> (&'static str, f32) {
     ("mismatch", DATE_MISMATCH)
 }
 
+/// Writes a score or weight as the decimal it was computed as. JSON numbers are f64: an f32
+/// widened on its way into a `serde_json::Value` (the CLI and the audit log build one) prints
+/// its binary error ("0.05999999865889549" for 0.06). Six decimals keep every digit an f32
+/// in [0, 2] holds.
+fn short_f32<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(decimal(*x))
+}
+
+/// A score as the f64 that prints as its decimal (six places), for JSON built by hand.
+pub fn decimal(x: f32) -> f64 {
+    (f64::from(x) * 1e6).round() / 1e6
+}
+
+fn short_opt_f32<S: serde::Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
+    match x {
+        Some(x) => short_f32(x, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// One aligned pair of tokens.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TokenMatch {
@@ -3402,8 +3422,10 @@ pub struct TokenMatch {
     /// `exact`, `fuzzy`, `consonant_skeleton`, `initial`, `nickname`, `acronym`.
     pub how: &'static str,
     /// Token similarity.
+    #[serde(serialize_with = "short_f32")]
     pub similarity: f32,
     /// Weight of the pair in the name score (rarer tokens weigh more).
+    #[serde(serialize_with = "short_f32")]
     pub weight: f32,
 }
 
@@ -3428,10 +3450,16 @@ pub struct NameExplanation {
     /// List tokens with no counterpart.
     pub unmatched_list: Vec<String>,
     /// Set when the match is on a weak/low-quality alias.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "short_opt_f32"
+    )]
     pub weak_alias_factor: Option<f32>,
     /// Set when the aligned tokens come in a different order.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "short_opt_f32"
+    )]
     pub order_factor: Option<f32>,
 }
 
@@ -3447,6 +3475,7 @@ pub struct Attribute {
     /// `exact`, `compatible`, `transposed`, `near`, `mismatch`, `match`, `exact_match`.
     pub result: &'static str,
     /// How much it moved the score.
+    #[serde(serialize_with = "short_f32")]
     pub delta: f32,
 }
 
@@ -3454,6 +3483,7 @@ pub struct Attribute {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Explanation {
     /// Score of the best-matching name before attributes.
+    #[serde(serialize_with = "short_f32")]
     pub name_score: f32,
     /// Token alignment of that name.
     pub name: NameExplanation,
@@ -3467,6 +3497,7 @@ pub struct Match {
     /// Entity id.
     pub entity_id: String,
     /// Calibrated score in [0, 1].
+    #[serde(serialize_with = "short_f32")]
     pub score: f32,
     /// At or above the alert threshold.
     pub alert: bool,
@@ -4585,5 +4616,21 @@ mod abjad_tests {
             ..Default::default()
         };
         assert_eq!(ix.screen(&q, 1)[0].entity_id, "t:2");
+    }
+
+    #[test]
+    fn scores_put_into_a_json_value_keep_their_decimals() {
+        // The CLI's single-name output and the audit log build a serde_json::Value, which
+        // holds f64: 0.06f32 widened prints as 0.05999999865889549.
+        let a = Attribute {
+            attribute: "birth_date",
+            query: "1952".into(),
+            list: vec!["1952-10-07".into()],
+            result: "compatible",
+            delta: 0.06,
+        };
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(v["delta"].to_string(), "0.06");
+        assert_eq!(decimal(0.723), 0.723);
     }
 }

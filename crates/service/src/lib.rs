@@ -68,7 +68,7 @@ pub fn record_screening(
         &serde_json::json!({
             "query": {"name": q.name, "type": q.kind.map(|k| format!("{k:?}").to_lowercase()), "birth_date": q.birth_date.map(|d| d.to_string()), "country": q.country, "identifiers": q.identifiers, "sources": q.sources},
             "as_of": as_of, "snapshots": snapshots, "threshold": threshold,
-            "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "score": m.score, "alert": m.alert})).collect::<Vec<_>>(),
+            "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "score": chokepoint_screen::decimal(m.score), "alert": m.alert})).collect::<Vec<_>>(),
         }),
     )?)
 }

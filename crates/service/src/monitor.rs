@@ -128,7 +128,7 @@ fn to_review(
         }
         let result = serde_json::json!({
             "snapshots": snapshots,
-            "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "name": m.matched_name, "source": m.source, "score": m.score})).collect::<Vec<_>>(),
+            "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "name": m.matched_name, "source": m.source, "score": chokepoint_screen::decimal(m.score)})).collect::<Vec<_>>(),
         });
         out.push(CounterpartyHits {
             id: c.id.clone(),

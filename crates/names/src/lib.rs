@@ -498,11 +498,20 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
             Script::Abjad | Script::Latinish | Script::Kana => {
                 let abjad = s == Script::Abjad;
                 let folded = fold(&w);
-                vec![folded
+                let mut ts: Vec<Token> = folded
                     .split(' ')
                     .filter(|t| !t.is_empty())
                     .map(|t| Token::new(unleet(t), Class::Word, abjad))
-                    .collect()]
+                    .collect();
+                // The transliteration drops an initial alif or ayn ("احمد" is "hmd", "عمر"
+                // "mr"), the letter that says the word begins with a vowel; an "a" keeps it,
+                // so that "Andrey" is not "نادری" (Naderi) and "Mayra" not "عمر" (Omar).
+                if abjad && w.chars().next().is_some_and(vowel_carrier) {
+                    if let Some(t) = ts.first_mut().filter(|t| !t.text.starts_with('a')) {
+                        t.text.insert(0, 'a');
+                    }
+                }
+                vec![ts]
             }
         };
         let mut next = Vec::new();
@@ -729,8 +738,9 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
         }
         let tok = &tokens[i];
         i += 1;
-        // Titles go, except when they are all there is.
-        if t.honorifics.contains(&tok.text) && tokens.len() > 1 {
+        // Titles go, except when they are all there is. The tables are of Latin words: a
+        // vowel-less word that transliterates the same is another word ("مر", "در").
+        if !tok.abjad && t.honorifics.contains(&tok.text) && tokens.len() > 1 {
             continue;
         }
         // A vowel-less word is no abbreviation: "mhd" is مهد (Mahd) there.
@@ -744,7 +754,11 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
             Class::Number
         } else if tok.text.len() == 1 {
             Class::Initial
-        } else if t.particles.contains(&tok.text) {
+        } else if if tok.abjad {
+            ABJAD_PARTICLES.contains(&tok.text.as_str())
+        } else {
+            t.particles.contains(&tok.text)
+        } {
             Class::Particle
         } else {
             Class::Word
@@ -767,6 +781,56 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
+/// The particles of vowel-less scripts as the transliteration writes them: "بن", "ابن"
+/// (bin, ibn) and "بنت" (bint). The Latin table's words are other words there: "عبد" is
+/// "abd" (servant of, the first element of a compound name), "از" is "az".
+const ABJAD_PARTICLES: [&str; 4] = ["bn", "abn", "bnt", "abnt"];
+
+/// The letters with which vowel-less scripts write a word's initial vowel: alif (with or
+/// without hamza), ayn and hamza in Arabic script, aleph and ayin in Hebrew and Syriac.
+fn vowel_carrier(c: char) -> bool {
+    matches!(
+        c,
+        'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ع' | 'ء' | 'א' | 'ע' | 'ܐ' | 'ܥ'
+    )
+}
+
+/// How a word is written inside a word written as one, after the first: a vowel-less
+/// word's initial vowel letter is then inside the word, where the transliteration writes
+/// none ("عبد" + "الله" is "abd" + "llh", as "عبدالله" is "abdllh").
+pub fn joined_part(text: &str, abjad: bool) -> &str {
+    if abjad {
+        bare(text)
+    } else {
+        text
+    }
+}
+
+/// A vowel-less word's transliteration without the "a" of its initial vowel letter.
+fn bare(abjad: &str) -> &str {
+    abjad.strip_prefix('a').unwrap_or(abjad)
+}
+
+/// Whether a Latin word and a vowel-less one agree on how they begin: the script writes an
+/// initial vowel with a letter of its own (alif, ayn: the "a" of the transliteration), so a
+/// Latin word that begins with a vowel is no spelling of a word that begins with a
+/// consonant ("Andrey" is not "نادری", n·d·r·y), and one that begins with a consonant none
+/// of a word that begins with alif or ayn ("Mayra" is not "عمر"). A first و or ي may be
+/// read as a vowel ("Oualid", "Iaghi"); the article "ال" ("al…") may stand before a Latin
+/// word that leaves it out.
+fn initial_vowel_agrees(latin: &str, abjad: &str) -> bool {
+    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    let latin_vowel = latin.bytes().next().is_some_and(vowel);
+    match abjad.as_bytes().first() {
+        Some(b'a') => latin_vowel || bare(abjad).starts_with('l'),
+        // Thai, read as vowel-less, writes its vowels.
+        Some(b'e' | b'i' | b'o' | b'u') => true,
+        Some(b'y') => !latin_vowel || latin.starts_with(['i', 'e']),
+        Some(b'w') => !latin_vowel || latin.starts_with(['o', 'u']),
+        _ => !latin_vowel,
+    }
+}
+
 /// Whether each "w" or "y" of a Latin word that stands before a vowel (a consonant, which
 /// vowel-less scripts write: و, ي) is in the vowel-less word's transliteration too, where و
 /// may also come out as "v"; and in the same place among the consonants: "Menyailo" (m·n·y·l)
@@ -778,11 +842,10 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
     let in_abjad = std::cell::OnceCell::new();
     // The article the vowel-less word may carry ("الوحيد", "lwhyd", for "Wahid") puts one
     // consonant more before its letters.
-    let article = usize::from(abjad.starts_with('l') && !latin.starts_with('l'));
+    let article = usize::from(bare(abjad).starts_with('l') && !latin.starts_with('l'));
     initial_semivowel_written(latin, abjad)
-        // آ, the one initial vowel the transliteration keeps ("آزادی", "azdy"), begins the
-        // Latin word with a vowel too: "Saidullah" is not "آزادی علی" (skeleton "sdl").
-        && (!abjad.starts_with('a') || b.first().is_some_and(|&c| vowel(c)))
+        // "Saidullah" is not "آزادی علی" (skeleton "sdl").
+        && initial_vowel_agrees(latin, abjad)
         && semivowel_places(latin).into_iter().all(|(i, c, k)| {
             let consonant = b.get(i + 1).is_some_and(|&n| vowel(n));
             !consonant
@@ -817,6 +880,47 @@ pub fn initial_semivowel_written(latin: &str, abjad_word: &str) -> bool {
         Some(b'y') => latin.bytes().any(|c| matches!(c, b'y' | b'j')) || latin.starts_with('i'),
         Some(b'w') => latin.bytes().any(|c| matches!(c, b'w' | b'v')) || latin.contains("ou"),
         _ => true,
+    }
+}
+
+/// The consonants, as [`skeleton`] keeps them, that transliterations write for one letter of
+/// a vowel-less script: ض, ذ and ظ as "d", "dh" or "z" (d, s), ث as "th" or "s" (t, s),
+/// "dh" or "th" (d, t), ج as "j" or "g", ق as "q", "k" or "g" (k, g), خ as "kh", "h" or "x"
+/// (k, h, x), ژ as "zh" or "j" (s, j), پ as "p" or "b".
+pub const SKELETON_VARIANTS: [(u8, u8); 10] = [
+    (b'd', b's'),
+    (b'd', b't'),
+    (b't', b's'),
+    (b'j', b'g'),
+    (b'k', b'g'),
+    (b'k', b'h'),
+    (b'k', b'x'),
+    (b'h', b'x'),
+    (b's', b'j'),
+    (b'p', b'b'),
+];
+
+/// The consonants [`SKELETON_VARIANTS`] pairs with `c`.
+pub fn skeleton_variants(c: u8) -> impl Iterator<Item = u8> {
+    SKELETON_VARIANTS.iter().filter_map(move |&(a, b)| {
+        if a == c {
+            Some(b)
+        } else if b == c {
+            Some(a)
+        } else {
+            None
+        }
+    })
+}
+
+/// Whether two skeletons of one length differ in one place only, by [`SKELETON_VARIANTS`].
+fn one_letter_two_ways(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && {
+        let mut diff = a.iter().zip(b).filter(|(x, y)| x != y);
+        match (diff.next(), diff.next()) {
+            (Some((&x, &y)), None) => skeleton_variants(x).any(|v| v == y),
+            _ => false,
+        }
     }
 }
 
@@ -1149,8 +1253,11 @@ pub fn abjad_compound(first: &Token, second: &Token) -> bool {
         return true;
     }
     let (before, after) = &tables().abjad_compounds;
-    (first.abjad && before.contains(&first.text))
-        || (second.abjad && (second.text.starts_with('l') || after.contains(&second.text)))
+    (first.abjad && before.contains(bare(&first.text)))
+        || (second.abjad && {
+            let b = bare(&second.text);
+            b.starts_with('l') || after.contains(b)
+        })
 }
 
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
@@ -1196,14 +1303,33 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if !a.text.is_ascii() || !b.text.is_ascii() {
         return (0.0, How::None);
     }
+    // A Latin word that writes a consonant the vowel-less word lacks, or begins otherwise,
+    // is another word, however close the letters ("andrey" and "ndry" are two edits apart).
+    let semivowels = match (a.abjad, b.abjad) {
+        (true, false) => semivowels_written(&b.text, &a.text),
+        (false, true) => semivowels_written(&a.text, &b.text),
+        _ => true,
+    };
+    if !semivowels {
+        return (0.0, How::None);
+    }
+    // Two vowel-less words that both begin with a vowel letter are compared after it, as
+    // letters: the "a" standing for alif or ayn is no letter two names share ("عارف" and
+    // "آصف", Aref and Asef, are not one letter apart).
+    let (a_text, b_text) =
+        if a.abjad && b.abjad && a.text.starts_with('a') == b.text.starts_with('a') {
+            (bare(&a.text), bare(&b.text))
+        } else {
+            (a.text.as_str(), b.text.as_str())
+        };
     // "x" and "ks" are one sound spelled two ways across transliterations ("Aleksandr").
-    let (ta, tb): (Cow<str>, Cow<str>) = if a.text.contains('x') != b.text.contains('x') {
+    let (ta, tb): (Cow<str>, Cow<str>) = if a_text.contains('x') != b_text.contains('x') {
         (
-            a.text.replace('x', "ks").into(),
-            b.text.replace('x', "ks").into(),
+            a_text.replace('x', "ks").into(),
+            b_text.replace('x', "ks").into(),
         )
     } else {
-        (a.text.as_str().into(), b.text.as_str().into())
+        (a_text.into(), b_text.into())
     };
     let (la, lb) = (ta.len(), tb.len());
     let max = la.max(lb);
@@ -1217,7 +1343,7 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if dist <= budget && dist < max {
         let s = 1.0 - dist as f32 / max as f32;
         // Same first letter is the usual case for a misspelling; penalise otherwise.
-        let s = if a.text.as_bytes()[0] == b.text.as_bytes()[0] {
+        let s = if ta.as_bytes().first() == tb.as_bytes().first() {
             s
         } else {
             s * 0.9
@@ -1240,16 +1366,9 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
                 (false, true) => a.text.len() + 1 < b.text.len(),
                 _ => false,
             };
-            // Vowel-less scripts still write a consonant "w" or "y" ("Yusuf", "Ziyad",
-            // "Ilya"): a Latin word with one is no spelling of a word without ("سعد", Saad).
-            let semivowels = match (a.abjad, b.abjad) {
-                (true, false) => semivowels_written(&b.text, &a.text),
-                (false, true) => semivowels_written(&a.text, &b.text),
-                _ => true,
-            };
-            let s = if !semivowels {
-                0.0
-            } else if !latin_skeleton {
+            // (Vowel-less scripts still write a consonant "w" or "y" — "Yusuf", "Ziyad",
+            // "Ilya" — and an initial vowel: `semivowels_written` has checked both above.)
+            let s = if !latin_skeleton {
                 // Words written as one ("عبد الله" as "Abdullah") are compound names: their
                 // skeletons agree in full, with enough consonants to tell, and the Latin side
                 // is the longer ("جانان آغا" joined is "jnnagh", whose skeleton "Jong" shares).
@@ -1266,11 +1385,12 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
                 }
             } else if d == 1
                 && sa.len().min(sb.len()) >= 4
-                && (sa.len() == sb.len() || article(&sa, &sb) || article(&sb, &sa))
+                && (one_letter_two_ways(&sa, &sb) || article(&sa, &sb) || article(&sb, &sa))
             {
-                // One consonant for another (ذ as "dh" or "z", ج as "j" or "g"), or the
+                // One letter written two ways (ذ as "dh" or "z", ج as "j" or "g"), or the
                 // article written on the word ("الرحمن", "lrhmn", for "Rahman"); any other
-                // consonant more or less is another name ("lbrt" is not "lbrkt").
+                // consonant, more, less or another, is another name ("lbrt" is not "lbrkt",
+                // "lhmd", al-Ahmad, not "mhmd", Muhammad).
                 0.8
             } else {
                 0.0
@@ -1533,7 +1653,7 @@ mod tests {
         // "Abd al" written as one is one vowel away from "Abdul": a spelling variant.
         assert!(spelling_similarity(&w("abdal"), &w("abdul")).0 >= 0.8);
         // Vowel-less scripts keep their skeleton comparison.
-        let abjad = Token::new("bdllh".into(), Class::Word, true);
+        let abjad = Token::new("abdllh".into(), Class::Word, true);
         assert!(spelling_similarity(&abjad, &w("abdullah")).0 > 0.0);
     }
 
@@ -1571,15 +1691,49 @@ mod tests {
         let a = |t: &str| Token::new(t.into(), Class::Word, true);
         // ذ written "dh" or "z": one consonant for another.
         assert!(token_similarity(&a("mhdr"), &w("mahzar")).0 >= 0.8);
+        // ض as "d" or "z": "مرتضی" is Morteza.
+        assert!(token_similarity(&a("mrtdy"), &w("morteza")).0 >= 0.8);
+        // Other consonants are other names: al-Ahmad (l·h·m·d) is not Muhammad (m·h·m·d).
+        assert_eq!(token_similarity(&a("alhmd"), &w("muhammad")).0, 0.0);
         // The article written on the word: "الرحمن" for "Rahman".
-        assert!(token_similarity(&a("lrhmn"), &w("rahman")).0 >= 0.8);
+        assert!(token_similarity(&a("alrhmn"), &w("rahman")).0 >= 0.8);
         // A consonant more is another name.
-        assert_eq!(token_similarity(&a("lybrkt"), &w("leebert")).0, 0.0);
+        assert_eq!(token_similarity(&a("alybrkt"), &w("leebert")).0, 0.0);
         // Written as one, the whole skeleton agrees, and the Latin spelling is the longer.
-        assert!(spelling_similarity(&a("bdallh"), &w("abdullah")).0 >= 0.9);
+        assert!(spelling_similarity(&a("abdallh"), &w("abdullah")).0 >= 0.9);
         assert_eq!(spelling_similarity(&a("jnnagh"), &w("jong")).0, 0.0);
         assert_eq!(spelling_similarity(&a("lydw"), &w("lidiya")).0, 0.0);
         assert_eq!(spelling_similarity(&a("myrtyngr"), &w("montenegro")).0, 0.0);
+    }
+
+    #[test]
+    fn vowel_less_scripts_write_an_initial_vowel() {
+        let words = |n: &str| -> Vec<String> {
+            analyze(n, Kind::Person)[0]
+                .tokens
+                .iter()
+                .map(|t| t.text.clone())
+                .collect()
+        };
+        // Alif and ayn, which the transliteration drops, begin the word with a vowel.
+        assert_eq!(words("احمد نادری"), ["ahmd", "ndry"]);
+        assert_eq!(words("عمر"), ["amr"]);
+        assert_eq!(words("آزادی"), ["azdy"]);
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        let a = |t: &str| Token::new(t.into(), Class::Word, true);
+        assert!(token_similarity(&a("ahmd"), &w("ahmad")).0 >= 0.9);
+        assert!(token_similarity(&a("amr"), &w("omar")).0 >= 0.8);
+        assert!(token_similarity(&a("ndry"), &w("naderi")).0 >= 0.9);
+        // Naderi is no Andrey, Omar no Mayra, Khalil no Aqil, though the consonants agree.
+        assert_eq!(token_similarity(&a("ndry"), &w("andrey")).0, 0.0);
+        assert_eq!(token_similarity(&a("amr"), &w("mayra")).0, 0.0);
+        assert_eq!(token_similarity(&a("khlyl"), &w("aqil")).0, 0.0);
+        // The article may stand before a Latin word that leaves it out.
+        assert!(token_similarity(&a("alrhmn"), &w("rahman")).0 >= 0.8);
+        // A first و read as a vowel.
+        assert!(token_similarity(&a("wld"), &w("ould")).0 > 0.0);
+        // Between two vowel-less words the vowel letter is no shared letter: Aref is not Asef.
+        assert_eq!(token_similarity(&a("arf"), &a("asf")).0, 0.0);
     }
 
     #[test]
@@ -1590,7 +1744,7 @@ mod tests {
         assert!(token_similarity(&a("zyad"), &w("ziyad")).0 >= 0.8);
         assert_eq!(token_similarity(&a("sd"), &w("ziyad")).0, 0.0);
         assert!(token_similarity(&a("ywsf"), &w("yusuf")).0 >= 0.8);
-        assert_eq!(token_similarity(&a("llh"), &w("ilya")).0, 0.0);
+        assert_eq!(token_similarity(&a("allh"), &w("ilya")).0, 0.0);
         assert_eq!(token_similarity(&a("syry"), &w("wisser")).0, 0.0);
         // A first و or ي is a consonant: "ياغي" (Yaghi) is no spelling of "Aghi".
         assert!(token_similarity(&a("yghy"), &w("yaghi")).0 > 0.0);

@@ -19,8 +19,8 @@ mod list_joins;
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, Name, NameQuality, PartialDate};
 use chokepoint_names::{
-    abjad_compound, analyze, initial_semivowel_written, join_agrees, spelling_similarity,
-    token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
+    abjad_compound, analyze, initial_semivowel_written, join_agrees, joined_part,
+    spelling_similarity, token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
 };
 use list_joins::{Apart, ListJoins};
 use rayon::prelude::*;
@@ -533,6 +533,34 @@ fn skeleton_keys(sk: &str) -> Vec<String> {
             out.push(format!("%{}{}", &sk[..i], &sk[i + 1..]));
         }
     }
+    out
+}
+
+/// The keys of the Latin words whose skeleton a vowel-less word's skeleton `sk` may stand
+/// for without being it ("#" and the skeleton, as each vocabulary token is filed): one letter
+/// written two ways (`SKELETON_VARIANTS`: "mrtd", مرتضی, for "Morteza", m·r·t·s), or the
+/// article on one side only ("lskhn" for "SEKHNI"), as the scorer accepts them in skeletons
+/// of four consonants or more.
+fn latin_skeleton_keys(sk: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if sk.len() < 4 {
+        return out;
+    }
+    let b = sk.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        for v in chokepoint_names::skeleton_variants(c) {
+            let mut k = Vec::with_capacity(b.len() + 1);
+            k.push(b'#');
+            k.extend_from_slice(&b[..i]);
+            k.push(v);
+            k.extend_from_slice(&b[i + 1..]);
+            out.extend(String::from_utf8(k).ok());
+        }
+    }
+    if sk.len() >= 5 && sk.starts_with('l') {
+        out.push(format!("#{}", &sk[1..]));
+    }
+    out.push(format!("#l{sk}"));
     out
 }
 
@@ -1565,6 +1593,9 @@ impl Index {
         let sk = chokepoint_names::skeleton(&t.text);
         let mut keys = vec![chokepoint_names::phonetic_key(&t.text), format!("#{sk}")];
         keys.extend(skeleton_keys(&sk));
+        if t.abjad {
+            keys.extend(latin_skeleton_keys(&sk));
+        }
         for key in keys {
             if let Some(v) = self.by_key.get(&key) {
                 cands.extend(v.iter().copied());
@@ -1790,7 +1821,7 @@ impl Index {
     /// [`Index::joined_ids`]'s words credited in full: the join as written, with its
     /// particle's other vowels, or by skeleton in vowel-less scripts.
     fn joined_exact(&self, a: &Token, b: &Token) -> Vec<u32> {
-        let joined = format!("{}{}", a.text, b.text);
+        let joined = format!("{}{}", a.text, joined_part(&b.text, b.abjad));
         let mut out: Vec<u32> = self.vocab.get(&joined).copied().into_iter().collect();
         // A particle changes its vowel as it joins ("abd al" is "abdul", "abdel"): the scorer
         // accepts it (see `join_agrees`), so look those spellings up too.
@@ -3010,13 +3041,20 @@ impl Index {
         // Joined words, either way round ("AlisherUsmanov", "vanderbilt"). A word matched
         // exactly takes that match before any join (joins score at most 0.98), so joins that
         // need it are not tried; nor are joins of words that all match exactly.
+        // A word is sure of its exact match only when no other word of its name claims the
+        // same one: of two query words "abd" and one list word "abd", one is left for a join
+        // ("abd allh" for "Abdullah").
+        let mut q_claims = [0u8; 64];
+        let mut l_claims = [0u8; 64];
+        for p in pairs.iter().filter(|p| p.s >= 1.0) {
+            q_claims[p.qa as usize] += 1;
+            l_claims[p.la as usize] += 1;
+        }
         let mut q_exact = [false; 64];
         let mut l_exact = [false; 64];
-        for p in &pairs {
-            if p.s >= 1.0 {
-                q_exact[p.qa as usize] = true;
-                l_exact[p.la as usize] = true;
-            }
+        for p in pairs.iter().filter(|p| p.s >= 1.0) {
+            q_exact[p.qa as usize] |= l_claims[p.la as usize] == 1;
+            l_exact[p.la as usize] |= q_claims[p.qa as usize] == 1;
         }
         // One buffer for every joined word, kept per thread, instead of a string per try.
         let mut jt = Token {
@@ -3026,8 +3064,12 @@ impl Index {
         };
         let join_into = |jt: &mut Token, parts: &[&Token]| {
             jt.text.clear();
-            for t in parts {
-                jt.text.push_str(&t.text);
+            for (k, t) in parts.iter().enumerate() {
+                jt.text.push_str(if k == 0 {
+                    &t.text
+                } else {
+                    joined_part(&t.text, t.abjad)
+                });
             }
             jt.abjad = parts.iter().any(|t| t.abjad);
         };
@@ -3073,12 +3115,16 @@ impl Index {
                     }
                 }
                 let abjad = i + 1 < q.len() && (q[i].abjad || q[i + 1].abjad);
+                // A vowel-less list word is compared without the "a" of its initial vowel
+                // letter here: Latin words joined begin with a vowel far more often than
+                // they spell such a word ("Ali HUSAYN" is not "الحسینی", al-Husayni).
+                let lj = joined_part(&l[j].text, l[j].abjad);
                 if i + 1 < q.len()
                     && !l_exact[j]
                     && !(q_exact[i] && q_exact[i + 1])
                     && (abjad
-                        || (l[j].text.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
-                            && first(&l[j].text) == first(&q[i].text)))
+                        || (lj.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
+                            && first(lj) == first(&q[i].text)))
                     && abjad_compound(&q[i], &q[i + 1])
                 {
                     join_into(&mut jt, &[&q[i], &q[i + 1]]);
@@ -3137,7 +3183,13 @@ impl Index {
                 }
             }
         }
-        pairs.sort_by(|a, b| b.s.total_cmp(&a.s).then(b.qn.cmp(&a.qn)));
+        // Of equal pairs, the one whose words stand nearer the same place: a word written
+        // twice goes to the occurrence in its own part of the name.
+        pairs.sort_by(|a, b| {
+            b.s.total_cmp(&a.s)
+                .then(b.qn.cmp(&a.qn))
+                .then(a.qa.abs_diff(a.la).cmp(&b.qa.abs_diff(b.la)))
+        });
         let mut q_used = [false; 64];
         let mut l_used = [false; 64];
         let wl: SmallVec<[f32; 16]> = match memo {
@@ -4442,6 +4494,74 @@ mod tests {
                 "Vladimir Putin"
             ) >= alert
         );
+    }
+
+    /// Of a word written twice in the query and once in the list name, one occurrence is left
+    /// for a join: "Abd Allah … Abd al-Rahman" is "Abdullah … ABD AL-RAHMAN", the first "abd"
+    /// joined to "allah", the second the list's "abd" (the first used to take it, and
+    /// "allah" was left over).
+    #[test]
+    fn a_word_written_twice_leaves_one_occurrence_for_a_join() {
+        let ix = ix();
+        let q = Query {
+            name: "Abd Allah Muhammad Rajab Abd al-Rahman".into(),
+            kind: Some(Kind::Person),
+            ..Default::default()
+        };
+        let e = Entity::new("t:x", Kind::Person, "Abdullah Muhammad Rajab ABD AL-RAHMAN");
+        let m = ix.compare(&q, &e).expect("a match");
+        let name = &m.explanation.name;
+        assert!(name.tokens.iter().any(|t| t.list == "abdullah"), "{name:?}");
+        assert!(name.unmatched_query.is_empty(), "{name:?}");
+        assert!(name.order_factor.is_none(), "{name:?}");
+    }
+
+    /// Names in Arabic script find their Latin spellings on the lists, as the scorer matches
+    /// them, and an alerts-only screening reports them: the article written apart
+    /// ("AL-SUKHNY" for "السخني"), two words written as one ("ظاهرعويس" for "Dahir AWES"),
+    /// a letter written two ways (ض as "z": "مرتضی" for "Morteza").
+    #[test]
+    fn a_vowel_less_name_finds_its_latin_spellings() {
+        let names = [
+            "Adnan Abdo AL-SUKHNY",
+            "Hassan Dahir AWES",
+            "Morteza PIRI",
+            "Adnan Aboud HILWEH",
+            "Adnan HASSAN",
+            "Abdo KHALIL",
+            "Adnan Abdo KARIM",
+            "Hassan Dahir KHALIL",
+            "Hassan PIRI",
+            "Morteza HASSAN",
+        ];
+        let ix = Index::build(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| ("t".into(), Entity::new(format!("t:{i}"), Kind::Person, *n)))
+                .collect(),
+            Config::default(),
+        );
+        for (query, want) in [
+            ("عدنان عبدو السخني", "t:0"),
+            ("حسن ظاهرعويس", "t:1"),
+            ("مرتضی پیری", "t:2"),
+        ] {
+            let q = Query {
+                name: query.into(),
+                kind: Some(Kind::Person),
+                ..Default::default()
+            };
+            let full = ix.screen_alerts_exhaustive(&q);
+            assert_eq!(
+                full.first().map(|m| m.entity_id.as_str()),
+                Some(want),
+                "{query}"
+            );
+            let fast = ix.screen_alerts(&q);
+            let ids = |ms: &[Match]| ms.iter().map(|m| m.entity_id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&fast), ids(&full), "{query}");
+        }
     }
 
     /// An initial vouches for one letter: the rest of the word it stands for counts as

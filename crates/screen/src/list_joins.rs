@@ -7,11 +7,11 @@
 //! stands in.
 
 use super::{
-    deletion_variants as variants, fnv_step, Class, HashMap, Posting, Token, FNV_OFFSET,
+    deletion_variants as variants, fnv, fnv_step, Class, HashMap, Posting, Token, FNV_OFFSET,
     NO_POSITION, NO_WORD,
 };
 use chokepoint_names::{
-    abjad_compound, initial_semivowel_written, join_agrees, spelling_similarity, How,
+    abjad_compound, initial_semivowel_written, join_agrees, joined_part, spelling_similarity, How,
 };
 use smallvec::SmallVec;
 
@@ -55,6 +55,10 @@ pub(crate) struct ListJoins {
     /// so in one read where a search of all pairs took seventeen.
     by_pair: Vec<(u32, u32)>,
     pair_starts: Vec<u32>,
+    /// The Latin joins by the hash of their skeleton, sorted: a vowel-less query word writes
+    /// as one what Latin spellings write apart ("السخني", "alskhny", for "AL-SUKHNY";
+    /// "ظاهرعويس" for "Dahir AWES"), and the scorer compares the two by skeleton.
+    latin_skeletons: Vec<(u32, u32)>,
 }
 
 /// The hashes of `word` and of `word` with one letter deleted (`one`), as [`variants`] makes
@@ -74,11 +78,16 @@ fn variants_one(word: &[u8], one: bool, out: &mut Vec<u32>) {
     }
 }
 
-/// The words `ws` written as one, into `out`.
-fn join_text(tokens: &[Token], ws: impl IntoIterator<Item = u32>, out: &mut String) {
+/// The words `ws` written as one, into `out`; `abjad`: which are vowel-less (bit per word).
+fn join_text(tokens: &[Token], ws: impl IntoIterator<Item = u32>, abjad: u8, out: &mut String) {
     out.clear();
-    for w in ws {
-        out.push_str(&tokens[w as usize].text);
+    for (k, w) in ws.into_iter().enumerate() {
+        let t = &tokens[w as usize].text;
+        out.push_str(if k > 0 {
+            joined_part(t, abjad & (1 << k) != 0)
+        } else {
+            t
+        });
     }
 }
 
@@ -133,7 +142,12 @@ impl ListJoins {
         let mut pairs: Vec<((u32, u32), u32)> = Vec::new();
         for group in found.chunk_by(|a, b| a.0 == b.0) {
             let (ws, abjad) = group[0].0;
-            join_text(tokens, ws.into_iter().filter(|&w| w != NO_WORD), &mut text);
+            join_text(
+                tokens,
+                ws.into_iter().filter(|&w| w != NO_WORD),
+                abjad,
+                &mut text,
+            );
             let id = joins.words.len() as u32;
             if abjad != 0 {
                 let sk = chokepoint_names::skeleton(&text);
@@ -177,11 +191,19 @@ impl ListJoins {
         joins.bits = (usize::BITS - joins.words.len().leading_zeros()).clamp(12, 24);
         let bits = joins.bits;
         let (rest, shift) = ((1u32 << (32 - bits)) - 1, 32 - bits);
+        for &id in &latin {
+            join_text(tokens, joins.words(id), 0, &mut text);
+            let sk = chokepoint_names::skeleton(&text);
+            if sk.len() >= 3 {
+                joins.latin_skeletons.push((fnv(sk.as_bytes()) as u32, id));
+            }
+        }
+        joins.latin_skeletons.sort_unstable();
         // Counted, then placed: no list of (hash, join) pairs twice the size of the result.
         let mut keys = Vec::new();
         let mut each_key = |f: &mut dyn FnMut(u32, u32)| {
             for &id in &latin {
-                join_text(tokens, joins.words(id), &mut text);
+                join_text(tokens, joins.words(id), 0, &mut text);
                 keys.clear();
                 variants_one(text.as_bytes(), text.len() > MIN_JOIN, &mut keys);
                 for &k in &keys {
@@ -227,13 +249,37 @@ impl ListJoins {
         let mut out = SmallVec::new();
         if !matches!(t.class, Class::Word | Class::Particle)
             || !t.text.is_ascii()
-            || t.abjad
             || t.text.len() < MIN_JOIN
             || self.words.is_empty()
         {
             return out;
         }
         let mut cands: SmallVec<[u32; 32]> = SmallVec::new();
+        let sk = chokepoint_names::skeleton(&t.text);
+        if t.abjad {
+            let h = fnv(sk.as_bytes()) as u32;
+            let from = self.latin_skeletons.partition_point(|x| x.0 < h);
+            cands.extend(
+                self.latin_skeletons[from..]
+                    .iter()
+                    .take_while(|x| x.0 == h)
+                    .map(|x| x.1),
+            );
+        } else {
+            self.by_deletions(t, &mut cands);
+        }
+        if let Some(v) = self.skeletons.get(&sk) {
+            cands.extend(v.iter().copied());
+        }
+        cands.extend(more.iter().copied());
+        cands.sort_unstable();
+        cands.dedup();
+        self.verify(tokens, t, cands, &mut out);
+        out
+    }
+
+    /// The Latin joins within the scorer's budget of Latin word `t`, by deletion variants.
+    fn by_deletions(&self, t: &Token, cands: &mut SmallVec<[u32; 32]>) {
         // As many deletions as the scorer's budget lets a join of the word's length differ
         // by (at most 0.2 of the longer, which may be 2 letters longer).
         let depth = match t.text.len() {
@@ -261,12 +307,10 @@ impl ListJoins {
                     .map(|&e| e & id),
             );
         }
-        if let Some(v) = self.skeletons.get(&chokepoint_names::skeleton(&t.text)) {
-            cands.extend(v.iter().copied());
-        }
-        cands.extend(more.iter().copied());
-        cands.sort_unstable();
-        cands.dedup();
+    }
+
+    /// Keeps of the joins `cands` those the scorer credits to `t`, with the similarity.
+    fn verify(&self, tokens: &[Token], t: &Token, cands: SmallVec<[u32; 32]>, out: &mut Apart) {
         let mut jt = Token {
             text: String::new(),
             class: Class::Word,
@@ -285,7 +329,7 @@ impl ListJoins {
                     continue;
                 }
             }
-            join_text(tokens, ws.iter().copied(), &mut jt.text);
+            join_text(tokens, ws.iter().copied(), abjad, &mut jt.text);
             jt.abjad = abjad != 0;
             let (s, how) = spelling_similarity(t, &jt);
             if s < 0.8 {
@@ -312,7 +356,6 @@ impl ListJoins {
                 out.push((c, s * 0.98));
             }
         }
-        out
     }
 
     /// The words of join `id`.

@@ -4,6 +4,7 @@
 //!
 //! Usage: cargo run --release -p chokepoint-bench --bin screen-bench [-- --queries N] [--scale N]
 //! [--recall N] [--max-threads N]  (`--scale 0 --recall 0 --max-threads 0`: single thread only)
+//! `LOAD_QUERIES=FILE.csv` measures a batch file's queries instead of the generated ones.
 
 use chokepoint_bench::current_lists;
 use chokepoint_model::{Entity, Kind, PartialDate};
@@ -131,7 +132,19 @@ fn main() {
 
     let lists = current_lists();
     let mut rng = Rng(0x9E3779B97F4A7C15);
-    let qs = queries(&lists, nq, &mut rng);
+    let mut qs = queries(&lists, nq, &mut rng);
+    if let Ok(path) = std::env::var("LOAD_QUERIES") {
+        // Another query set (a batch CSV: id,name,type,birth_date,country), such as names
+        // written in Arabic script, for the same measures.
+        let file = std::fs::File::open(&path).expect("LOAD_QUERIES: cannot open");
+        qs = chokepoint_screen::batch::read_batch(std::io::BufReader::new(file), &[])
+            .expect("LOAD_QUERIES: not a batch CSV")
+            .into_iter()
+            .filter_map(|r| r.query.ok().map(|(_, q)| q))
+            .collect();
+        println!("queries: {} from {path}", qs.len());
+    }
+    let nq = qs.len();
     if let Ok(path) = std::env::var("DUMP_QUERIES") {
         // For comparing other matchers on the very same queries (bench/nomenklatura.sh).
         let lines: Vec<String> = qs

@@ -4,7 +4,8 @@
 //!
 //! Usage: cargo run --release -p chokepoint-bench --bin screen-bench [-- --queries N] [--scale N]
 //! [--recall N] [--max-threads N]  (`--scale 0 --recall 0 --max-threads 0`: single thread only)
-//! `LOAD_QUERIES=FILE.csv` measures a batch file's queries instead of the generated ones.
+//! `--arabic` measures up to `--queries` names the lists write in Arabic script instead of the
+//! generated queries, `LOAD_QUERIES=FILE.csv` a batch file's.
 
 use chokepoint_bench::current_lists;
 use chokepoint_model::{Entity, Kind, PartialDate};
@@ -42,6 +43,29 @@ impl Rng {
 /// Person-name queries: half are listed names with a typo or reordering, half recombine given
 /// and family names of different listed people (names that are mostly on no list). Each has a
 /// birth year and a country, as a customer record would.
+/// Up to `n` of the names the lists write in Arabic script, each once and spread over them in
+/// sorted order, as queries of their entity's kind with no attribute: candidate recall across
+/// scripts, where the Latin spellings of a name on the other lists are found by skeleton.
+fn arabic_queries(lists: &[(String, Entity)], n: usize) -> Vec<Query> {
+    let mut names: Vec<(&str, Kind)> = lists
+        .iter()
+        .flat_map(|(_, e)| e.names.iter().map(move |x| (x.full.as_str(), e.kind)))
+        .filter(|(x, _)| x.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)))
+        .collect();
+    names.sort_unstable_by_key(|x| x.0);
+    names.dedup_by_key(|x| x.0);
+    let step = names.len().div_ceil(n.max(1)).max(1);
+    names
+        .into_iter()
+        .step_by(step)
+        .map(|(name, kind)| Query {
+            name: name.to_string(),
+            kind: Some(kind),
+            ..Query::default()
+        })
+        .collect()
+}
+
 fn queries(lists: &[(String, Entity)], n: usize, rng: &mut Rng) -> Vec<Query> {
     let persons: Vec<&Entity> = lists
         .iter()
@@ -133,6 +157,13 @@ fn main() {
     let lists = current_lists();
     let mut rng = Rng(0x9E3779B97F4A7C15);
     let mut qs = queries(&lists, nq, &mut rng);
+    if args.iter().any(|a| a == "--arabic") {
+        qs = arabic_queries(&lists, nq);
+        println!(
+            "queries: {} names the lists write in Arabic script",
+            qs.len()
+        );
+    }
     if let Ok(path) = std::env::var("LOAD_QUERIES") {
         // Another query set (a batch CSV: id,name,type,birth_date,country), such as names
         // written in Arabic script, for the same measures.

@@ -372,6 +372,16 @@ pub struct Index {
     /// Vocabulary tokens marked vowel-less that some readings write in Latin: the token as
     /// those readings have it.
     plain: HashMap<u32, Token>,
+    /// For those tokens, their neighbours and joins when a query writes them in Latin
+    /// ("abd", "amr" are words of both): kept as [`Index::neighbours`] and [`Index::apart`]
+    /// keep the vowel-less token's, instead of found again for every query.
+    plain_cache: HashMap<
+        u32,
+        (
+            std::sync::OnceLock<Neighbours>,
+            std::sync::OnceLock<CachedJoins>,
+        ),
+    >,
     /// Per vocabulary token, its verified neighbours ([`Index::expand`]: token id, similarity,
     /// how), found the first time a query has the token, or all at once by [`Index::warm`]: a
     /// query word on a list then costs one lookup, not a search of the vocabulary.
@@ -1127,6 +1137,7 @@ impl Index {
             tri_len: Vec::new(),
             len_abjad: Vec::new(),
             plain: HashMap::new(),
+            plain_cache: HashMap::new(),
             year_tails: HashMap::new(),
             neighbours: Vec::new(),
             apart: Vec::new(),
@@ -1457,6 +1468,11 @@ impl Index {
         self.apart = (0..self.tokens.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
+        self.plain_cache = self
+            .plain
+            .keys()
+            .map(|&i| (i, Default::default()))
+            .collect();
         self
     }
 
@@ -1766,8 +1782,23 @@ impl Index {
                     .copied()
                     .collect();
             }
+            if let Some((_, a)) = self.plain_cache.get(&i).filter(|_| self.is_plain(i, t)) {
+                return a
+                    .get_or_init(|| self.joins_apart_uncached(t, sc).into_iter().collect())
+                    .iter()
+                    .copied()
+                    .collect();
+            }
         }
         self.joins_apart_uncached(t, sc)
+    }
+
+    /// Whether query token `t` is vocabulary token `i` as the readings that write it in
+    /// Latin have it.
+    fn is_plain(&self, i: u32, t: &Token) -> bool {
+        self.plain
+            .get(&i)
+            .is_some_and(|p| p.class == t.class && p.abjad == t.abjad)
     }
 
     fn joins_apart_uncached(&self, t: &Token, sc: &mut Scratch) -> Apart {
@@ -1878,6 +1909,9 @@ impl Index {
                 let n = self.neighbours[i as usize]
                     .get_or_init(|| self.expand(t, scratch).into_boxed_slice());
                 return Near::Cached(n);
+            }
+            if let Some((n, _)) = self.plain_cache.get(&i).filter(|_| self.is_plain(i, t)) {
+                return Near::Cached(n.get_or_init(|| self.expand(t, scratch).into_boxed_slice()));
             }
         }
         Near::Owned(self.expand(t, scratch))

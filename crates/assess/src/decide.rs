@@ -21,6 +21,7 @@ pub struct ScreenHit {
     /// The listed name that matched.
     pub name: String,
     /// Score in [0, 1].
+    #[serde(serialize_with = "chokepoint_model::decimal::f32")]
     pub score: f32,
     /// List source.
     pub source: String,
@@ -113,6 +114,7 @@ pub struct Contribution {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub party: Option<String>,
     /// How much.
+    #[serde(serialize_with = "chokepoint_model::decimal::f32")]
     pub amount: f32,
     /// Why.
     pub why: String,
@@ -135,6 +137,7 @@ pub struct Decision {
     /// Evaluation date.
     pub date: String,
     /// Risk score in [0, 1].
+    #[serde(serialize_with = "chokepoint_model::decimal::f32")]
     pub risk_score: f32,
     /// Every contribution to the score.
     pub contributions: Vec<Contribution>,

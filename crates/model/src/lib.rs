@@ -8,6 +8,7 @@
 
 pub mod country;
 pub mod date;
+pub mod decimal;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

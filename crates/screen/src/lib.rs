@@ -3478,25 +3478,8 @@ fn date_evidence(q: &PartialDate, list: &[DateSpec]) -> (&'static str, f32) {
     ("mismatch", DATE_MISMATCH)
 }
 
-/// Writes a score or weight as the decimal it was computed as. JSON numbers are f64: an f32
-/// widened on its way into a `serde_json::Value` (the CLI and the audit log build one) prints
-/// its binary error ("0.05999999865889549" for 0.06). Six decimals keep every digit an f32
-/// in [0, 2] holds.
-fn short_f32<S: serde::Serializer>(x: &f32, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(decimal(*x))
-}
-
-/// A score as the f64 that prints as its decimal (six places), for JSON built by hand.
-pub fn decimal(x: f32) -> f64 {
-    (f64::from(x) * 1e6).round() / 1e6
-}
-
-fn short_opt_f32<S: serde::Serializer>(x: &Option<f32>, s: S) -> Result<S::Ok, S::Error> {
-    match x {
-        Some(x) => short_f32(x, s),
-        None => s.serialize_none(),
-    }
-}
+pub use chokepoint_model::decimal::decimal;
+use chokepoint_model::decimal::{f32 as short_f32, opt_f32 as short_opt_f32};
 
 /// One aligned pair of tokens.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -750,9 +750,11 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
                 continue;
             }
         }
+        // One letter is an initial, except in a vowel-less script, where it is a word of one
+        // consonant ("دعاء", Du'a, is "d").
         let class = if tok.text.chars().all(|c| c.is_ascii_digit()) {
             Class::Number
-        } else if tok.text.len() == 1 {
+        } else if tok.text.len() == 1 && !tok.abjad {
             Class::Initial
         } else if if tok.abjad {
             ABJAD_PARTICLES.contains(&tok.text.as_str())
@@ -1716,6 +1718,9 @@ mod tests {
         // Alif and ayn, which the transliteration drops, begin the word with a vowel.
         assert_eq!(first_words("احمد نادری"), ["ahmd", "ndry"]);
         assert_eq!(first_words("عمر"), ["amr"]);
+        // A word of one consonant is a word, not an initial.
+        let dua = &analyze("أبو دعاء", Kind::Person)[0].tokens;
+        assert_eq!(dua[1].class, Class::Word, "{dua:?}");
         assert_eq!(first_words("آزادی"), ["azdy"]);
         let w = |t: &str| Token::new(t.into(), Class::Word, false);
         let a = |t: &str| Token::new(t.into(), Class::Word, true);

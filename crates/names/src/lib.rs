@@ -813,6 +813,12 @@ fn bare(abjad: &str) -> &str {
     abjad.strip_prefix('a').unwrap_or(abjad)
 }
 
+/// Whether a lower-case Latin letter is a vowel ("y" and "w" are consonants or vowels by
+/// place).
+fn latin_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
 /// Whether a Latin word and a vowel-less one agree on how they begin: the script writes an
 /// initial vowel with a letter of its own (alif, ayn: the "a" of the transliteration), so a
 /// Latin word that begins with a vowel is no spelling of a word that begins with a
@@ -821,15 +827,14 @@ fn bare(abjad: &str) -> &str {
 /// read as a vowel ("Oualid", "Iaghi"); the article "ال" ("al…") may stand before a Latin
 /// word that leaves it out.
 fn initial_vowel_agrees(latin: &str, abjad: &str) -> bool {
-    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    let latin_vowel = latin.bytes().next().is_some_and(vowel);
+    let starts_vowel = latin.bytes().next().is_some_and(latin_vowel);
     match abjad.as_bytes().first() {
-        Some(b'a') => latin_vowel || bare(abjad).starts_with('l'),
+        Some(b'a') => starts_vowel || bare(abjad).starts_with('l'),
         // Thai, read as vowel-less, writes its vowels.
         Some(b'e' | b'i' | b'o' | b'u') => true,
-        Some(b'y') => !latin_vowel || latin.starts_with(['i', 'e']),
-        Some(b'w') => !latin_vowel || latin.starts_with(['o', 'u']),
-        _ => !latin_vowel,
+        Some(b'y') => !starts_vowel || latin.starts_with(['i', 'e']),
+        Some(b'w') => !starts_vowel || latin.starts_with(['o', 'u']),
+        _ => !starts_vowel,
     }
 }
 
@@ -839,7 +844,6 @@ fn initial_vowel_agrees(latin: &str, abjad: &str) -> bool {
 /// is not "امین الله" (m·y·n·l), whose ي is a long vowel before the n.
 fn semivowels_written(latin: &str, abjad: &str) -> bool {
     let b = latin.as_bytes();
-    let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
     // Read only for a Latin word with a consonant "w" or "y", which few have.
     let in_abjad = std::cell::OnceCell::new();
     // The article the vowel-less word may carry ("الوحيد", "lwhyd", for "Wahid") puts one
@@ -849,7 +853,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
         // "Saidullah" is not "آزادی علی" (skeleton "sdl").
         && initial_vowel_agrees(latin, abjad)
         && semivowel_places(latin).into_iter().all(|(i, c, k)| {
-            let consonant = b.get(i + 1).is_some_and(|&n| vowel(n));
+            let consonant = b.get(i + 1).is_some_and(|&n| latin_vowel(n));
             !consonant
                 || match c {
                     // و as "v" is a consonant of the skeleton: only its presence is checked.

@@ -369,19 +369,9 @@ pub struct Index {
     /// the attributes rank them: with a birth year in the query, the entities born in that
     /// year are the ones that rise, however deep in the list.
     year_tails: HashMap<u32, YearTail>,
-    /// Vocabulary tokens marked vowel-less that some readings write in Latin: the token as
-    /// those readings have it.
-    plain: HashMap<u32, Token>,
-    /// For those tokens, their neighbours and joins when a query writes them in Latin
-    /// ("abd", "amr" are words of both): kept as [`Index::neighbours`] and [`Index::apart`]
-    /// keep the vowel-less token's, instead of found again for every query.
-    plain_cache: HashMap<
-        u32,
-        (
-            std::sync::OnceLock<Neighbours>,
-            std::sync::OnceLock<CachedJoins>,
-        ),
-    >,
+    /// Vocabulary tokens marked vowel-less that some readings write in Latin ("abd", "amr"
+    /// are words of both): the token as those readings have it.
+    plain: HashMap<u32, Plain>,
     /// Per vocabulary token, its verified neighbours ([`Index::expand`]: token id, similarity,
     /// how), found the first time a query has the token, or all at once by [`Index::warm`]: a
     /// query word on a list then costs one lookup, not a search of the vocabulary.
@@ -418,6 +408,15 @@ struct Reference {
 
 /// A vocabulary token's list joins: (join id, similarity).
 type CachedJoins = Box<[(u32, f32)]>;
+
+/// A vowel-less vocabulary token as readings that write it in Latin have it, with its
+/// neighbours and joins when a query writes it so: kept as [`Index::neighbours`] and
+/// [`Index::apart`] keep the vowel-less token's, instead of found again for every query.
+struct Plain {
+    token: Token,
+    neighbours: std::sync::OnceLock<Neighbours>,
+    apart: std::sync::OnceLock<CachedJoins>,
+}
 
 /// Verified neighbours of a vocabulary token: (token id, similarity, how).
 type Neighbours = Box<[(u32, f32, How)]>;
@@ -475,7 +474,7 @@ impl ListNames<'_> {
                     buf.extend(ids.iter().enumerate().map(|(k, &t)| {
                         let tok = &ix.tokens[t as usize];
                         if tok.abjad && k < 64 && r.abjad >> k & 1 == 0 {
-                            ix.plain.get(&t).unwrap_or(tok)
+                            ix.plain.get(&t).map_or(tok, |p| &p.token)
                         } else {
                             tok
                         }
@@ -1137,7 +1136,6 @@ impl Index {
             tri_len: Vec::new(),
             len_abjad: Vec::new(),
             plain: HashMap::new(),
-            plain_cache: HashMap::new(),
             year_tails: HashMap::new(),
             neighbours: Vec::new(),
             apart: Vec::new(),
@@ -1468,11 +1466,6 @@ impl Index {
         self.apart = (0..self.tokens.len())
             .map(|_| std::sync::OnceLock::new())
             .collect();
-        self.plain_cache = self
-            .plain
-            .keys()
-            .map(|&i| (i, Default::default()))
-            .collect();
         self
     }
 
@@ -1484,7 +1477,11 @@ impl Index {
             if known.abjad != t.abjad {
                 // Keep the Latin reading of the text for the readings that write it in Latin.
                 let latin = if t.abjad { known.clone() } else { t };
-                self.plain.entry(i).or_insert(latin);
+                self.plain.entry(i).or_insert(Plain {
+                    token: latin,
+                    neighbours: Default::default(),
+                    apart: Default::default(),
+                });
                 known.abjad = true;
             }
             return i;
@@ -1782,8 +1779,9 @@ impl Index {
                     .copied()
                     .collect();
             }
-            if let Some((_, a)) = self.plain_cache.get(&i).filter(|_| self.is_plain(i, t)) {
-                return a
+            if let Some(p) = self.plain_of(i, t) {
+                return p
+                    .apart
                     .get_or_init(|| self.joins_apart_uncached(t, sc).into_iter().collect())
                     .iter()
                     .copied()
@@ -1793,12 +1791,12 @@ impl Index {
         self.joins_apart_uncached(t, sc)
     }
 
-    /// Whether query token `t` is vocabulary token `i` as the readings that write it in
-    /// Latin have it.
-    fn is_plain(&self, i: u32, t: &Token) -> bool {
+    /// Vocabulary token `i` as the readings that write it in Latin have it, where query
+    /// token `t` is that.
+    fn plain_of(&self, i: u32, t: &Token) -> Option<&Plain> {
         self.plain
             .get(&i)
-            .is_some_and(|p| p.class == t.class && p.abjad == t.abjad)
+            .filter(|p| p.token.class == t.class && p.token.abjad == t.abjad)
     }
 
     fn joins_apart_uncached(&self, t: &Token, sc: &mut Scratch) -> Apart {
@@ -1910,8 +1908,11 @@ impl Index {
                     .get_or_init(|| self.expand(t, scratch).into_boxed_slice());
                 return Near::Cached(n);
             }
-            if let Some((n, _)) = self.plain_cache.get(&i).filter(|_| self.is_plain(i, t)) {
-                return Near::Cached(n.get_or_init(|| self.expand(t, scratch).into_boxed_slice()));
+            if let Some(p) = self.plain_of(i, t) {
+                return Near::Cached(
+                    p.neighbours
+                        .get_or_init(|| self.expand(t, scratch).into_boxed_slice()),
+                );
             }
         }
         Near::Owned(self.expand(t, scratch))

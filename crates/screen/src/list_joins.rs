@@ -167,6 +167,10 @@ impl ListJoins {
                 if ws[2] == NO_WORD {
                     pairs.push(((ws[0], ws[1]), id));
                 }
+                let sk = chokepoint_names::skeleton(&text);
+                if sk.len() >= 3 {
+                    joins.latin_skeletons.push((fnv(sk.as_bytes()) as u32, id));
+                }
             }
             // One posting per reading (sorted by reading), as in the vocabulary's lists.
             let mut rs: Vec<(u32, u8)> = group.iter().map(|x| (x.1, x.2)).collect();
@@ -191,13 +195,6 @@ impl ListJoins {
         joins.bits = (usize::BITS - joins.words.len().leading_zeros()).clamp(12, 24);
         let bits = joins.bits;
         let (rest, shift) = ((1u32 << (32 - bits)) - 1, 32 - bits);
-        for &id in &latin {
-            join_text(tokens, joins.words(id), 0, &mut text);
-            let sk = chokepoint_names::skeleton(&text);
-            if sk.len() >= 3 {
-                joins.latin_skeletons.push((fnv(sk.as_bytes()) as u32, id));
-            }
-        }
         joins.latin_skeletons.sort_unstable();
         // Counted, then placed: no list of (hash, join) pairs twice the size of the result.
         let mut keys = Vec::new();

@@ -40,9 +40,6 @@ impl Rng {
     }
 }
 
-/// Person-name queries: half are listed names with a typo or reordering, half recombine given
-/// and family names of different listed people (names that are mostly on no list). Each has a
-/// birth year and a country, as a customer record would.
 /// Up to `n` of the names the lists write in Arabic script, each once and spread over them in
 /// sorted order, as queries of their entity's kind with no attribute: candidate recall across
 /// scripts, where the Latin spellings of a name on the other lists are found by skeleton.
@@ -66,6 +63,9 @@ fn arabic_queries(lists: &[(String, Entity)], n: usize) -> Vec<Query> {
         .collect()
 }
 
+/// Person-name queries: half are listed names with a typo or reordering, half recombine given
+/// and family names of different listed people (names that are mostly on no list). Each has a
+/// birth year and a country, as a customer record would.
 fn queries(lists: &[(String, Entity)], n: usize, rng: &mut Rng) -> Vec<Query> {
     let persons: Vec<&Entity> = lists
         .iter()
@@ -156,6 +156,7 @@ fn main() {
 
     let lists = current_lists();
     let mut rng = Rng(0x9E3779B97F4A7C15);
+    // Generated whatever the query set: the scale test below draws from the same stream.
     let mut qs = queries(&lists, nq, &mut rng);
     if args.iter().any(|a| a == "--arabic") {
         qs = arabic_queries(&lists, nq);

@@ -95,15 +95,21 @@ fn batch_keeps_order_and_reports_bad_rows() {
     let env = Env::new();
     let long = "A".repeat(10_000);
     let mut csv = Vec::new();
-    csv.extend_from_slice(b"id,name,type,birth_date,country,identifiers\n");
-    csv.extend_from_slice(b"r1,Vladimir Putin,person,1952,RU,\n");
-    csv.extend_from_slice(b"r2,,person,,,\n");
-    csv.extend_from_slice(format!("r3,{long},person,,,\n").as_bytes());
-    csv.extend_from_slice(b"r4,Na\xffme,person,,,\n");
-    csv.extend_from_slice(b"r5,too,many,fields,here,x,y\n");
-    csv.extend_from_slice(b"r6,Ivan Petrov,person,,ZZ,\n");
-    csv.extend_from_slice(b"r7,Ivan Petrov,person,1965-13,,\n");
-    csv.extend_from_slice(b"r8,Zzyzx Qwertyuiop,organization,,,\n");
+    csv.extend_from_slice(b"id,name,type,birth_date,country,identifiers,address\n");
+    csv.extend_from_slice(b"r1,Vladimir Putin,person,1952,RU,,\n");
+    csv.extend_from_slice(b"r2,,person,,,,\n");
+    csv.extend_from_slice(format!("r3,{long},person,,,,\n").as_bytes());
+    csv.extend_from_slice(b"r4,Na\xffme,person,,,,\n");
+    csv.extend_from_slice(b"r5,too,many,fields,here,x,y,z\n");
+    csv.extend_from_slice(b"r6,Ivan Petrov,person,,ZZ,,\n");
+    csv.extend_from_slice(b"r7,Ivan Petrov,person,1965-13,,,\n");
+    csv.extend_from_slice(b"r8,Zzyzx Qwertyuiop,organization,,,,\n");
+    // OFAC lists JSC Izhevsk Motor Plant Aksion Holding (ofac:47749) at "90 Maksima Gorkogo
+    // Street", Izhevsk 426008.
+    csv.extend_from_slice(
+        b"r9,Izhevsk Motor Plant,organization,,,,\"90 Maksima Gorkogo St., Izhevsk\"\n",
+    );
+    csv.extend_from_slice(b"r10,Izhevsk Motor Plant,organization,,,,--\n");
     let input = env.dir.path().join("in.csv");
     std::fs::write(&input, csv).unwrap();
     let out = env.dir.path().join("out.jsonl");
@@ -140,7 +146,10 @@ fn batch_keeps_order_and_reports_bad_rows() {
         .iter()
         .map(|l| l["query_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8"]);
+    assert_eq!(
+        ids,
+        ["r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]
+    );
     assert!(lines[0]["matches"]
         .as_array()
         .unwrap()
@@ -153,6 +162,7 @@ fn batch_keeps_order_and_reports_bad_rows() {
         (4, "fields"),
         (5, "unknown country"),
         (6, "month 13"),
+        (9, "address"),
     ] {
         let e = lines[i]["error"]
             .as_str()
@@ -160,6 +170,21 @@ fn batch_keeps_order_and_reports_bad_rows() {
         assert!(e.contains(expect), "row {}: {e}", i + 1);
     }
     assert!(lines[7].get("error").is_none());
+    let plant = lines[8]["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["entity_id"] == "ofac:47749")
+        .unwrap_or_else(|| panic!("{}", lines[8]));
+    assert!(
+        plant["explanation"]["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["attribute"] == "address"
+                && a["list"][0] == "90 Maksima Gorkogo Street, Izhevsk, 426008"),
+        "{plant}"
+    );
     assert!(lines[7]["matches"]
         .as_array()
         .unwrap()

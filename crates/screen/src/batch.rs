@@ -55,7 +55,26 @@ pub fn make_query(
         country,
         identifiers: ids,
         sources,
+        address: None,
     })
+}
+
+/// Adds a postal address (free text) to a query; empty is none.
+pub fn with_address(mut q: Query, address: Option<&str>) -> Result<Query, String> {
+    let a = address.map(str::trim).filter(|a| !a.is_empty());
+    if let Some(a) = a {
+        if a.chars().count() > MAX_NAME_CHARS {
+            return Err(format!(
+                "address is {} characters long; the limit is {MAX_NAME_CHARS}",
+                a.chars().count()
+            ));
+        }
+        if !a.chars().any(|c| c.is_alphanumeric()) {
+            return Err(format!("address {a:?} has no letters or digits"));
+        }
+    }
+    q.address = a.map(String::from);
+    Ok(q)
 }
 
 /// One data row of a batch: its line number and the query, or the row's id and error.
@@ -67,8 +86,8 @@ pub struct BatchRow {
     pub query: Result<(String, Query), (String, String)>,
 }
 
-/// Reads a batch CSV: a header with at least [`REQUIRED_COLUMNS`] (more may follow, e.g.
-/// `identifiers`, `;`-separated), then one row per party. The error is for the file as a
+/// Reads a batch CSV: a header with at least [`REQUIRED_COLUMNS`] (more may follow:
+/// `identifiers`, `;`-separated, and `address`, free text), then one row per party. The error is for the file as a
 /// whole (no header, missing columns); every data row yields one [`BatchRow`].
 pub fn read_batch<R: Read>(input: R, sources: &[String]) -> Result<Vec<BatchRow>, String> {
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(input);
@@ -97,13 +116,14 @@ pub fn read_batch<R: Read>(input: R, sources: &[String]) -> Result<Vec<BatchRow>
         ));
     }
     let at = |n: &str| col(n).unwrap_or(0);
-    let (ci, cn, ct, cb, cc, cid) = (
+    let (ci, cn, ct, cb, cc, cid, ca) = (
         at("id"),
         at("name"),
         at("type"),
         at("birth_date"),
         at("country"),
         col("identifiers"),
+        col("address"),
     );
     let mut rows = Vec::new();
     for (n, rec) in rdr.byte_records().enumerate() {
@@ -145,6 +165,7 @@ pub fn read_batch<R: Read>(input: R, sources: &[String]) -> Result<Vec<BatchRow>
                                 .collect(),
                             None => vec![],
                         };
+                        let address = ca.map(field).transpose()?;
                         make_query(
                             &field(cn)?,
                             Some(&field(ct)?),
@@ -153,6 +174,7 @@ pub fn read_batch<R: Read>(input: R, sources: &[String]) -> Result<Vec<BatchRow>
                             ids,
                             sources.to_vec(),
                         )
+                        .and_then(|q| with_address(q, address.as_deref()))
                         .map_err(|e| format!("line {line}: {e}"))
                     })();
                     built.map(|q| (id.clone(), q)).map_err(|e| (id, e))

@@ -10,11 +10,13 @@
 //!    legal forms weigh little. The name score is the weighted share of the query that aligned,
 //!    lowered a little by list tokens left over.
 //! 4. Attributes move the score: an agreeing birth date or country up, a conflicting one down,
-//!    an identical identifier makes a match, a different kind of party counts against.
+//!    an identical identifier makes a match, a street address or contact detail the list gives
+//!    for the entity adds 0.2 (`place`), a different kind of party counts against.
 #![deny(missing_docs)]
 
 pub mod batch;
 mod list_joins;
+mod place;
 
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, Name, NameQuality, PartialDate};
@@ -23,6 +25,7 @@ use chokepoint_names::{
     spelling_similarity, token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
 };
 use list_joins::{Apart, ListJoins};
+use place::{Places, QueryPlace, LOCATION_MATCH};
 use rayon::prelude::*;
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -92,8 +95,12 @@ pub struct Query {
     pub birth_date: Option<PartialDate>,
     /// Country (nationality, residence or incorporation), ISO alpha-2.
     pub country: Option<String>,
-    /// Identifiers (passport, IMO, LEI …), any spelling.
+    /// Identifiers (passport, IMO, LEI …), any spelling; an e-mail address, phone number or
+    /// website among them is compared with the lists' contact details.
     pub identifiers: Vec<String>,
+    /// Postal address, free text ("1602 Brenville Pl, San Francisco, CA 94105"): a street
+    /// address the list gives for an entity that agrees with it adds to that entity's score.
+    pub address: Option<String>,
     /// Restrict to these sources (prefixes: `un`, `ofac`, `eu`, `uk`, `csl`, `bis-dpl` …).
     pub sources: Vec<String>,
 }
@@ -147,6 +154,8 @@ struct IndexedEntity {
     /// `countries` as [`country_code`]s, for comparing many entities quickly.
     country_codes: Box<[u16]>,
     ids: Vec<(String, String)>,
+    /// Street addresses and contact details, for a query that gives its own.
+    places: Places,
 }
 
 impl IndexedEntity {
@@ -381,6 +390,11 @@ pub struct Index {
     apart: Vec<std::sync::OnceLock<CachedJoins>>,
     weights: Vec<f32>,
     id_index: HashMap<String, Vec<u32>>,
+    /// (street key, entity), in order: the entities whose street may agree with a query's
+    /// address ([`place::street_keys`]).
+    street_index: Vec<(u32, u32)>,
+    /// Entities by [`place::contact_key`] of their e-mail addresses, phones and websites.
+    contact_index: HashMap<Box<str>, Vec<u32>>,
     config: Config,
     /// Token statistics of a larger index to weigh tokens by (see [`Index::build_against`]).
     reference: Option<Box<Reference>>,
@@ -1141,6 +1155,8 @@ impl Index {
             apart: Vec::new(),
             weights: Vec::new(),
             id_index: HashMap::new(),
+            street_index: Vec::new(),
+            contact_index: HashMap::new(),
             config,
             reference,
         }
@@ -1258,6 +1274,14 @@ impl Index {
                 ix.id_index.entry(v.clone()).or_default().push(eidx);
             }
             ix.hints.push(AttributeHint::of(&e, &country_codes));
+            let places = Places::of(&e);
+            for s in places.streets.iter() {
+                ix.street_index
+                    .extend(place::street_keys(s).into_iter().map(|k| (k, eidx)));
+            }
+            for c in places.contacts.iter() {
+                ix.contact_index.entry(c.clone()).or_default().push(eidx);
+            }
             // Screening reads an entity's id, kind, names and birth dates (its countries and
             // identifiers are kept above); the rest of the record (addresses, remarks, links,
             // programmes, name parts …) stays in the store. Kept whole, the records were a
@@ -1290,6 +1314,7 @@ impl Index {
                 countries,
                 country_codes,
                 ids,
+                places,
             });
         }
     }
@@ -1297,6 +1322,8 @@ impl Index {
     /// Everything that needs the whole vocabulary: weights, keys, trigrams, deletions.
     fn finish(mut self) -> Index {
         let ix = &mut self;
+        ix.street_index.sort_unstable();
+        ix.street_index.dedup();
         ix.weights = ix.tokens.iter().map(|t| ix.token_weight(t)).collect();
         // Acronym keys: the initials of each name's words, so that "PLA" finds "People's
         // Liberation Army" (the reverse direction looks up the query's initials as a token).
@@ -1957,10 +1984,38 @@ impl Index {
         self.screen_with(q, Want::Alerts, true)
     }
 
+    /// The entities whose street address or contact details agree with the query's, with what
+    /// that adds to their score: candidates whatever their names.
+    fn located(&self, qp: &QueryPlace) -> Vec<(u32, f32)> {
+        let mut found: Vec<u32> = qp
+            .contacts()
+            .iter()
+            .filter_map(|c| self.contact_index.get(c.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        for k in qp.street_keys() {
+            let at = self.street_index.partition_point(|&(x, _)| x < k);
+            found.extend(
+                self.street_index[at..]
+                    .iter()
+                    .take_while(|&&(x, _)| x == k)
+                    .map(|&(_, e)| e),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .filter(|&e| qp.agreement(&self.entities[e as usize].places).is_some())
+            .map(|e| (e, LOCATION_MATCH))
+            .collect()
+    }
+
     fn screen_with(&self, q: &Query, want: Want, exhaustive: bool) -> Vec<Match> {
         let top_k = want.limit(&self.config);
         let forms = analyze(&q.name, q.kind.unwrap_or(Kind::Unknown));
-        if forms.is_empty() && q.identifiers.is_empty() {
+        if forms.is_empty() && q.identifiers.is_empty() && q.address.is_none() {
             return vec![];
         }
         SCRATCH.with(|cell| {
@@ -2037,6 +2092,8 @@ impl Index {
                             .iter()
                             .any(|t| t.class == Class::Word && (2..=6).contains(&t.text.len()))
                 });
+                let located = QueryPlace::of(q.address.as_deref(), &q.identifiers)
+                    .map_or_else(Vec::new, |qp| self.located(&qp));
                 let memo = Memo {
                     weights: self.query_weights(&forms),
                     tokens,
@@ -2056,9 +2113,14 @@ impl Index {
                             - self.config.reading_margin
                             - q.birth_date.map_or(0.0, |_| DATE_EXACT)
                             - q.country.as_ref().map_or(0.0, |_| COUNTRY_MATCH)
+                            - if located.is_empty() {
+                                0.0
+                            } else {
+                                LOCATION_MATCH
+                            }
                     }
                 };
-                let cands = self.candidates(&forms, &memo, q, need, &mut scratch);
+                let cands = self.candidates(&forms, &memo, q, need, &located, &mut scratch);
                 // Score in order of the estimate; stop once the estimates fall clearly below
                 // the `top_k`-th score found (kept ascending in `kth`).
                 let mut scored = Vec::new();
@@ -2170,6 +2232,7 @@ impl Index {
         memo: &Memo,
         q: &Query,
         need: f32,
+        located: &[(u32, f32)],
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
         if sc.index != self.id {
@@ -2569,6 +2632,14 @@ impl Index {
                 }
             }
         }
+        // So is an agreeing address worth scoring, whatever the name.
+        for &(e, _) in located {
+            if sc.best[e as usize] == 0.0 {
+                sc.best_touched.push(e);
+                sc.best[e as usize] = f32::MIN_POSITIVE;
+            }
+        }
+        let place = |e: u32| located.iter().find(|x| x.0 == e).map_or(0.0, |x| x.1);
         // Stage 1: the best name estimates, with every entity tied at the cut (a common given
         // name ties hundreds of entities; which of them rank first is decided by what else
         // they carry).
@@ -2614,6 +2685,9 @@ impl Index {
                     Some(d) => d,
                     None => self.entity_attributes(&self.entities[*e as usize], q, qcode),
                 };
+                if !located.is_empty() {
+                    *x += place(*e);
+                }
             }
         };
         with_attributes(&mut est);
@@ -2633,14 +2707,14 @@ impl Index {
             };
             // The most any entity's attributes can add bounds most of them without reading
             // their hints, a cache miss each.
-            let most = AttributeHint::most(q);
+            let most = AttributeHint::most(q) + located.iter().map(|x| x.1).fold(0.0, f32::max);
             below.retain(|&(_, x)| x + most >= kth);
             let mut lifted = Vec::new();
             for (k, &(e, x)) in below.iter().enumerate() {
                 if let Some(&(a, _)) = below.get(k + PREFETCH_AHEAD) {
                     prefetch(self.hints.as_ptr().wrapping_add(a as usize));
                 }
-                if x + self.hints[e as usize].bound(q, qcode) >= kth {
+                if x + self.hints[e as usize].bound(q, qcode) + place(e) >= kth {
                     lifted.push((e, x));
                 }
             }
@@ -2699,6 +2773,7 @@ impl Index {
             &ie.entity,
             &ie.countries,
             &ie.ids,
+            &ie.places,
             &names,
             memo,
             ests,
@@ -2718,6 +2793,7 @@ impl Index {
             &ie.source,
             &ie.countries,
             &ie.ids,
+            &ie.places,
             &names,
             s,
             memo,
@@ -2737,8 +2813,13 @@ impl Index {
         let names = ListNames::Owned(&owned);
         let countries = entity_countries(e);
         let ids = entity_ids(e);
-        let s = self.score_names(&forms, q, e, &countries, &ids, &names, None, None, None)?;
-        Some(self.explain(&forms, q, e, "", &countries, &ids, &names, &s, None))
+        let places = Places::of(e);
+        let s = self.score_names(
+            &forms, q, e, &countries, &ids, &places, &names, None, None, None,
+        )?;
+        Some(self.explain(
+            &forms, q, e, "", &countries, &ids, &places, &names, &s, None,
+        ))
     }
 
     /// The best name of an entity for the query, and the score with attributes.
@@ -2750,6 +2831,7 @@ impl Index {
         e: &Entity,
         countries: &[String],
         ids: &[(String, String)],
+        places: &Places,
         names: &ListNames,
         memo: Option<&Memo>,
         reading_est: Option<(&[f32], f32)>,
@@ -2827,14 +2909,16 @@ impl Index {
         // given (a two-letter country's code is the code: see `country_code`).
         let compact = hint
             .filter(|_| {
-                q.identifiers.is_empty() && q.country.as_deref().is_none_or(|c| c.len() == 2)
+                q.identifiers.is_empty()
+                    && q.address.is_none()
+                    && q.country.as_deref().is_none_or(|c| c.len() == 2)
             })
             .and_then(|h| h.evidence(q, q.country.as_deref().map(country_code)));
-        let (delta, id_hit) = match compact {
+        let (delta, found) = match compact {
             Some(d) => (d, false),
-            None => self.attribute_evidence(q, e, countries, ids, name_score, None),
+            None => self.attribute_evidence(q, e, countries, ids, places, name_score, None),
         };
-        if name_score <= 0.0 && !id_hit {
+        if name_score <= 0.0 && !found {
             return None;
         }
         Some(Scored {
@@ -2846,14 +2930,17 @@ impl Index {
         })
     }
 
-    /// How the attributes move a name score: the total change, whether an identifier matched,
-    /// and (when `out` is given) each attribute's evidence.
+    /// How the attributes move a name score: the total change, whether an identifier, an
+    /// address or a contact detail matched (a match whatever the name), and (when `out` is
+    /// given) each attribute's evidence.
+    #[allow(clippy::too_many_arguments)]
     fn attribute_evidence(
         &self,
         q: &Query,
         e: &Entity,
         countries: &[String],
         ids: &[(String, String)],
+        places: &Places,
         name_score: f32,
         mut out: Option<&mut Vec<Attribute>>,
     ) -> (f32, bool) {
@@ -2882,6 +2969,29 @@ impl Index {
             delta_total = name_score.max(0.97) - name_score;
             if let Some(a) = out.as_deref_mut().and_then(|o| o.last_mut()) {
                 a.delta = delta_total;
+            }
+        }
+        let mut located = false;
+        if !places.is_empty() {
+            if let Some(a) = QueryPlace::of(q.address.as_deref(), &q.identifiers).and_then(|qp| {
+                qp.agreement(places)
+                    .map(|a| (a.attribute, a.list.to_string()))
+            }) {
+                located = true;
+                delta_total += LOCATION_MATCH;
+                if let Some(out) = out.as_deref_mut() {
+                    let query = match a.0 {
+                        "address" => q.address.clone().unwrap_or_default(),
+                        _ => q.identifiers.join("; "),
+                    };
+                    out.push(Attribute {
+                        attribute: a.0,
+                        query,
+                        list: vec![a.1],
+                        result: "match",
+                        delta: LOCATION_MATCH,
+                    });
+                }
             }
         }
         if let Some(qd) = &q.birth_date {
@@ -2933,7 +3043,7 @@ impl Index {
                 }
             }
         }
-        (delta_total, id_hit)
+        (delta_total, id_hit || located)
     }
 
     /// The match for a scored entity, with the explanation of its best name and attributes.
@@ -2946,6 +3056,7 @@ impl Index {
         source: &str,
         countries: &[String],
         ids: &[(String, String)],
+        places: &Places,
         names: &ListNames,
         s: &Scored,
         memo: Option<&Memo>,
@@ -2988,7 +3099,15 @@ impl Index {
             }
         }
         let mut attributes = Vec::new();
-        self.attribute_evidence(q, e, countries, ids, s.name_score, Some(&mut attributes));
+        self.attribute_evidence(
+            q,
+            e,
+            countries,
+            ids,
+            places,
+            s.name_score,
+            Some(&mut attributes),
+        );
         let n = &e.names[ni];
         Match {
             entity_id: e.id.clone(),
@@ -3536,7 +3655,7 @@ pub struct NameExplanation {
 /// One attribute's effect on the score.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Attribute {
-    /// `birth_date`, `country`, `identifier`, `kind`.
+    /// `birth_date`, `country`, `identifier`, `address`, `contact`, `kind`.
     pub attribute: &'static str,
     /// Query value.
     pub query: String,
@@ -4428,6 +4547,107 @@ mod tests {
             1,
         );
         assert_eq!(cyr[0].entity_id, "t:1");
+    }
+
+    /// A street address the list gives (OFAC's for ofac:47749) that agrees with the query's,
+    /// written in another script and order, adds [`LOCATION_MATCH`] and says so; the entity is
+    /// a candidate even when the name has nothing in common with it. Another house number,
+    /// or another street, adds nothing. A website given with the identifiers counts the same.
+    #[test]
+    fn an_agreeing_street_address_or_contact_adds_to_the_score() {
+        let mut plant = Entity::new(
+            "ofac:47749",
+            Kind::Organization,
+            "JSC IZHEVSK MOTOR PLANT AKSION HOLDING",
+        );
+        plant.addresses.push(chokepoint_model::Address {
+            street: Some("90 Maksima Gorkogo Street".into()),
+            city: Some("Izhevsk".into()),
+            postal_code: Some("426008".into()),
+            country: Some("RU".into()),
+            ..Default::default()
+        });
+        let mut bank = Entity::new("ofac:18732", Kind::Organization, "VTB INSURANCE LIMITED");
+        bank.identifiers.push(chokepoint_model::Identifier {
+            kind: "website".into(),
+            label: Some("Website".into()),
+            value: "www.vtbins.ru".into(),
+            country: None,
+            note: None,
+        });
+        let mut entities = fillers(&["Izhevsk", "Insurance"]);
+        entities.push(("ofac".into(), plant));
+        entities.push(("ofac".into(), bank));
+        let ix = Index::build(entities, Config::default());
+        let screen = |name: &str, address: Option<&str>, ids: &[&str]| {
+            let q = Query {
+                name: name.into(),
+                kind: Some(Kind::Organization),
+                address: address.map(String::from),
+                identifiers: ids.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            };
+            let found = |m: Vec<Match>, id: &str| m.into_iter().find(|m| m.entity_id == id);
+            let id = if name.contains("Insurance") {
+                "ofac:18732"
+            } else {
+                "ofac:47749"
+            };
+            let m = found(ix.screen(&q, 10), id);
+            let exhaustive = found(ix.screen_exhaustive(&q, 10), id);
+            assert_eq!(
+                m.as_ref().map(|m| m.score),
+                exhaustive.as_ref().map(|m| m.score),
+                "{name}"
+            );
+            m.map(|m| {
+                let place = m
+                    .explanation
+                    .attributes
+                    .iter()
+                    .find(|a| a.attribute == "address" || a.attribute == "contact")
+                    .map(|a| (a.attribute, a.list[0].clone(), a.delta));
+                (m.score, place)
+            })
+        };
+        let (bare, none) = screen("Izhevsk Motor Works", None, &[]).unwrap();
+        assert_eq!(none, None);
+        let (with, place) = screen(
+            "Izhevsk Motor Works",
+            Some("Россия, г. Ижевск, ул. Максима Горького, д. 90"),
+            &[],
+        )
+        .unwrap();
+        assert!(
+            (with - bare - LOCATION_MATCH).abs() < 0.002,
+            "{bare} {with}"
+        );
+        assert_eq!(
+            place,
+            Some((
+                "address",
+                "90 Maksima Gorkogo Street, Izhevsk, 426008".into(),
+                LOCATION_MATCH
+            ))
+        );
+        for other in ["Maksima Gorkogo 9, Izhevsk", "90 Lenina Street, Izhevsk"] {
+            let (s, place) = screen("Izhevsk Motor Works", Some(other), &[]).unwrap();
+            assert_eq!((s, place), (bare, None), "{other}");
+        }
+        // Nothing in common but the address: still a candidate, far from an alert.
+        let (s, place) = screen("Romashka", Some("90 Maksima Gorkogo St, Izhevsk"), &[]).unwrap();
+        assert!((s - LOCATION_MATCH).abs() < 1e-6, "{s}");
+        assert!(place.is_some());
+        let (bare, _) = screen("Insurance Company VTB", None, &[]).unwrap();
+        let (with, place) = screen("Insurance Company VTB", None, &["https://vtbins.ru/"]).unwrap();
+        assert!(
+            (with - bare - LOCATION_MATCH).abs() < 0.002,
+            "{bare} {with}"
+        );
+        assert_eq!(
+            place,
+            Some(("contact", "website vtbins.ru".into(), LOCATION_MATCH))
+        );
     }
 
     /// The CSL's copy of an SDN entry carries the same uid but drops OFAC's weak-alias marks:

@@ -45,9 +45,13 @@ pub struct ScreenRequest {
     /// ISO code or name.
     #[serde(default)]
     pub country: Option<String>,
-    /// Passport, IMO, LEI …
+    /// Passport, IMO, LEI …; an e-mail address, phone number or website is compared with
+    /// the lists' contact details (evidence, not identity).
     #[serde(default)]
     pub identifiers: Vec<String>,
+    /// Postal address, free text: a listed street address that agrees adds to the score.
+    #[serde(default)]
+    pub address: Option<String>,
     /// Source prefixes (`un`, `ofac`, `eu`, `uk`, `csl`, `bis-dpl`).
     #[serde(default)]
     pub sources: Vec<String>,
@@ -116,9 +120,12 @@ pub struct BatchQuery {
     /// ISO code or name.
     #[serde(default)]
     pub country: Option<String>,
-    /// Identifiers.
+    /// Identifiers, e-mail addresses, phone numbers, websites.
     #[serde(default)]
     pub identifiers: Vec<String>,
+    /// Postal address, free text.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// A batch to screen.

@@ -371,6 +371,7 @@ pub(crate) async fn screen(
         r.identifiers.clone(),
         r.sources.clone(),
     )
+    .and_then(|q| chokepoint_screen::batch::with_address(q, r.address.as_deref()))
     .map_err(ApiError::bad)?;
     let lists = st.lists();
     blocking(move || {
@@ -441,7 +442,10 @@ pub(crate) async fn screen_batch(
                     row.query.country.as_deref(),
                     row.query.identifiers.clone(),
                     r.sources.clone(),
-                );
+                )
+                .and_then(|q| {
+                    chokepoint_screen::batch::with_address(q, row.query.address.as_deref())
+                });
                 match q {
                     Ok(q) => BatchResult {
                         query_id: row.id.clone(),

@@ -66,7 +66,7 @@ pub fn record_screening(
         "screen",
         &q.name,
         &serde_json::json!({
-            "query": {"name": q.name, "type": q.kind.map(|k| format!("{k:?}").to_lowercase()), "birth_date": q.birth_date.map(|d| d.to_string()), "country": q.country, "identifiers": q.identifiers, "sources": q.sources},
+            "query": {"name": q.name, "type": q.kind.map(|k| format!("{k:?}").to_lowercase()), "birth_date": q.birth_date.map(|d| d.to_string()), "country": q.country, "identifiers": q.identifiers, "address": q.address, "sources": q.sources},
             "as_of": as_of, "snapshots": snapshots, "threshold": threshold,
             "matches": matches.iter().map(|m| serde_json::json!({"entity_id": m.entity_id, "score": chokepoint_screen::decimal(m.score), "alert": m.alert})).collect::<Vec<_>>(),
         }),
@@ -116,9 +116,18 @@ impl Screener for IndexScreener<'_> {
             p.kind.as_deref(),
             p.birth_date.as_deref(),
             p.country.as_deref(),
-            p.identifiers.clone(),
+            p.identifiers.iter().chain(&p.website).cloned().collect(),
             vec![],
         )?;
+        // KYC-01: the party's address is screened with its name.
+        let address = p.address.as_ref().map(|a| {
+            [a.street.as_deref(), a.city.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let q = chokepoint_screen::batch::with_address(q, address.as_deref())?;
         let key = party_key(&p.name, q.country.as_deref());
         let mut out = Vec::new();
         for m in self.index.screen_alerts(&q) {

@@ -8,7 +8,9 @@
 //! Usage: cargo run --release -p chokepoint-bench --bin screen-eval
 
 use chokepoint_bench::{current_lists, data_dir, prf};
-use chokepoint_model::{DateSpec, Entity, Identifier, Kind, Name, NameQuality, PartialDate};
+use chokepoint_model::{
+    Address, DateSpec, Entity, Identifier, Kind, Name, NameQuality, PartialDate,
+};
 use chokepoint_screen::{Config, Index, Query, DEFAULT_ALERT_THRESHOLD};
 use std::collections::{HashMap, HashSet};
 
@@ -149,11 +151,42 @@ fn senzing_records(file: &str) -> Vec<(String, Query, Entity)> {
                 note: None,
             });
         }
+        // Contact details and the address: evidence, not identity.
+        let contacts: Vec<(&str, String)> = [("email", "EMAIL_ADDRESS"), ("phone", "PHONE_NUMBER")]
+            .into_iter()
+            .filter_map(|(kind, k)| g(k).map(|v| (kind, v.to_string())))
+            .collect();
+        for (kind, v) in &contacts {
+            e.identifiers.push(Identifier {
+                kind: kind.to_string(),
+                label: None,
+                value: v.clone(),
+                country: None,
+                note: None,
+            });
+        }
+        let address = g("ADDR_FULL").map(String::from).or_else(|| {
+            let parts: Vec<&str> = ["ADDR_LINE1", "ADDR_CITY", "ADDR_STATE", "ADDR_POSTAL_CODE"]
+                .into_iter()
+                .filter_map(g)
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        });
+        if let Some(a) = &address {
+            e.addresses.push(Address {
+                street: Some(a.clone()),
+                ..Default::default()
+            });
+        }
         let q = Query {
             name,
             kind: Some(kind),
             birth_date: dob,
-            identifiers: ids,
+            identifiers: ids
+                .into_iter()
+                .chain(contacts.into_iter().map(|c| c.1))
+                .collect(),
+            address,
             ..Default::default()
         };
         out.push((id, q, e));
@@ -240,6 +273,94 @@ fn un_ref_key(r: &str) -> Option<String> {
     Some(format!("{}.{n}", prefix.to_ascii_uppercase()))
 }
 
+/// Street addresses across lists: an entity the EU or the UK lists with a street address (one
+/// with a number), linked by its UN reference number to a UN entry that gives one too. The
+/// EU's or UK's name and address are compared with the UN entry (does the address agree?) and
+/// with every other UN entry (how many agree that should not?).
+fn addresses_across_lists(
+    lists: &[(String, Entity)],
+    un_by_ref: &HashMap<String, String>,
+    index: &Index,
+) {
+    let numbered = |e: &Entity| {
+        e.addresses
+            .iter()
+            .filter_map(|a| a.street.as_deref())
+            .any(|s| s.bytes().any(|b| b.is_ascii_digit()))
+    };
+    let un: Vec<&Entity> = lists
+        .iter()
+        .filter(|(s, _)| s == "un")
+        .map(|(_, e)| e)
+        .collect();
+    let agrees = |q: &Query, e: &Entity| {
+        index.compare(q, e).is_some_and(|m| {
+            m.explanation
+                .attributes
+                .iter()
+                .any(|a| a.attribute == "address")
+        })
+    };
+    let (mut pairs, mut queries, mut found, mut wrong) = (0, 0, 0, 0);
+    for (s, e) in lists {
+        if s != "eu" && s != "uk" || !numbered(e) {
+            continue;
+        }
+        let Some(target) = e
+            .references
+            .iter()
+            .filter_map(|r| un_ref_key(r))
+            .find_map(|k| un_by_ref.get(&k))
+            .and_then(|id| un.iter().find(|u| &u.id == id))
+        else {
+            continue;
+        };
+        if !numbered(target) {
+            continue;
+        }
+        pairs += 1;
+        let mut any = false;
+        for a in &e.addresses {
+            let Some(street) = &a.street else { continue };
+            let text = [
+                Some(street.as_str()),
+                a.city.as_deref(),
+                a.region.as_deref(),
+                a.postal_code.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+            let q = Query {
+                name: e.name.clone(),
+                kind: Some(e.kind),
+                address: Some(text),
+                ..Default::default()
+            };
+            queries += 1;
+            any |= agrees(&q, target);
+            for u in un
+                .iter()
+                .filter(|u| u.id != target.id && numbered(u) && agrees(&q, u))
+            {
+                wrong += 1;
+                if std::env::var("DEBUG_ADDRESS").is_ok() {
+                    eprintln!("AGREES {:?} ~ {} {:?}", q.address, u.id, u.addresses);
+                }
+            }
+        }
+        found += any as usize;
+        if !any && std::env::var("DEBUG_ADDRESS").is_ok() {
+            eprintln!("DISAGREES {:?} ~ {:?}", e.addresses, target.addresses);
+        }
+    }
+    println!(
+        "  street addresses: {found}/{pairs} EU/UK entries agree with their UN entry's; {wrong} agreements with another of the {} UN entries, over {queries} addresses",
+        un.len()
+    );
+}
+
 fn own_set() {
     let lists = current_lists();
     let mut un_by_ref: HashMap<String, String> = HashMap::new();
@@ -308,6 +429,7 @@ fn own_set() {
     for (name, target, top) in misses.iter().take(8) {
         println!("  not in top 10: {name:?} (expected {target}, top {top:?})");
     }
+    addresses_across_lists(&lists, &un_by_ref, &index);
     // Names on no list: a given name of one listed person with the family name of another,
     // kept only when no listed name contains both words.
     let persons: Vec<&Entity> = lists

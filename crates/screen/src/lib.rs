@@ -4600,6 +4600,12 @@ mod tests {
                 exhaustive.as_ref().map(|m| m.score),
                 "{name}"
             );
+            let alerts = |v: Vec<Match>| v.into_iter().map(|m| m.entity_id).collect::<Vec<_>>();
+            assert_eq!(
+                alerts(ix.screen_alerts(&q)),
+                alerts(ix.screen_alerts_exhaustive(&q)),
+                "{name}"
+            );
             m.map(|m| {
                 let place = m
                     .explanation
@@ -4634,6 +4640,14 @@ mod tests {
             let (s, place) = screen("Izhevsk Motor Works", Some(other), &[]).unwrap();
             assert_eq!((s, place), (bare, None), "{other}");
         }
+        // Just short of an alert by name; an alert with the address, in both paths (see
+        // `screen`).
+        let near = "Aksion Izhevsk Motor Plant Works";
+        let address = Some("90 Maksima Gorkogo St, Izhevsk");
+        let (s, _) = screen(near, None, &[]).unwrap();
+        assert!(s < DEFAULT_ALERT_THRESHOLD, "{s}");
+        let (s, _) = screen(near, address, &[]).unwrap();
+        assert!(s >= DEFAULT_ALERT_THRESHOLD, "{s}");
         // Nothing in common but the address: still a candidate, far from an alert.
         let (s, place) = screen("Romashka", Some("90 Maksima Gorkogo St, Izhevsk"), &[]).unwrap();
         assert!((s - LOCATION_MATCH).abs() < 1e-6, "{s}");

@@ -253,7 +253,11 @@ fn senzing() {
     for (c, w) in truth.difference(&alerts) {
         let q = &customers.iter().find(|x| &x.0 == c).unwrap().1;
         let e = &watch.iter().find(|x| &x.0 == w).unwrap().2;
-        println!("  missed: {c} {:?} ↔ {w} {:?}", q.name, e.name);
+        let score = index.compare(q, e).map_or(0.0, |m| m.score);
+        println!(
+            "  missed: {c} {:?} ↔ {w} {:?} (score {score:.3})",
+            q.name, e.name
+        );
     }
     println!();
 }

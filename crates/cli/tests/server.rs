@@ -80,6 +80,33 @@ fn the_api_answers_as_documented_and_checks_every_role() {
         .unwrap()
         .to_lowercase()
         .contains("putin"));
+    // A street address OFAC gives for JSC Izhevsk Motor Plant Aksion Holding (ofac:47749),
+    // written in Russian, agrees with the listed one and says so.
+    let (s, v) = srv.call(
+        "POST",
+        "/v1/screen",
+        "/v1/screen",
+        Some(&sam),
+        Some(
+            &json!({"name": "Izhevsk Motor Plant", "type": "organization",
+            "address": "ул. Максима Горького, д. 90, Ижевск", "top_k": 3}),
+        ),
+    );
+    assert_eq!(s, 200, "{v}");
+    let plant = v["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["entity_id"] == "ofac:47749")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        plant["explanation"]["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["attribute"] == "address" && a["result"] == "match"),
+        "{plant}"
+    );
     // An auditor may not screen.
     let (s, _) = srv.call(
         "POST",
@@ -97,6 +124,7 @@ fn the_api_answers_as_documented_and_checks_every_role() {
             "birth date",
         ),
         (json!({"name": "Jo", "type": "planet"}), "unknown type"),
+        (json!({"name": "Jo", "address": "--"}), "address"),
         (json!({"nme": "Jo"}), "unknown field"),
         (json!({"name": 5}), "invalid type"),
     ] {

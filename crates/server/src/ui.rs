@@ -324,6 +324,7 @@ fn query_fields(decision: &Value, party: &str, cp: Option<&Value>) -> Vec<(&'sta
             ("Kind", s(&q["type"])),
             ("Birth date", s(&q["birth_date"])),
             ("Country", s(&q["country"])),
+            ("Address", s(&q["address"])),
         ];
     }
     let p = decision["transaction"]["parties"]
@@ -339,6 +340,14 @@ fn query_fields(decision: &Value, party: &str, cp: Option<&Value>) -> Vec<(&'sta
         ("Kind", s(&p["kind"])),
         ("Birth date", s(&p["birth_date"])),
         ("Country", s(&p["country"])),
+        (
+            "Address",
+            [&p["address"]["street"], &p["address"]["city"]]
+                .into_iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
     ]
 }
 
@@ -423,6 +432,7 @@ async fn case_page(
             vec![],
             vec![],
         )
+        .and_then(|q| chokepoint_screen::batch::with_address(q, get("Address")))
         .ok()?;
         lists
             .index
@@ -542,6 +552,7 @@ fn screen_form() -> Markup {
                 select name="type" { option value="" { "Any kind" } option value="person" { "Person" } option value="organization" { "Organisation" } option value="vessel" { "Vessel" } option value="aircraft" { "Aircraft" } }
                 input type="text" name="birth_date" placeholder="Birth date (1965, 1965-03-01)" size="22";
                 input type="text" name="country" placeholder="Country" size="10";
+                input type="text" name="address" placeholder="Address (street, number, city)" size="34";
                 button #screen type="submit" { "Screen" }
             }
             p.muted { "An alert opens a case for review." }
@@ -567,6 +578,8 @@ struct ScreenForm {
     birth_date: String,
     #[serde(default)]
     country: String,
+    #[serde(default)]
+    address: String,
 }
 
 async fn screen(
@@ -585,7 +598,9 @@ async fn screen(
         opt(&f.country).as_deref(),
         vec![],
         vec![],
-    ) {
+    )
+    .and_then(|q| chokepoint_screen::batch::with_address(q, Some(&f.address)))
+    {
         Ok(q) => q,
         Err(e) => return error_page(&u, ApiError::bad(e)),
     };

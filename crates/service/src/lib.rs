@@ -343,7 +343,7 @@ pub fn screen_for_review(
         })
         .collect();
     let body = serde_json::json!({
-        "query": {"name": q.name, "type": q.kind.map(|k| k.as_str()), "birth_date": q.birth_date.map(|d| d.to_string()), "country": q.country, "identifiers": q.identifiers},
+        "query": {"name": q.name, "type": q.kind.map(|k| k.as_str()), "birth_date": q.birth_date.map(|d| d.to_string()), "country": q.country, "identifiers": q.identifiers, "address": q.address},
         "parties": [{"id": "q", "name": q.name, "country": q.country}],
         "snapshots": snapshots,
         "threshold": index.config().alert_threshold,

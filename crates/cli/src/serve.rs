@@ -62,9 +62,10 @@ pub fn serve(mut store: Store, a: ServeArgs) -> Result<ExitCode> {
 
 #[derive(Subcommand)]
 pub enum CounterpartiesCmd {
-    /// Register counterparties from a CSV (header: id,name,type,birth_date,country[,identifiers]
-    /// with identifiers `;`-separated) or JSON lines; they are screened at once and then after
-    /// every list update. All or none are registered.
+    /// Register counterparties from a CSV (header: id,name,type,birth_date,country
+    /// [,identifiers][,address], identifiers `;`-separated, the address free text) or JSON
+    /// lines; they are screened at once and then after every list update. All or none are
+    /// registered.
     Add {
         /// The file
         file: PathBuf,
@@ -103,6 +104,8 @@ struct CsvRow {
     country: Option<String>,
     #[serde(default)]
     identifiers: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
 }
 
 fn none_if_empty(s: Option<String>) -> Option<String> {
@@ -146,6 +149,7 @@ pub fn read_counterparties(path: &PathBuf) -> Result<Vec<Counterparty>> {
                     .filter(|s| !s.is_empty())
                     .map(String::from)
                     .collect(),
+                address: none_if_empty(row.address),
                 ..Default::default()
             });
         }

@@ -344,9 +344,12 @@ pub struct CounterpartyIn {
     /// YYYY, YYYY-MM or YYYY-MM-DD.
     #[serde(default)]
     pub birth_date: Option<String>,
-    /// Identifiers.
+    /// Identifiers, e-mail addresses, phone numbers, websites.
     #[serde(default)]
     pub identifiers: Vec<String>,
+    /// Postal address, free text.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// Counterparties to register.

@@ -813,6 +813,7 @@ pub(crate) async fn counterparties_register(
                 country: c.country,
                 birth_date: c.birth_date,
                 identifiers: c.identifiers,
+                address: c.address,
                 ..Default::default()
             })
             .collect();

@@ -315,6 +315,7 @@ fn query_fields(decision: &Value, party: &str, cp: Option<&Value>) -> Vec<(&'sta
             ("Kind", s(&c["type"])),
             ("Birth date", s(&c["birth_date"])),
             ("Country", s(&c["country"])),
+            ("Address", s(&c["address"])),
         ];
     }
     if decision["query"].is_object() {

@@ -3,7 +3,7 @@
 //! delta — scored exactly as against the whole lists ([`Index::build_against`]).
 
 use anyhow::{Context, Result};
-use chokepoint_screen::batch::make_query;
+use chokepoint_screen::batch::{make_query, with_address};
 use chokepoint_screen::{Index, Match, Query};
 use chokepoint_store::cases::party_key;
 use chokepoint_store::monitor::{Counterparty, CounterpartyHits, MonitorRecord};
@@ -24,6 +24,7 @@ pub fn query_of(c: &Counterparty) -> Result<Query, String> {
         c.identifiers.clone(),
         vec![],
     )
+    .and_then(|q| with_address(q, c.address.as_deref()))
     .map_err(|e| format!("counterparty {}: {e}", c.id))
 }
 
@@ -284,4 +285,26 @@ pub fn run(store: &mut Store, user: &str, reference: &Index) -> Result<MonitorRe
         suppressed,
         record,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A counterparty's address is screened with its name; one that is no address is an error
+    /// naming the counterparty.
+    #[test]
+    fn a_counterparty_s_address_is_part_of_its_query() {
+        let mut c = Counterparty {
+            id: "c9".into(),
+            name: "Izhevsk Motor Plant Works".into(),
+            address: Some("90 Maksima Gorkogo St, Izhevsk".into()),
+            ..Default::default()
+        };
+        let q = query_of(&c).unwrap();
+        assert_eq!(q.address.as_deref(), Some("90 Maksima Gorkogo St, Izhevsk"));
+        c.address = Some(" -- ".into());
+        let e = query_of(&c).unwrap_err();
+        assert!(e.contains("c9") && e.contains("address"), "{e}");
+    }
 }

@@ -178,7 +178,11 @@ fn pg_schema() -> String {
     .replace(" INTEGER", " BIGINT")
     .replace(" REAL", " DOUBLE PRECISION")
     .replace(") WITHOUT ROWID;", ");");
-    format!("{tables}{}{APP_USER_TOKEN}", cases::PG_TRIGGERS)
+    format!(
+        "{tables}{}{APP_USER_TOKEN}{};",
+        cases::PG_TRIGGERS,
+        monitor::COUNTERPARTY_ADDRESS.replace("ADD COLUMN", "ADD COLUMN IF NOT EXISTS")
+    )
 }
 
 /// API tokens are unique (the column came after the table, so it is indexed separately).
@@ -271,6 +275,14 @@ impl Store {
         }
         conn.execute_batch(APP_USER_TOKEN)?;
         conn.execute_batch(monitor::MONITOR_SCHEMA)?;
+        let has_address: i64 = conn.query_row(
+            "SELECT count(*) FROM pragma_table_info('counterparty') WHERE name = 'address'",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_address == 0 {
+            conn.execute_batch(monitor::COUNTERPARTY_ADDRESS)?;
+        }
         conn.execute_batch(licensing::SQLITE_SCHEMA)?;
         Ok(Store {
             db: Db::sqlite(conn),

@@ -52,9 +52,12 @@ pub struct Counterparty {
     /// Birth date (YYYY, YYYY-MM, YYYY-MM-DD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
-    /// Identifiers (passport, IMO, LEI …).
+    /// Identifiers (passport, IMO, LEI …, e-mail addresses, phones, websites).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<String>,
+    /// Postal address, free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     /// When it was registered (set by the store).
     #[serde(default, skip_deserializing)]
     pub registered_at: String,
@@ -99,10 +102,15 @@ fn row_counterparty(r: &Row) -> Counterparty {
         registered_at: r.text(6),
         last_screened_at: r.opt_text(7),
         last_result: r.opt_text(8).and_then(|l| serde_json::from_str(&l).ok()),
+        address: r.opt_text(9),
     }
 }
 
-const CP_COLUMNS: &str = "id, name, kind, country, birth_date, identifiers, registered_at, last_screened_at, last_result";
+const CP_COLUMNS: &str = "id, name, kind, country, birth_date, identifiers, registered_at, last_screened_at, last_result, address";
+
+/// Stores made before counterparties had an address gain the column (added last, so the
+/// tables of old and new stores agree).
+pub(crate) const COUNTERPARTY_ADDRESS: &str = "ALTER TABLE counterparty ADD COLUMN address TEXT";
 
 const OPEN_HITS_ON: &str =
     "SELECT DISTINCT h.case_id FROM case_hit h JOIN case_file c ON c.id = h.case_id
@@ -123,10 +131,10 @@ impl Store {
         let at = crate::cases::now();
         for c in cps {
             tx.exec(
-                "INSERT INTO counterparty (id, name, kind, country, birth_date, identifiers, registered_at, registered_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO counterparty (id, name, kind, country, birth_date, identifiers, registered_at, registered_by, address)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, country = excluded.country,
-                   birth_date = excluded.birth_date, identifiers = excluded.identifiers",
+                   birth_date = excluded.birth_date, identifiers = excluded.identifiers, address = excluded.address",
                 p![
                     c.id.as_str(),
                     c.name.as_str(),
@@ -135,7 +143,8 @@ impl Store {
                     c.birth_date.as_deref(),
                     serde_json::to_string(&c.identifiers)?,
                     at.as_str(),
-                    actor
+                    actor,
+                    c.address.as_deref()
                 ],
             )?;
         }

@@ -164,10 +164,13 @@ fn monitoring_state_refuses_a_second_run_of_the_same_update() {
         let cps = vec![Counterparty {
             id: "c1".into(),
             name: "Acme".into(),
+            address: Some("90 Maksima Gorkogo St, Izhevsk".into()),
             ..Default::default()
         }];
         s.register_counterparties("sam", &cps).unwrap();
         assert_eq!(s.counterparty_count().unwrap(), 1);
+        let back = s.counterparty("c1").unwrap().unwrap();
+        assert_eq!(back.address, cps[0].address, "{db}");
         let state = vec![("un".to_string(), None, 5)];
         let hits = vec![chokepoint_store::monitor::CounterpartyHits {
             id: "c1".into(),

@@ -154,8 +154,6 @@ struct IndexedEntity {
     /// `countries` as [`country_code`]s, for comparing many entities quickly.
     country_codes: Box<[u16]>,
     ids: Vec<(String, String)>,
-    /// Street addresses and contact details, for a query that gives its own.
-    places: Places,
 }
 
 impl IndexedEntity {
@@ -395,6 +393,10 @@ pub struct Index {
     street_index: Vec<(u32, u32)>,
     /// Entities by [`place::contact_key`] of their e-mail addresses, phones and websites.
     contact_index: HashMap<Box<str>, Vec<u32>>,
+    /// The street addresses and contact details of the entities that have any, for a query
+    /// that gives its own (kept apart: most queries give none, and half the entities have
+    /// none).
+    places: HashMap<u32, Places>,
     config: Config,
     /// Token statistics of a larger index to weigh tokens by (see [`Index::build_against`]).
     reference: Option<Box<Reference>>,
@@ -1157,6 +1159,7 @@ impl Index {
             id_index: HashMap::new(),
             street_index: Vec::new(),
             contact_index: HashMap::new(),
+            places: HashMap::new(),
             config,
             reference,
         }
@@ -1282,6 +1285,9 @@ impl Index {
             for c in places.contacts.iter() {
                 ix.contact_index.entry(c.clone()).or_default().push(eidx);
             }
+            if !places.is_empty() {
+                ix.places.insert(eidx, places);
+            }
             // Screening reads an entity's id, kind, names and birth dates (its countries and
             // identifiers are kept above); the rest of the record (addresses, remarks, links,
             // programmes, name parts …) stays in the store. Kept whole, the records were a
@@ -1314,7 +1320,6 @@ impl Index {
                 countries,
                 country_codes,
                 ids,
-                places,
             });
         }
     }
@@ -2007,9 +2012,26 @@ impl Index {
         found.dedup();
         found
             .into_iter()
-            .filter(|&e| qp.agreement(&self.entities[e as usize].places).is_some())
+            .filter(|&e| qp.agreement(self.places_of(e as usize)).is_some())
             .map(|e| (e, LOCATION_MATCH))
             .collect()
+    }
+
+    /// An entity's street addresses and contact details.
+    fn places_of(&self, ei: usize) -> &Places {
+        static NONE: Places = Places::NONE;
+        self.places.get(&(ei as u32)).unwrap_or(&NONE)
+    }
+
+    /// [`Index::places_of`] when the query has an address or contacts to compare with them
+    /// (most have none: no lookup then).
+    fn places_for(&self, q: &Query, ei: usize) -> &Places {
+        static NONE: Places = Places::NONE;
+        if q.address.is_some() || !q.identifiers.is_empty() {
+            self.places_of(ei)
+        } else {
+            &NONE
+        }
     }
 
     fn screen_with(&self, q: &Query, want: Want, exhaustive: bool) -> Vec<Match> {
@@ -2685,7 +2707,9 @@ impl Index {
                     Some(d) => d,
                     None => self.entity_attributes(&self.entities[*e as usize], q, qcode),
                 };
-                if !located.is_empty() {
+            }
+            if !located.is_empty() {
+                for (e, x) in est.iter_mut() {
                     *x += place(*e);
                 }
             }
@@ -2714,7 +2738,8 @@ impl Index {
                 if let Some(&(a, _)) = below.get(k + PREFETCH_AHEAD) {
                     prefetch(self.hints.as_ptr().wrapping_add(a as usize));
                 }
-                if x + self.hints[e as usize].bound(q, qcode) + place(e) >= kth {
+                let b = self.hints[e as usize].bound(q, qcode);
+                if x + b >= kth || !located.is_empty() && x + b + place(e) >= kth {
                     lifted.push((e, x));
                 }
             }
@@ -2773,7 +2798,7 @@ impl Index {
             &ie.entity,
             &ie.countries,
             &ie.ids,
-            &ie.places,
+            self.places_for(q, ei),
             &names,
             memo,
             ests,
@@ -2793,7 +2818,7 @@ impl Index {
             &ie.source,
             &ie.countries,
             &ie.ids,
-            &ie.places,
+            self.places_for(q, s.entity),
             &names,
             s,
             memo,

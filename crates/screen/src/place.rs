@@ -135,12 +135,17 @@ pub(crate) fn contact_key(s: &str) -> Option<String> {
 #[derive(Default)]
 pub(crate) struct Places {
     /// Addresses with a street and a number.
-    pub streets: Box<[Listed]>,
+    pub streets: Vec<Listed>,
     /// [`contact_key`]s of its e-mail addresses, phone numbers and websites.
-    pub contacts: Box<[Box<str>]>,
+    pub contacts: Vec<Box<str>>,
 }
 
 impl Places {
+    pub(crate) const NONE: Places = Places {
+        streets: Vec::new(),
+        contacts: Vec::new(),
+    };
+
     pub(crate) fn of(e: &Entity) -> Places {
         let streets = e
             .addresses

@@ -419,6 +419,35 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        /// No text makes reading or comparing addresses and contact details panic.
+        #[test]
+        fn any_text_is_read_without_panic(
+            any in "\\PC{0,80}",
+            q in "[0-9a-zа-я #,./'-]{0,50}",
+            l in "[0-9a-zа-я #,./'-]{0,50}",
+            c in "[ <>@.+0-9a-z]{0,30}",
+        ) {
+            let _ = contact_key(&any);
+            let _ = without_country(&any);
+            let _ = contact_key(&c);
+            let e = {
+                let mut e = Entity::new("t:1", chokepoint_model::Kind::Organization, "X");
+                e.addresses.push(chokepoint_model::Address {
+                    street: Some(l.clone()),
+                    postal_code: Some(c.clone()),
+                    ..Default::default()
+                });
+                e
+            };
+            let places = Places::of(&e);
+            if let Some(qp) = QueryPlace::of(Some(&q), std::slice::from_ref(&c)) {
+                let _ = qp.agreement(&places);
+                let _ = qp.street_keys();
+            }
+        }
+    }
+
     #[test]
     fn contact_details_have_one_form() {
         assert_eq!(

@@ -548,6 +548,9 @@ struct Memo<'a> {
     /// spellings of either ("abdallah" is "abd al" too), and candidate generation credits
     /// each on its own (Latin halves are the list joins' words).
     abjad_halves: Vec<Vec<(usize, u32, u32)>>,
+    /// The entities whose address or contact details agree with the query's, in order
+    /// ([`Index::located`]): no other entity's are compared.
+    located: Vec<u32>,
 }
 
 /// `%skeleton` and, for skeletons of four or more consonants, each one-deletion of it.
@@ -2000,21 +2003,33 @@ impl Index {
             .copied()
             .collect();
         for k in qp.street_keys() {
-            let at = self.street_index.partition_point(|&(x, _)| x < k);
-            found.extend(
-                self.street_index[at..]
-                    .iter()
-                    .take_while(|&&(x, _)| x == k)
-                    .map(|&(_, e)| e),
-            );
+            let holders = self.street_holders(k);
+            if holders.len() <= place::MAX_KEY_ENTITIES {
+                found.extend(holders.iter().map(|&(_, e)| e));
+            }
         }
         found.sort_unstable();
         found.dedup();
         found
             .into_iter()
-            .filter(|&e| qp.agreement(self.places_of(e as usize)).is_some())
+            .filter(|&e| {
+                qp.agreement(self.places_of(e as usize), &|k| self.distinctive(k))
+                    .is_some()
+            })
             .map(|e| (e, LOCATION_MATCH))
             .collect()
+    }
+
+    /// The (key, entity) entries of a street key ([`place::street_keys`]).
+    fn street_holders(&self, k: u32) -> &[(u32, u32)] {
+        let from = self.street_index.partition_point(|&(x, _)| x < k);
+        let to = self.street_index.partition_point(|&(x, _)| x <= k);
+        &self.street_index[from..to]
+    }
+
+    /// Whether a street key locates few enough entities to locate one.
+    fn distinctive(&self, k: u32) -> bool {
+        self.street_holders(k).len() <= place::MAX_KEY_ENTITIES
     }
 
     /// An entity's street addresses and contact details.
@@ -2116,6 +2131,8 @@ impl Index {
                 });
                 let located = QueryPlace::of(q.address.as_deref(), &q.identifiers)
                     .map_or_else(Vec::new, |qp| self.located(&qp));
+                let mut located_ids: Vec<u32> = located.iter().map(|x| x.0).collect();
+                located_ids.sort_unstable();
                 let memo = Memo {
                     weights: self.query_weights(&forms),
                     tokens,
@@ -2124,6 +2141,7 @@ impl Index {
                     joins,
                     list_joins,
                     abjad_halves,
+                    located: located_ids,
                 };
                 // Alerts only: a name estimate below this cannot make an alert (the candidate
                 // would not be scored), nor a reading worth scoring beside a better one.
@@ -2798,7 +2816,13 @@ impl Index {
             &ie.entity,
             &ie.countries,
             &ie.ids,
-            self.places_for(q, ei),
+            match memo {
+                Some(m) if m.located.binary_search(&(ei as u32)).is_err() => {
+                    static NONE: Places = Places::NONE;
+                    &NONE
+                }
+                _ => self.places_for(q, ei),
+            },
             &names,
             memo,
             ests,
@@ -2999,7 +3023,7 @@ impl Index {
         let mut located = false;
         if !places.is_empty() {
             if let Some(a) = QueryPlace::of(q.address.as_deref(), &q.identifiers).and_then(|qp| {
-                qp.agreement(places)
+                qp.agreement(places, &|k| self.distinctive(k))
                     .map(|a| (a.attribute, a.list.to_string()))
             }) {
                 located = true;

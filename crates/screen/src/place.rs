@@ -19,7 +19,13 @@
 use ahash::AHashSet as HashSet;
 use chokepoint_model::{country, Entity};
 use chokepoint_names::{fold, osa_bounded};
+use smallvec::SmallVec;
 use std::sync::OnceLock;
+
+/// A (number, word) pair that more listed entities' addresses share than this locates none of
+/// them: "1" and "Moscow", "2" and "Tehran" are in hundreds of addresses, which a query's
+/// address naming its street agrees with only by another pair.
+pub(crate) const MAX_KEY_ENTITIES: usize = 32;
 
 /// What an agreeing street address or contact detail adds to a name's score (nomenklatura's
 /// logic-v2 adds 0.2 for an address that agrees).
@@ -158,18 +164,29 @@ impl Places {
                     .map(String::as_str)
                     .collect::<Vec<_>>()
                     .join(", ");
-                let postal = place.len();
                 let text = match &a.postal_code {
                     Some(p) => format!("{place}, {p}"),
                     None => place,
                 };
-                Some(Listed {
-                    street: u16::try_from(street.len()).ok()?,
-                    postal: u16::try_from(postal).ok()?,
+                let mut words = address_tokens(street);
+                let n_street = u16::try_from(words.len()).ok()?;
+                for w in address_tokens(&text) {
+                    if !words.contains(&w) {
+                        words.push(w);
+                    }
+                }
+                let postal = a
+                    .postal_code
+                    .as_deref()
+                    .map(|p| address_tokens(p).join(" "))
+                    .unwrap_or_default();
+                words.iter().any(|w| is_number(w)).then(|| Listed {
                     text: text.into(),
+                    words: words.join(" ").into(),
+                    n_street,
+                    postal: postal.into(),
                 })
             })
-            .filter(|l| address_tokens(&l.text).iter().any(|w| is_number(w)))
             .collect();
         let contacts = e
             .identifiers
@@ -187,12 +204,19 @@ impl Places {
 }
 
 /// A listed address: its street, city, region and postal code as the list writes them, joined
-/// by ", ", of which the first `street` bytes are the street and the bytes from `postal` on
-/// the postal code.
+/// by ", ", and its [`address_tokens`], read once when the index is built: `words`, space
+/// separated, the street's `n_street` first, and those of its postal code.
 pub(crate) struct Listed {
     pub text: Box<str>,
-    street: u16,
-    postal: u16,
+    words: Box<str>,
+    n_street: u16,
+    postal: Box<str>,
+}
+
+impl Listed {
+    fn words(&self) -> SmallVec<[&str; 16]> {
+        self.words.split(' ').filter(|w| !w.is_empty()).collect()
+    }
 }
 
 /// A query's address and contact details, read once per query.
@@ -228,7 +252,13 @@ impl QueryPlace {
     }
 
     /// The first of the entity's streets and contacts that agrees with the query's.
-    pub(crate) fn agreement<'a>(&self, places: &'a Places) -> Option<Agreement<'a>> {
+    /// `distinctive` says whether a (number, word) key locates few enough addresses to
+    /// locate one (see [`MAX_KEY_ENTITIES`]).
+    pub(crate) fn agreement<'a>(
+        &self,
+        places: &'a Places,
+        distinctive: &dyn Fn(u32) -> bool,
+    ) -> Option<Agreement<'a>> {
         if let Some(c) = places
             .contacts
             .iter()
@@ -246,11 +276,9 @@ impl QueryPlace {
             .streets
             .iter()
             .find(|l| {
-                self.street_agrees(
-                    &address_tokens(&l.text[..l.street as usize]),
-                    &address_tokens(&l.text),
-                    &address_tokens(&l.text[l.postal as usize..]),
-                )
+                let all = l.words();
+                let postal: SmallVec<[&str; 4]> = l.postal.split(' ').collect();
+                self.street_agrees(&all[..l.n_street as usize], &all, &postal, distinctive)
             })
             .map(|l| Agreement {
                 attribute: "address",
@@ -260,11 +288,18 @@ impl QueryPlace {
 
     /// Whether the listed address (the words of its `street`, `all` its words, and those of
     /// its `postal` code) agrees.
-    fn street_agrees(&self, street: &[String], all: &[String], postal: &[String]) -> bool {
-        let q = &self.tokens[..];
-        let found = |w: &str, other: &[String]| {
+    fn street_agrees(
+        &self,
+        street: &[&str],
+        all: &[&str],
+        postal: &[&str],
+        distinctive: &dyn Fn(u32) -> bool,
+    ) -> bool {
+        let q: SmallVec<[&str; 16]> = self.tokens.iter().map(String::as_str).collect();
+        let q = &q[..];
+        let found = |w: &str, other: &[&str]| {
             other.iter().any(|x| {
-                x == w
+                *x == w
                     || w.len() >= 5
                         && x.len() >= 5
                         && !is_number(w)
@@ -274,8 +309,8 @@ impl QueryPlace {
         };
         // Every number of each side is in the other, but for a unit or a postal code the
         // other does not give.
-        let postal = |w: &String| is_postal(w) || postal.contains(w);
-        let numbers_agree = |a: &[String], b: &[String]| {
+        let postal = |w: &&str| is_postal(w) || postal.contains(w);
+        let numbers_agree = |a: &[&str], b: &[&str]| {
             a.iter().filter(|w| is_number(w)).all(|w| {
                 b.contains(w)
                     || is_unit(w) && !b.iter().any(|x| is_unit(x))
@@ -288,15 +323,18 @@ impl QueryPlace {
         {
             return false;
         }
-        let words_in = |a: &[String], b: &[String]| {
+        let words_in = |a: &[&str], b: &[&str]| {
             let words = a.iter().filter(|w| !is_number(w));
             let n = words.clone().count();
-            let found: Vec<&String> = words.filter(|w| found(w, b)).collect();
-            (3 * found.len() >= 2 * n, found.iter().any(|w| w.len() >= 4))
+            3 * words.filter(|w| found(w, b)).count() >= 2 * n
         };
-        // The street's words, not just the city's, and the query's words, not just the
-        // street's.
-        words_in(street, q).0 && words_in(all, q).1 && words_in(q, all).0
+        // A number and a word of four letters or more written alike that few addresses share
+        // (what the index's keys find: "1" and "Moscow" locate no one), the street's words,
+        // not just the city's, and the query's words, not just the street's.
+        let shared = |p: fn(&str) -> bool| all.iter().filter(move |w| p(w) && q.contains(w));
+        shared(is_number).any(|n| shared(is_key_word).any(|w| distinctive(key(n, w))))
+            && words_in(street, q)
+            && words_in(q, all)
     }
 }
 
@@ -321,27 +359,36 @@ fn without_country(text: &str) -> Vec<String> {
     t
 }
 
-/// Keys that an agreeing address shares with the query's: a hash of each number and the
-/// first three letters of each word of four letters or more (a misspelt word keeps its first
-/// letters, mostly).
+/// Keys that an agreeing address shares with the query's: a hash of each number with each word
+/// of four letters or more (an agreeing address shares a number and such a word written
+/// alike).
 pub(crate) fn street_keys(l: &Listed) -> Vec<u32> {
-    pairs(&address_tokens(&l.text))
+    pairs(&l.words())
 }
 
-fn pairs(tokens: &[String]) -> Vec<u32> {
+fn pairs<S: AsRef<str>>(tokens: &[S]) -> Vec<u32> {
+    let tokens: SmallVec<[&str; 16]> = tokens.iter().map(AsRef::as_ref).collect();
     let mut keys = Vec::new();
     for n in tokens.iter().filter(|w| is_number(w)) {
-        for w in tokens.iter().filter(|w| !is_number(w) && w.len() >= 4) {
-            let mut h: u32 = 0x811c_9dc5;
-            for b in n.bytes().chain([b'|']).chain(w.bytes().take(3)) {
-                h = (h ^ b as u32).wrapping_mul(0x0100_0193);
-            }
-            keys.push(h);
+        for w in tokens.iter().filter(|w| is_key_word(w)) {
+            keys.push(key(n, w));
         }
     }
     keys.sort_unstable();
     keys.dedup();
     keys
+}
+
+fn is_key_word(w: &str) -> bool {
+    !is_number(w) && w.len() >= 4
+}
+
+fn key(number: &str, word: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in number.bytes().chain([b'|']).chain(word.bytes()) {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    h
 }
 
 #[cfg(test)]
@@ -351,11 +398,16 @@ mod tests {
     /// The query's address against a listed one: its street, then after " | " its city (the
     /// lists often give the city in the street's field).
     fn agree(query: &str, listed: &str) -> bool {
-        let street = listed.split(" | ").next().unwrap();
+        let street = address_tokens(listed.split(" | ").next().unwrap());
+        let all = address_tokens(listed);
+        fn as_str(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
         QueryPlace::of(Some(query), &[]).unwrap().street_agrees(
-            &address_tokens(street),
-            &address_tokens(listed),
+            &as_str(&street),
+            &as_str(&all),
             &[],
+            &|_| true,
         )
     }
 
@@ -442,7 +494,7 @@ mod tests {
             };
             let places = Places::of(&e);
             if let Some(qp) = QueryPlace::of(Some(&q), std::slice::from_ref(&c)) {
-                let _ = qp.agreement(&places);
+                let _ = qp.agreement(&places, &|k| k % 2 == 0);
                 let _ = qp.street_keys();
             }
         }

@@ -5,7 +5,9 @@
 //! Usage: cargo run --release -p chokepoint-bench --bin screen-bench [-- --queries N] [--scale N]
 //! [--recall N] [--max-threads N]  (`--scale 0 --recall 0 --max-threads 0`: single thread only)
 //! `--arabic` measures up to `--queries` names the lists write in Arabic script instead of the
-//! generated queries, `LOAD_QUERIES=FILE.csv` a batch file's.
+//! generated queries, `LOAD_QUERIES=FILE.csv` a batch file's. `--with-address` gives each query
+//! a street address, that of a listed entity drawn at random (street, city, postal code): the
+//! cost of screening addresses, and with `--recall` the candidate recall of such queries.
 
 use chokepoint_bench::current_lists;
 use chokepoint_model::{Entity, Kind, PartialDate};
@@ -175,6 +177,32 @@ fn main() {
             .filter_map(|r| r.query.ok().map(|(_, q)| q))
             .collect();
         println!("queries: {} from {path}", qs.len());
+    }
+    if args.iter().any(|a| a == "--with-address") {
+        let addresses: Vec<String> = lists
+            .iter()
+            .flat_map(|(_, e)| &e.addresses)
+            .filter(|a| {
+                a.street
+                    .as_ref()
+                    .is_some_and(|s| s.bytes().any(|b| b.is_ascii_digit()))
+            })
+            .map(|a| {
+                [&a.street, &a.city, &a.postal_code]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .collect();
+        for q in &mut qs {
+            q.address = Some(addresses[rng.below(addresses.len())].clone());
+        }
+        println!(
+            "queries: each with a street address drawn from the {} the lists give",
+            addresses.len()
+        );
     }
     let nq = qs.len();
     if let Ok(path) = std::env::var("DUMP_QUERIES") {

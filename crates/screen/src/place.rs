@@ -8,9 +8,11 @@
 //! give one address of several).
 //!
 //! Two addresses agree when each gives every number the other does (a unit's number, "Apt 5",
-//! only where both give units; a postal code only where both give one), they share one, and
-//! each has at least two thirds of its words in the other, one of four letters or more among
-//! them (a word of five letters or more may be misspelt by one letter). A listed address is
+//! only where both give units; a postal code only where both give one), they share a number
+//! and a word of four letters or more written alike that few listed addresses share (at most
+//! [`MAX_KEY_ENTITIES`] entities': "1" with "Moscow" locates no one), and each has at least two
+//! thirds of its words in the other (a word of five letters or more may be misspelt by one
+//! letter there). A listed address is
 //! its street with its city, region and postal code; a query's country name is left out.
 //! Words that only say what kind of place a part is ("street", "floor", "ul.", "district":
 //! `data/address_words.txt`) are skipped: "Saemaul 2-dong, Pyongchon-guyok" and "Puksong

@@ -25,7 +25,7 @@ use chokepoint_names::{
     spelling_similarity, token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
 };
 use list_joins::{Apart, ListJoins};
-use place::{Places, QueryPlace, LOCATION_MATCH};
+use place::{Places, QueryPlace, LOCATION_MATCH, NO_PLACES};
 use rayon::prelude::*;
 use serde::Serialize;
 use smallvec::SmallVec;
@@ -1992,9 +1992,9 @@ impl Index {
         self.screen_with(q, Want::Alerts, true)
     }
 
-    /// The entities whose street address or contact details agree with the query's, with what
-    /// that adds to their score: candidates whatever their names.
-    fn located(&self, qp: &QueryPlace) -> Vec<(u32, f32)> {
+    /// The entities whose street address or contact details agree with the query's, in order
+    /// (each gets [`LOCATION_MATCH`]): candidates whatever their names.
+    fn located(&self, qp: &QueryPlace) -> Vec<u32> {
         let mut found: Vec<u32> = qp
             .contacts()
             .iter()
@@ -2016,7 +2016,6 @@ impl Index {
                 qp.agreement(self.places_of(e as usize), &|k| self.distinctive(k))
                     .is_some()
             })
-            .map(|e| (e, LOCATION_MATCH))
             .collect()
     }
 
@@ -2034,18 +2033,16 @@ impl Index {
 
     /// An entity's street addresses and contact details.
     fn places_of(&self, ei: usize) -> &Places {
-        static NONE: Places = Places::NONE;
-        self.places.get(&(ei as u32)).unwrap_or(&NONE)
+        self.places.get(&(ei as u32)).unwrap_or(&NO_PLACES)
     }
 
     /// [`Index::places_of`] when the query has an address or contacts to compare with them
     /// (most have none: no lookup then).
     fn places_for(&self, q: &Query, ei: usize) -> &Places {
-        static NONE: Places = Places::NONE;
         if q.address.is_some() || !q.identifiers.is_empty() {
             self.places_of(ei)
         } else {
-            &NONE
+            &NO_PLACES
         }
     }
 
@@ -2131,8 +2128,6 @@ impl Index {
                 });
                 let located = QueryPlace::of(q.address.as_deref(), &q.identifiers)
                     .map_or_else(Vec::new, |qp| self.located(&qp));
-                let mut located_ids: Vec<u32> = located.iter().map(|x| x.0).collect();
-                located_ids.sort_unstable();
                 let memo = Memo {
                     weights: self.query_weights(&forms),
                     tokens,
@@ -2141,7 +2136,7 @@ impl Index {
                     joins,
                     list_joins,
                     abjad_halves,
-                    located: located_ids,
+                    located,
                 };
                 // Alerts only: a name estimate below this cannot make an alert (the candidate
                 // would not be scored), nor a reading worth scoring beside a better one.
@@ -2153,14 +2148,14 @@ impl Index {
                             - self.config.reading_margin
                             - q.birth_date.map_or(0.0, |_| DATE_EXACT)
                             - q.country.as_ref().map_or(0.0, |_| COUNTRY_MATCH)
-                            - if located.is_empty() {
+                            - if memo.located.is_empty() {
                                 0.0
                             } else {
                                 LOCATION_MATCH
                             }
                     }
                 };
-                let cands = self.candidates(&forms, &memo, q, need, &located, &mut scratch);
+                let cands = self.candidates(&forms, &memo, q, need, &mut scratch);
                 // Score in order of the estimate; stop once the estimates fall clearly below
                 // the `top_k`-th score found (kept ascending in `kth`).
                 let mut scored = Vec::new();
@@ -2272,7 +2267,6 @@ impl Index {
         memo: &Memo,
         q: &Query,
         need: f32,
-        located: &[(u32, f32)],
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
         if sc.index != self.id {
@@ -2673,13 +2667,20 @@ impl Index {
             }
         }
         // So is an agreeing address worth scoring, whatever the name.
-        for &(e, _) in located {
+        let located = &memo.located[..];
+        for &e in located {
             if sc.best[e as usize] == 0.0 {
                 sc.best_touched.push(e);
                 sc.best[e as usize] = f32::MIN_POSITIVE;
             }
         }
-        let place = |e: u32| located.iter().find(|x| x.0 == e).map_or(0.0, |x| x.1);
+        let place = |e: u32| {
+            if located.binary_search(&e).is_ok() {
+                LOCATION_MATCH
+            } else {
+                0.0
+            }
+        };
         // Stage 1: the best name estimates, with every entity tied at the cut (a common given
         // name ties hundreds of entities; which of them rank first is decided by what else
         // they carry).
@@ -2749,7 +2750,12 @@ impl Index {
             };
             // The most any entity's attributes can add bounds most of them without reading
             // their hints, a cache miss each.
-            let most = AttributeHint::most(q) + located.iter().map(|x| x.1).fold(0.0, f32::max);
+            let most = AttributeHint::most(q)
+                + if located.is_empty() {
+                    0.0
+                } else {
+                    LOCATION_MATCH
+                };
             below.retain(|&(_, x)| x + most >= kth);
             let mut lifted = Vec::new();
             for (k, &(e, x)) in below.iter().enumerate() {
@@ -2817,10 +2823,7 @@ impl Index {
             &ie.countries,
             &ie.ids,
             match memo {
-                Some(m) if m.located.binary_search(&(ei as u32)).is_err() => {
-                    static NONE: Places = Places::NONE;
-                    &NONE
-                }
+                Some(m) if m.located.binary_search(&(ei as u32)).is_err() => &NO_PLACES,
                 _ => self.places_for(q, ei),
             },
             &names,

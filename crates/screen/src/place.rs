@@ -140,7 +140,6 @@ pub(crate) fn contact_key(s: &str) -> Option<String> {
 }
 
 /// The street addresses and contact details of a listed entity that can agree with a query's.
-#[derive(Default)]
 pub(crate) struct Places {
     /// Addresses with a street and a number.
     pub streets: Vec<Listed>,
@@ -148,12 +147,13 @@ pub(crate) struct Places {
     pub contacts: Vec<Box<str>>,
 }
 
-impl Places {
-    pub(crate) const NONE: Places = Places {
-        streets: Vec::new(),
-        contacts: Vec::new(),
-    };
+/// The places of an entity that has none.
+pub(crate) static NO_PLACES: Places = Places {
+    streets: Vec::new(),
+    contacts: Vec::new(),
+};
 
+impl Places {
     pub(crate) fn of(e: &Entity) -> Places {
         let streets = e
             .addresses
@@ -222,7 +222,6 @@ impl Listed {
 }
 
 /// A query's address and contact details, read once per query.
-#[derive(Default)]
 pub(crate) struct QueryPlace {
     tokens: Vec<String>,
     contacts: Vec<String>,
@@ -319,10 +318,7 @@ impl QueryPlace {
                     || postal(w) && !b.iter().any(postal)
             })
         };
-        if !numbers_agree(all, q)
-            || !numbers_agree(q, all)
-            || !all.iter().any(|w| is_number(w) && q.contains(w))
-        {
+        if !numbers_agree(all, q) || !numbers_agree(q, all) {
             return false;
         }
         let words_in = |a: &[&str], b: &[&str]| {
@@ -341,8 +337,7 @@ impl QueryPlace {
 }
 
 /// The address's words without the country name it ends or begins with ("…, Izhevsk,
-/// Russia"): a
-/// listed address gives its country as a code, compared apart.
+/// Russia"): a listed address gives its country as a code, compared apart.
 fn without_country(text: &str) -> Vec<String> {
     let mut t = address_tokens(text);
     let is_country = |w: &[String]| {
@@ -386,11 +381,8 @@ fn is_key_word(w: &str) -> bool {
 }
 
 fn key(number: &str, word: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in number.bytes().chain([b'|']).chain(word.bytes()) {
-        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
-    }
-    h
+    let bytes = number.bytes().chain([b'|']).chain(word.bytes());
+    bytes.fold(crate::FNV_OFFSET, crate::fnv_step) as u32
 }
 
 #[cfg(test)]

@@ -185,6 +185,23 @@ fn pg_schema() -> String {
     )
 }
 
+/// The API token column, which stores made before tokens existed lack.
+const APP_USER_TOKEN_COLUMN: &str = "ALTER TABLE app_user ADD COLUMN token_hash TEXT";
+
+/// Runs `alter` (an `ADD COLUMN`) on an SQLite store whose `table` lacks `column`: a store
+/// made before the column existed.
+fn add_missing_column(conn: &Connection, table: &str, column: &str, alter: &str) -> Result<()> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+        [table, column],
+        |r| r.get(0),
+    )?;
+    if n == 0 {
+        conn.execute_batch(alter)?;
+    }
+    Ok(())
+}
+
 /// API tokens are unique (the column came after the table, so it is indexed separately).
 const APP_USER_TOKEN: &str =
     "CREATE UNIQUE INDEX IF NOT EXISTS app_user_token ON app_user (token_hash);";
@@ -265,24 +282,15 @@ impl Store {
         conn.execute_batch(cases::SQLITE_TRIGGERS)?;
         // Stores made before API tokens existed gain the column (users without a token can
         // still act through the command line, never through the server).
-        let has_token: i64 = conn.query_row(
-            "SELECT count(*) FROM pragma_table_info('app_user') WHERE name = 'token_hash'",
-            [],
-            |r| r.get(0),
-        )?;
-        if has_token == 0 {
-            conn.execute_batch("ALTER TABLE app_user ADD COLUMN token_hash TEXT")?;
-        }
+        add_missing_column(&conn, "app_user", "token_hash", APP_USER_TOKEN_COLUMN)?;
         conn.execute_batch(APP_USER_TOKEN)?;
         conn.execute_batch(monitor::MONITOR_SCHEMA)?;
-        let has_address: i64 = conn.query_row(
-            "SELECT count(*) FROM pragma_table_info('counterparty') WHERE name = 'address'",
-            [],
-            |r| r.get(0),
+        add_missing_column(
+            &conn,
+            "counterparty",
+            "address",
+            monitor::COUNTERPARTY_ADDRESS,
         )?;
-        if has_address == 0 {
-            conn.execute_batch(monitor::COUNTERPARTY_ADDRESS)?;
-        }
         conn.execute_batch(licensing::SQLITE_SCHEMA)?;
         Ok(Store {
             db: Db::sqlite(conn),

@@ -4,6 +4,9 @@
 //! the calibration check (mean score per label and quality tier).
 //!
 //! Usage: cargo run --release -p chokepoint-bench --bin name-bench [-- --threshold 0.8]
+//!
+//! `-- --pair "QUERY NAME" "LISTED NAME" [Person|Organization|Vessel]` scores one pair and prints
+//! its explanation, to see why a pair the benchmark misses scores as it does.
 
 use chokepoint_bench::{current_lists, data_dir, prf};
 use chokepoint_model::{Entity, Kind};
@@ -32,6 +35,44 @@ fn main() {
         .unwrap_or(DEFAULT_ALERT_THRESHOLD);
     let verbose = args.iter().any(|a| a == "--errors");
     let mut index = Index::build(current_lists(), Config::default());
+    if let Some(i) = args.iter().position(|a| a == "--pair") {
+        let (Some(a), Some(b)) = (args.get(i + 1), args.get(i + 2)) else {
+            eprintln!("--pair needs two names");
+            std::process::exit(2);
+        };
+        let k = kind(args.get(i + 3).map_or("", String::as_str));
+        for n in [a, b] {
+            for f in chokepoint_names::analyze(n, k) {
+                let words: Vec<String> = f
+                    .tokens
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "{}{:?}{}",
+                            t.text,
+                            t.class,
+                            if t.abjad { "/abjad" } else { "" }
+                        )
+                    })
+                    .collect();
+                println!("{n:?}: {}", words.join(" "));
+            }
+        }
+        let q = Query {
+            name: a.clone(),
+            kind: Some(k),
+            ..Default::default()
+        };
+        match index.compare(&q, &Entity::new("case", k, b.clone())) {
+            Some(m) => println!(
+                "{:.3}\n{}",
+                m.score,
+                serde_json::to_string_pretty(&m.explanation).expect("json")
+            ),
+            None => println!("no score (nothing in common)"),
+        }
+        return;
+    }
     if args.iter().any(|a| a == "--sweep") {
         sweep(&mut index);
         return;

@@ -4,8 +4,12 @@
 //! 3. A test set from the lists themselves: each person the UN lists, as spelled by the EU and
 //!    the UK (linked by the UN reference number), screened against the UN list: recall@1 and
 //!    @10; and the alert rate on names that are on no list.
+//! 4. Arabic script against Latin: each name a list writes in Arabic script, screened against
+//!    its own list with every Arabic-script name taken out, so that only the list's Latin
+//!    spellings can find it: is its own entity (or one the UN reference links to it) first,
+//!    in the top 10, alerting; and how often another entity alerts above it.
 //!
-//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval
+//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval [-- --arabic (4. only)]
 
 use chokepoint_bench::{current_lists, data_dir, prf};
 use chokepoint_model::{
@@ -499,8 +503,98 @@ fn own_set() {
     }
 }
 
+fn is_arabic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+fn arabic_against_latin() {
+    let lists = current_lists();
+    // The entities one person or body is listed as, across lists: linked by UN reference.
+    let mut group_of_ref: HashMap<String, usize> = HashMap::new();
+    let mut group: HashMap<String, usize> = HashMap::new();
+    for (_, e) in &lists {
+        let mut g = None;
+        for r in e.references.iter().filter_map(|r| un_ref_key(r)) {
+            let next = group_of_ref.len();
+            g = Some(*group_of_ref.entry(r).or_insert(next));
+        }
+        if let Some(g) = g {
+            group.insert(e.id.clone(), g);
+        }
+    }
+    let same = |a: &str, b: &str| a == b || (group.contains_key(a) && group.get(a) == group.get(b));
+    let mut cases: Vec<(Query, String)> = Vec::new();
+    let mut seen = HashSet::new();
+    let latin: Vec<(String, Entity)> = lists
+        .into_iter()
+        .map(|(s, mut e)| {
+            for n in e.names.iter().filter(|n| is_arabic(&n.full)) {
+                if e.names.iter().any(|m| !is_arabic(&m.full)) && seen.insert(n.full.clone()) {
+                    cases.push((
+                        Query {
+                            name: n.full.clone(),
+                            kind: Some(e.kind),
+                            // The same person is on several lists, most of them not linked
+                            // by a UN reference: each list's own Latin names compete.
+                            sources: vec![s.clone()],
+                            ..Default::default()
+                        },
+                        e.id.clone(),
+                    ));
+                }
+            }
+            e.names.retain(|n| !is_arabic(&n.full));
+            if !e.names.iter().any(|n| n.full == e.name) {
+                e.name = e.names.first().map(|n| n.full.clone()).unwrap_or_default();
+            }
+            (s, e)
+        })
+        .filter(|(_, e)| !e.names.is_empty())
+        .collect();
+    let index = Index::build(latin, Config::default());
+    let (mut at1, mut at10, mut alert, mut wrong_first) = (0, 0, 0, 0);
+    let debug = std::env::var("DEBUG_ARABIC").is_ok();
+    let all = std::env::var("DEBUG_ARABIC").is_ok_and(|v| v == "all");
+    for (q, target) in &cases {
+        let m = index.screen(q, 10);
+        let at = m.iter().position(|x| same(&x.entity_id, target));
+        at1 += usize::from(at == Some(0));
+        at10 += usize::from(at.is_some());
+        alert += usize::from(at.is_some_and(|i| m[i].score >= DEFAULT_ALERT_THRESHOLD));
+        let wrong = m
+            .first()
+            .filter(|x| !same(&x.entity_id, target) && x.score >= DEFAULT_ALERT_THRESHOLD);
+        wrong_first += usize::from(wrong.is_some());
+        if debug && (at != Some(0) || all) {
+            println!(
+                "  {:?} ({target}): rank {at:?} score {:?}, first {:?}",
+                q.name,
+                at.map(|i| m[i].score),
+                m.first().map(|x| (&x.entity_id, &x.matched_name, x.score))
+            );
+        }
+    }
+    let n = cases.len() as f64;
+    println!(
+        "\nArabic script against Latin ({} names the lists write in Arabic script, each screened against its own list without its Arabic-script names):",
+        cases.len()
+    );
+    println!(
+        "  own entity first {:.3}, in top 10 {:.3}, alerting {:.3}; another entity first and alerting {:.3}",
+        at1 as f64 / n,
+        at10 as f64 / n,
+        alert as f64 / n,
+        wrong_first as f64 / n
+    );
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--arabic") {
+        arabic_against_latin();
+        return;
+    }
     cross_script();
     senzing();
     own_set();
+    arabic_against_latin();
 }

@@ -852,6 +852,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
     initial_semivowel_written(latin, abjad)
         // "Saidullah" is not "آزادی علی" (skeleton "sdl").
         && initial_vowel_agrees(latin, abjad)
+        && long_vowels_written(latin, abjad)
         && semivowel_places(latin).into_iter().all(|(i, c, k)| {
             let consonant = b.get(i + 1).is_some_and(|&n| latin_vowel(n));
             !consonant
@@ -866,10 +867,120 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
         })
 }
 
+/// Whether a Latin word writes each long vowel and semivowel that a vowel-less word writes
+/// after its first letter, in the same place among the consonants: those scripts leave out
+/// the short vowels but write the long ones, ي (i, ee, ei, ai, y …) and و (u, oo, ou, o,
+/// w …), which every Latin spelling writes in turn. "Hasan" (h·a·s·a·n) is no spelling of
+/// "حسين" (Husayn, h·s·y·n), nor "Muhammad" of "محمود" (Mahmud, m·h·m·w·d), though their
+/// consonants agree. (The first letter is [`initial_semivowel_written`]'s; a Latin "v"
+/// may be a Persian و, a consonant where the skeletons disagree anyway.)
+fn long_vowels_written(latin: &str, abjad: &str) -> bool {
+    let places = semivowel_places_counted(abjad, false);
+    if places.iter().all(|p| p.0 == 0) {
+        return true;
+    }
+    let latin = &*persian_v(latin, abjad);
+    let consonants: SmallVec<[usize; 16]> =
+        consonant_letters(latin, false).map(|(_, _, i)| i).collect();
+    let b = latin.as_bytes();
+    let ab = abjad.as_bytes();
+    let written = |article: usize| {
+        places.iter().all(|&(at, c, k)| {
+            // Not written in Latin: a last و (the silent one of "عمرو", Amr) and one after خ
+            // (the silent one of Persian "خوا": "خواجه" is Khajeh).
+            if at == 0 || (c == b'w' && (at + 1 == ab.len() || ab[..at].ends_with(b"kh"))) {
+                return true;
+            }
+            // The article's consonant has no place in a Latin word without it.
+            let Some(k) = k.checked_sub(article) else {
+                return true;
+            };
+            let start = match k {
+                0 => 0,
+                _ => match consonants.get(k - 1) {
+                    Some(&i) => i + 1,
+                    None => return true,
+                },
+            };
+            let end = consonants.get(k).copied().unwrap_or(b.len());
+            let gap = &b[start..end.max(start)];
+            match c {
+                // A last ی is "a" in Persian names from Arabic ones ending in ى: "مرتضی",
+                // Morteza; "عیسی", Isa.
+                b'y' if at + 1 == ab.len() => gap.iter().any(|&x| latin_vowel(x) || x == b'y'),
+                b'y' => gap.iter().any(|x| matches!(x, b'i' | b'e' | b'y')),
+                _ => gap.iter().any(|x| matches!(x, b'u' | b'o' | b'w')),
+            }
+        })
+    };
+    // Places are compared where the consonants pair off: the same number, or one more for
+    // the article the Latin word leaves out. Elsewhere a consonant of one script is two
+    // letters of the other ("th" is ث, or ت and ح in "تحریک", Tehrik) and the skeleton
+    // comparison judges.
+    let (n_abjad, n_latin) = (consonant_letters(abjad, false).count(), consonants.len());
+    // An initial "al" is the article or the start of a word ("علي", Ali).
+    let article = bare(abjad).starts_with('l') && !latin.starts_with('l');
+    if n_abjad == n_latin {
+        written(0)
+    } else if article && n_abjad == n_latin + 1 {
+        written(1)
+    } else {
+        true
+    }
+}
+
+/// Whether a Latin skeleton is a vowel-less word's with a last "t" for its last letter ة
+/// (written "h", and left out of the skeleton as a last "h" is): ة is read "t" where a
+/// word stands before another ("جبهة النصرة", Jabhat al-Nusra; "عصبة الأنصار", Asbat
+/// al-Ansar).
+fn ta_marbuta(abjad: &str, abjad_skeleton: &[u8], latin_skeleton: &[u8]) -> bool {
+    abjad.ends_with('h')
+        && latin_skeleton.len() == abjad_skeleton.len() + 1
+        && latin_skeleton.ends_with(b"t")
+        && latin_skeleton.starts_with(abjad_skeleton)
+}
+
+/// A Latin word as compared with a vowel-less word that writes و: a Latin "v" is that و in
+/// Persian names ("موسوی", Mousavi; "وحید", Vahid), a letter those scripts have no other.
+fn persian_v<'a>(latin: &'a str, abjad: &str) -> Cow<'a, str> {
+    if latin.contains('v') && abjad.contains('w') {
+        latin.replace('v', "w").into()
+    } else {
+        latin.into()
+    }
+}
+
+/// Whether two vowel-less words write the same long vowels and semivowels between the same
+/// consonants (`shift`: consonants the first word has before the second's, the article):
+/// "حسين" (Husayn) and "حسن" (Hasan), "محمود" (Mahmud) and "محمد" (Muhammad) share their
+/// consonants and are other names. A letter written twice ("داوود", "داود") is one.
+fn same_long_vowels(a: &str, b: &str, shift: usize) -> bool {
+    if !a.contains(['y', 'w']) && !b.contains(['y', 'w']) {
+        return true;
+    }
+    let places = |s: &str, shift: usize| -> SmallVec<[(u8, usize); 4]> {
+        let mut v: SmallVec<[(u8, usize); 4]> = semivowel_places(s)
+            .into_iter()
+            .filter(|p| p.2 >= shift)
+            .map(|(_, c, k)| (c, k - shift))
+            .collect();
+        v.dedup();
+        v
+    };
+    places(a, shift) == places(b, 0)
+}
+
 /// Each "w" and "y" of a word: its byte offset, the letter, and how many consonants of the
 /// word's [`skeleton`] come before it.
 fn semivowel_places(s: &str) -> SmallVec<[(usize, u8, usize); 4]> {
-    let consonants: SmallVec<[usize; 16]> = skeleton_letters(s).map(|(_, _, i)| i).collect();
+    semivowel_places_counted(s, true)
+}
+
+/// [`semivowel_places`], counting consonants as [`consonant_letters`] does.
+fn semivowel_places_counted(s: &str, across_vowels: bool) -> SmallVec<[(usize, u8, usize); 4]> {
+    let consonants: SmallVec<[usize; 16]> = consonant_letters(s, across_vowels)
+        .map(|(_, _, i)| i)
+        .collect();
     s.bytes()
         .enumerate()
         .filter(|&(_, c)| c == b'w' || c == b'y')
@@ -956,6 +1067,15 @@ fn vowel_gaps(s: &str) -> impl Iterator<Item = bool> + '_ {
 /// The consonants of [`skeleton`], each with whether a vowel stands between it and the one
 /// before, and its byte offset.
 fn skeleton_letters(s: &str) -> impl Iterator<Item = (char, bool, usize)> + '_ {
+    consonant_letters(s, true)
+}
+
+/// [`skeleton_letters`], with a consonant written again after a vowel kept (`across_vowels`
+/// false): as places to count from, "alwlyd" (al-Walid) has the article's l and the name's.
+fn consonant_letters(
+    s: &str,
+    across_vowels: bool,
+) -> impl Iterator<Item = (char, bool, usize)> + '_ {
     let b = s.as_bytes();
     let mut last = None;
     let mut vowel = false;
@@ -982,7 +1102,7 @@ fn skeleton_letters(s: &str) -> impl Iterator<Item = (char, bool, usize)> + '_ {
             'z' => 's',
             other => other,
         };
-        if last == Some(c) {
+        if last == Some(c) && (across_vowels || !vowel) {
             return None;
         }
         last = Some(c);
@@ -1266,6 +1386,26 @@ pub fn abjad_compound(first: &Token, second: &Token) -> bool {
         })
 }
 
+/// Whether one vowel-less word is a compound name written as one ("عبدالرحمن", Abdul Rahman;
+/// "نصرالله", Nasr Allah; "حسینپور", Hossein Pour): it begins with a first element of
+/// `data/abjad_compounds.txt` or ends with a second one, with a word's worth of letters
+/// beside it. Only such a word may stand for two Latin words: others share a skeleton with
+/// two Latin words by accident ("الحسینی", al-Husayni, is not "Ali Husayn").
+pub fn abjad_compound_word(t: &Token) -> bool {
+    if !t.abjad {
+        return false;
+    }
+    let (before, after) = &tables().abjad_compounds;
+    let b = bare(&t.text);
+    if !b.is_ascii() {
+        return false;
+    }
+    // Elements are a few letters: try each split rather than each element.
+    (2..=4).any(|n| {
+        b.len() >= n + 2 && (before.contains(&b[..n]) || after.contains(&b[b.len() - n..]))
+    })
+}
+
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
 pub const INITIAL_SIMILARITY: f32 = 0.6;
 
@@ -1319,6 +1459,15 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if !semivowels {
         return (0.0, How::None);
     }
+    // (Either word may carry the article the other leaves out.)
+    if a.abjad
+        && b.abjad
+        && !(same_long_vowels(&a.text, &b.text, 0)
+            || same_long_vowels(&a.text, &b.text, 1)
+            || same_long_vowels(&b.text, &a.text, 1))
+    {
+        return (0.0, How::None);
+    }
     // Two vowel-less words that both begin with a vowel letter are compared after it, as
     // letters: the "a" standing for alif or ayn is no letter two names share ("عارف" and
     // "آصف", Aref and Asef, are not one letter apart).
@@ -1357,8 +1506,13 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
         best = (s.max(0.6), How::Fuzzy);
     }
     if a.abjad || b.abjad {
-        let sa: SmallVec<[u8; 32]> = skeleton_chars(&a.text).map(|c| c as u8).collect();
-        let sb: SmallVec<[u8; 32]> = skeleton_chars(&b.text).map(|c| c as u8).collect();
+        let (at, bt) = match (a.abjad, b.abjad) {
+            (false, true) => (persian_v(&a.text, &b.text), Cow::from(b.text.as_str())),
+            (true, false) => (Cow::from(a.text.as_str()), persian_v(&b.text, &a.text)),
+            _ => (Cow::from(a.text.as_str()), Cow::from(b.text.as_str())),
+        };
+        let sa: SmallVec<[u8; 32]> = skeleton_chars(&at).map(|c| c as u8).collect();
+        let sb: SmallVec<[u8; 32]> = skeleton_chars(&bt).map(|c| c as u8).collect();
         if !sa.is_empty() && !sb.is_empty() {
             let d = edits_up_to_one(&sa, &sb);
             // A skeleton of one or two consonants is shared by many unrelated names ("li"
@@ -1398,6 +1552,19 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
                 // consonant, more, less or another, is another name ("lbrt" is not "lbrkt",
                 // "lhmd", al-Ahmad, not "mhmd", Muhammad).
                 0.8
+            } else if d == 1
+                && sa.len().min(sb.len()) == 3
+                && ((a.abjad && a.text.starts_with("al") && article(&sa, &sb))
+                    || (b.abjad && b.text.starts_with("al") && article(&sb, &sa)))
+            {
+                // The article written on a word of three consonants, where the script has
+                // it ("المصري", al-Masri, for "Masri").
+                0.8
+            } else if sa.len().min(sb.len()) >= 2
+                && ((a.abjad && !b.abjad && ta_marbuta(&a.text, &sa, &sb))
+                    || (b.abjad && !a.abjad && ta_marbuta(&b.text, &sb, &sa)))
+            {
+                0.85
             } else {
                 0.0
             };
@@ -1771,6 +1938,44 @@ mod tests {
         // بن is the particle "bin", no name ("Aven").
         let bn = &analyze("سعد بن محمد", Kind::Person)[0].tokens;
         assert_eq!(bn[1].class, Class::Particle, "{bn:?}");
+    }
+
+    /// Vowel-less scripts write long vowels (ي, و): a Latin spelling writes a vowel of the
+    /// kind in the same place, and two such words that differ in one are two names.
+    #[test]
+    fn vowel_less_scripts_write_long_vowels() {
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        let a = |t: &str| Token::new(t.into(), Class::Word, true);
+        let word = |n: &str| analyze(n, Kind::Person)[0].tokens[0].clone();
+        let sim = |x: &Token, y: &Token| token_similarity(x, y).0;
+        // حسين is Hussein, Husain, Husayn, Hossein; not Hasan.
+        for latin in ["hussein", "husain", "husayn", "hossein"] {
+            assert!(sim(&word("حسين"), &w(latin)) >= 0.8, "{latin}");
+        }
+        assert_eq!(sim(&word("حسين"), &w("hasan")), 0.0);
+        assert!(sim(&word("حسن"), &w("hasan")) >= 0.8);
+        // محمود is Mahmoud, Mahmud; not Muhammad.
+        assert!(sim(&word("محمود"), &w("mahmoud")) >= 0.8);
+        assert!(sim(&word("محمود"), &w("mahmud")) >= 0.8);
+        assert_eq!(sim(&word("محمود"), &w("muhammad")), 0.0);
+        // Both in the script: Husayn is not Hasan, Mahmud not Muhammad; داوود is داود.
+        assert_eq!(sim(&word("حسين"), &word("حسن")), 0.0);
+        assert_eq!(sim(&word("محمود"), &word("محمد")), 0.0);
+        assert!(sim(&word("داوود"), &word("داود")) > 0.0);
+        // "سهيل" (Suhayl) is not Saleh, whose consonants it shares as written.
+        assert_eq!(sim(&word("سهيل"), &w("saleh")), 0.0);
+        // Letters the Latin spelling does not write: a last ی read "a" (Morteza, Isa), a
+        // silent و after خ (Khajeh) and at the end (Amr), the article's l before a name that
+        // begins with l again (al-Walid).
+        assert!(sim(&word("مرتضی"), &w("morteza")) >= 0.8);
+        assert!(sim(&word("عیسی"), &w("isa")) > 0.0);
+        assert!(sim(&word("خواجه"), &w("khajeh")) >= 0.8);
+        assert!(sim(&word("عمرو"), &w("amr")) >= 0.8);
+        assert!(sim(&word("الوليد"), &w("walid")) >= 0.8);
+        assert!(sim(&a("aly"), &w("ali")) > 0.0);
+        // A Latin "v" is a Persian و.
+        assert!(sim(&word("موسوی"), &w("mousavi")) >= 0.8);
+        assert!(sim(&word("مصطفوی"), &w("mostafavi")) >= 0.8);
     }
 
     #[test]

@@ -21,8 +21,9 @@ mod place;
 use ahash::AHashMap as HashMap;
 use chokepoint_model::{country, DateSpec, Entity, Kind, Name, NameQuality, PartialDate};
 use chokepoint_names::{
-    abjad_compound, analyze, initial_semivowel_written, join_agrees, joined_part,
-    spelling_similarity, token_similarity, Class, How, NameForm, Token, INITIAL_SIMILARITY,
+    abjad_compound, abjad_compound_word, analyze, initial_semivowel_written, join_agrees,
+    joined_part, spelling_similarity, token_similarity, Class, How, NameForm, Token,
+    INITIAL_SIMILARITY,
 };
 use list_joins::{Apart, ListJoins};
 use place::{Places, QueryPlace, LOCATION_MATCH, NO_PLACES};
@@ -567,8 +568,9 @@ fn skeleton_keys(sk: &str) -> Vec<String> {
 /// The keys of the Latin words whose skeleton a vowel-less word's skeleton `sk` may stand
 /// for without being it ("#" and the skeleton, as each vocabulary token is filed): one letter
 /// written two ways (`SKELETON_VARIANTS`: "mrtd", مرتضی, for "Morteza", m·r·t·s), or the
-/// article on one side only ("lskhn" for "SEKHNI"), as the scorer accepts them in skeletons
-/// of four consonants or more.
+/// article on one side only ("lskhn" for "SEKHNI", "lmsr" for "MASRI"), as the scorer accepts
+/// them: the article where the vowel-less word writes it, on a name of three consonants or
+/// more; a letter two ways in skeletons of four or more.
 fn latin_skeleton_keys(sk: &str) -> Vec<String> {
     let mut out = Vec::new();
     if sk.len() < 4 {
@@ -585,8 +587,8 @@ fn latin_skeleton_keys(sk: &str) -> Vec<String> {
             out.extend(String::from_utf8(k).ok());
         }
     }
-    if sk.len() >= 5 && sk.starts_with('l') {
-        out.push(format!("#{}", &sk[1..]));
+    if let Some(rest) = sk.strip_prefix('l') {
+        out.push(format!("#{rest}"));
     }
     out.push(format!("#l{sk}"));
     out
@@ -1454,6 +1456,16 @@ impl Index {
                 .entry(format!("#{}", chokepoint_names::skeleton(&t.text)))
                 .or_default()
                 .push(i as u32);
+            // A Latin "v" may be a Persian و, which skeletons leave out ("Mousavi", "موسوی").
+            if !t.abjad && t.text.contains('v') {
+                ix.by_key
+                    .entry(format!(
+                        "#{}",
+                        chokepoint_names::skeleton(&t.text.replace('v', "w"))
+                    ))
+                    .or_default()
+                    .push(i as u32);
+            }
             let grams = if t.text.len() >= 3 && t.text.is_ascii() {
                 trigrams(&t.text)
             } else {
@@ -1643,6 +1655,19 @@ impl Index {
         keys.extend(skeleton_keys(&sk));
         if t.abjad {
             keys.extend(latin_skeleton_keys(&sk));
+            // ة, written "h", read "t" (see `chokepoint_names::similarity`).
+            if t.text.ends_with('h') {
+                keys.push(format!("#{sk}t"));
+            }
+        } else if sk.len() >= 3 && sk.ends_with('t') {
+            keys.push(format!("%{}", &sk[..sk.len() - 1]));
+        }
+        if !t.abjad && t.text.contains('v') {
+            // (See the vocabulary's keys: a Latin "v" may be a Persian و.)
+            keys.push(format!(
+                "#{}",
+                chokepoint_names::skeleton(&t.text.replace('v', "w"))
+            ));
         }
         for key in keys {
             if let Some(v) = self.by_key.get(&key) {
@@ -1909,12 +1934,21 @@ impl Index {
                 }
             }
         }
-        if a.abjad || b.abjad {
-            if let Some(v) = self
-                .by_key
-                .get(&format!("#{}", chokepoint_names::skeleton(&joined)))
-            {
+        if let Some(v) = self
+            .by_key
+            .get(&format!("#{}", chokepoint_names::skeleton(&joined)))
+        {
+            if a.abjad || b.abjad {
                 out.extend(v.iter().copied().take(512));
+            } else {
+                // Two Latin words may spell one vowel-less compound written as one ("Abdul
+                // Rahman", "عبدالرحمن"): the scorer compares them by skeleton.
+                out.extend(
+                    v.iter()
+                        .copied()
+                        .filter(|&i| abjad_compound_word(&self.tokens[i as usize]))
+                        .take(512),
+                );
             }
         }
         out
@@ -3289,6 +3323,7 @@ impl Index {
                     && j + 1 < l.len()
                     && !(l_exact[j] && l_exact[j + 1])
                     && (abjad_l
+                        || abjad_compound_word(&q[i])
                         || (qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
                             && first(&q[i].text) == first(&l[j].text)))
                     && abjad_compound(l[j], l[j + 1])
@@ -3329,6 +3364,7 @@ impl Index {
                     && !l_exact[j]
                     && !(q_exact[i] && q_exact[i + 1])
                     && (abjad
+                        || abjad_compound_word(l[j])
                         || (lj.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
                             && first(lj) == first(&q[i].text)))
                     && abjad_compound(&q[i], &q[i + 1])
@@ -4182,6 +4218,62 @@ mod tests {
         };
         assert!(ix.screen_exhaustive(&q("Quanguo"), 1).is_empty());
         assert!(!ix.screen_exhaustive(&q("Kanan Yaghi"), 1).is_empty());
+    }
+
+    /// A compound written as one word in a vowel-less script ("عبدالرحمن") is two Latin words
+    /// ("Abdul Rahman"), either way round, found by the index; a vowel-less word that is no
+    /// compound is not two Latin words that share its skeleton ("الحسینی", al-Husayni, is not
+    /// "Ali Husayn").
+    #[test]
+    fn a_vowel_less_compound_written_as_one_is_two_latin_words() {
+        for (listed, query) in [
+            ("عبدالرحمن قاسمي", "Abdul Rahman Qasimi"),
+            ("Abdul Rahman Qasimi", "عبدالرحمن قاسمي"),
+            ("نصرالله قاسمي", "Nasr Allah Qasimi"),
+        ] {
+            let mut entities = fillers(&["Qasimi"]);
+            entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
+            assert_index_finds_target(entities.clone(), query, 1);
+            let first = &Index::build(entities, Config::default()).screen(
+                &Query {
+                    name: query.into(),
+                    ..Default::default()
+                },
+                1,
+            )[0];
+            assert!(first.entity_id == "t:target" && first.alert, "{first:?}");
+        }
+        let ix = Index::build(
+            vec![("t".into(), Entity::new("t:1", Kind::Person, "الحسینی"))],
+            Config::default(),
+        );
+        let q = Query {
+            name: "Ali Husayn".into(),
+            ..Default::default()
+        };
+        assert!(ix.screen_exhaustive(&q, 1).is_empty());
+    }
+
+    /// A Latin "v" is a Persian و, which the skeletons leave out: the index finds "موسوی" for
+    /// "Mousavi" and "Mousavi" for "موسوی", and both alert.
+    #[test]
+    fn a_latin_v_finds_a_persian_waw() {
+        for (listed, query) in [
+            ("سید حسین موسوی", "Seyed Hossein Mousavi"),
+            ("Seyed Hossein Mousavi", "سید حسین موسوی"),
+        ] {
+            let mut entities = fillers(&["Hossein"]);
+            entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
+            assert_index_finds_target(entities.clone(), query, 1);
+            let first = &Index::build(entities, Config::default()).screen(
+                &Query {
+                    name: query.into(),
+                    ..Default::default()
+                },
+                1,
+            )[0];
+            assert!(first.entity_id == "t:target" && first.alert, "{first:?}");
+        }
     }
 
     /// "Mohd" is written for Muhammad: a list's "Mohd Hassan" is a query's "Mohammed Hassan",

@@ -11,7 +11,8 @@ use super::{
     NO_POSITION, NO_WORD,
 };
 use chokepoint_names::{
-    abjad_compound, initial_semivowel_written, join_agrees, joined_part, spelling_similarity, How,
+    abjad_compound, abjad_compound_word, initial_semivowel_written, join_agrees, joined_part,
+    spelling_similarity, How,
 };
 use smallvec::SmallVec;
 
@@ -319,8 +320,8 @@ impl ListJoins {
             let ws = &ws[..if ws[2] == NO_WORD { 2 } else { 3 }];
             let word = |k: usize| &tokens[ws[k] as usize];
             // As `Index::name_score` joins Latin list words: lengths within 2, the same first
-            // letter.
-            if abjad == 0 {
+            // letter, unless the query word is a vowel-less compound written as one.
+            if abjad == 0 && !abjad_compound_word(t) {
                 let len: usize = (0..ws.len()).map(|k| word(k).text.len()).sum();
                 if t.text.len().abs_diff(len) > 2 || word(0).text.as_bytes()[0] != first {
                     continue;

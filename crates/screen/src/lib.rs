@@ -864,13 +864,20 @@ fn carry_alias_quality<'a>(
     }
 }
 
-/// The first letters of a name's words and initials: the acronym the name would have.
+/// The first letters of a name's words and initials: the acronym the name would have. None
+/// for a name in a vowel-less script, whose transliteration's first letters spell no
+/// acronym anyone writes ("سنندج مرکزی زندان" is no "СМЗ").
 fn initials<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> String {
-    tokens
-        .into_iter()
-        .filter(|t| matches!(t.class, Class::Word | Class::Initial))
-        .filter_map(|t| t.text.chars().next())
-        .collect()
+    let mut out = String::new();
+    for t in tokens {
+        if t.abjad {
+            return String::new();
+        }
+        if matches!(t.class, Class::Word | Class::Initial) {
+            out.extend(t.text.chars().next());
+        }
+    }
+    out
 }
 
 /// Every country an entity is tied to (nationality, citizenship, address), sorted, unique.
@@ -2456,7 +2463,7 @@ impl Index {
                     .sum::<f32>();
             // Acronyms either way round.
             for t in &f.tokens {
-                if (2..=6).contains(&t.text.len()) && t.class == Class::Word {
+                if (2..=6).contains(&t.text.len()) && t.class == Class::Word && !t.abjad {
                     if let Some(v) = self.acronyms.get(&t.text) {
                         let c = Credit {
                             rs: v,
@@ -3394,6 +3401,10 @@ impl Index {
             let mut s = String::new();
             let mut at = Vec::new();
             for (i, t) in ts {
+                // (See `initials`: no acronym of a vowel-less name.)
+                if t.abjad {
+                    return (String::new(), Vec::new());
+                }
                 if matches!(t.class, Class::Word | Class::Initial) {
                     s.extend(t.text.chars().next());
                     at.push(i);
@@ -3407,7 +3418,7 @@ impl Index {
             let (ini, at) = initials(&mut l.iter().copied().enumerate());
             if (2..=6).contains(&ini.len()) {
                 for (i, t) in q.iter().enumerate() {
-                    if t.class == Class::Word && t.text == ini && at.len() >= 2 {
+                    if t.class == Class::Word && !t.abjad && t.text == ini && at.len() >= 2 {
                         let (a, b) = (at[0], *at.last().unwrap());
                         pairs.push(pair(0.85, i, 1, a, b - a + 1, "acronym"));
                     }
@@ -3418,7 +3429,7 @@ impl Index {
             let (ini, at) = initials(&mut q.iter().enumerate());
             if (2..=6).contains(&ini.len()) {
                 for (j, t) in l.iter().enumerate() {
-                    if t.class == Class::Word && t.text == ini && at.len() >= 2 {
+                    if t.class == Class::Word && !t.abjad && t.text == ini && at.len() >= 2 {
                         let (a, b) = (at[0], *at.last().unwrap());
                         pairs.push(pair(0.85, a, b - a + 1, j, 1, "acronym"));
                     }
@@ -4022,6 +4033,35 @@ mod tests {
     #[test]
     fn a_common_name_s_bearer_with_no_birth_date_outranks_those_born_otherwise() {
         assert_common_name_s_bearer_found(Some(1900), None);
+    }
+
+    /// A name in a vowel-less script has no acronym: the first letters of its transliteration
+    /// ("سنندج مرکزی زندان", s·m·z) spell none that anyone writes ("SMZ").
+    #[test]
+    fn a_vowel_less_name_has_no_acronym() {
+        let ix = Index::build(
+            vec![
+                ("t".into(), Entity::new("t:1", Kind::Organization, "SMZ")),
+                (
+                    "t".into(),
+                    Entity::new("t:2", Kind::Organization, "Sanandaj Markazi Zendan"),
+                ),
+            ],
+            Config::default(),
+        );
+        let q = |n: &str| Query {
+            name: n.into(),
+            kind: Some(Kind::Organization),
+            ..Default::default()
+        };
+        let found = ix.screen_exhaustive(&q("سنندج مرکزی زندان"), 10);
+        assert!(found.iter().all(|m| m.entity_id != "t:1"), "{found:?}");
+        // The Latin name's acronym still is one.
+        let found = ix.screen(&q("SMZ"), 10);
+        assert!(
+            found.iter().any(|m| m.entity_id == "t:2" && m.alert),
+            "{found:?}"
+        );
     }
 
     /// A person's initials are no acronym: "Salim Sidorov" is not "SS Techniques Co", and the

@@ -225,6 +225,37 @@ pub fn fold(text: &str) -> String {
     ascii_words(&ascii)
 }
 
+/// A vowel-less word with each ه or ح that follows a letter transliterated with a last
+/// "s", "z", "t", "d", "k", "g", "c" or "p" written twice, so that it transliterates to "hh"
+/// and reads as a letter of its own: "سهيل" (Suhayl) is s·h·l, where "sh" alone is ش
+/// ("شريف", Sharif); "زهير" (Zuhair) is z·h·r, where "zh" is ژ.
+fn h_apart(word: &str) -> Cow<'_, str> {
+    let h = |c: char| matches!(c, 'ه' | 'ح' | 'ھ' | 'ہ' | 'ۀ');
+    let digraph_first = |c: char| {
+        any_ascii::any_ascii_char(c)
+            .bytes()
+            .last()
+            .is_some_and(|b| {
+                matches!(
+                    b.to_ascii_lowercase(),
+                    b's' | b'z' | b't' | b'd' | b'k' | b'g' | b'c' | b'p'
+                )
+            })
+    };
+    let chars: SmallVec<[char; 24]> = word.chars().collect();
+    if !chars.windows(2).any(|p| h(p[1]) && digraph_first(p[0])) {
+        return Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len() + 4);
+    for (k, &c) in chars.iter().enumerate() {
+        if h(c) && k > 0 && digraph_first(chars[k - 1]) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    Cow::Owned(out)
+}
+
 /// Lower-case ASCII text's letters and digits, each run of anything else one space
 /// (apostrophes dropped: "O'Brien" is "obrien").
 fn ascii_words(ascii: &str) -> String {
@@ -497,7 +528,11 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
             }
             Script::Abjad | Script::Latinish | Script::Kana => {
                 let abjad = s == Script::Abjad;
-                let folded = fold(&w);
+                let folded = if abjad {
+                    fold(&h_apart(&nfkc(&w)))
+                } else {
+                    fold(&w)
+                };
                 let mut ts: Vec<Token> = folded
                     .split(' ')
                     .filter(|t| !t.is_empty())
@@ -880,11 +915,9 @@ fn long_vowels_written(latin: &str, abjad: &str) -> bool {
         return true;
     }
     let latin = &*persian_v(latin, abjad);
-    let consonants: SmallVec<[usize; 16]> =
-        consonant_letters(latin, false).map(|(_, _, i)| i).collect();
     let b = latin.as_bytes();
     let ab = abjad.as_bytes();
-    let written = |article: usize| {
+    let written = |consonants: &[usize], article: usize| {
         places.iter().all(|&(at, c, k)| {
             // Not written in Latin: a last و (the silent one of "عمرو", Amr) and one after خ
             // (the silent one of Persian "خوا": "خواجه" is Khajeh).
@@ -917,16 +950,22 @@ fn long_vowels_written(latin: &str, abjad: &str) -> bool {
     // the article the Latin word leaves out. Elsewhere a consonant of one script is two
     // letters of the other ("th" is ث, or ت and ح in "تحریک", Tehrik) and the skeleton
     // comparison judges.
-    let (n_abjad, n_latin) = (consonant_letters(abjad, false).count(), consonants.len());
+    // A Latin "sh" is one letter or two (see `skeleton_apart`): the reading whose consonants
+    // pair off is compared.
+    let n_abjad = consonant_letters(abjad, false).count();
     // An initial "al" is the article or the start of a word ("علي", Ali).
     let article = bare(abjad).starts_with('l') && !latin.starts_with('l');
-    if n_abjad == n_latin {
-        written(0)
-    } else if article && n_abjad == n_latin + 1 {
-        written(1)
-    } else {
-        true
+    for digraphs in [true, false] {
+        let consonants: SmallVec<[usize; 16]> = consonant_letters_read(latin, false, digraphs)
+            .map(|(_, _, i)| i)
+            .collect();
+        if n_abjad == consonants.len() {
+            return written(&consonants, 0);
+        } else if article && n_abjad == consonants.len() + 1 {
+            return written(&consonants, 1);
+        }
     }
+    true
 }
 
 /// Whether a Latin skeleton is a vowel-less word's with a last "t" for its last letter ة
@@ -1076,9 +1115,18 @@ fn consonant_letters(
     s: &str,
     across_vowels: bool,
 ) -> impl Iterator<Item = (char, bool, usize)> + '_ {
+    consonant_letters_read(s, across_vowels, true)
+}
+
+/// [`consonant_letters`], with digraphs read as [`every_consonant_read`] says.
+fn consonant_letters_read(
+    s: &str,
+    across_vowels: bool,
+    digraphs: bool,
+) -> impl Iterator<Item = (char, bool, usize)> + '_ {
     let mut last = None;
     let mut vowel = false;
-    every_consonant(s).filter_map(move |(c, v, i)| {
+    every_consonant_read(s, digraphs).filter_map(move |(c, v, i)| {
         vowel |= v;
         if last == Some(c) && (across_vowels || !vowel) {
             return None;
@@ -1091,6 +1139,12 @@ fn consonant_letters(
 /// Every consonant letter of [`skeleton`], a letter written twice included, with whether a
 /// vowel stands before it, and its byte offset.
 fn every_consonant(s: &str) -> impl Iterator<Item = (char, bool, usize)> + '_ {
+    every_consonant_read(s, true)
+}
+
+/// [`every_consonant`], with an "h" after a letter that begins a digraph read as a letter of
+/// its own (`digraphs` false): a Latin "sh" is ش or س and ه ("Ishaq", إسحاق; "Suhail").
+fn every_consonant_read(s: &str, digraphs: bool) -> impl Iterator<Item = (char, bool, usize)> + '_ {
     let b = s.as_bytes();
     let mut vowel = false;
     s.char_indices().filter_map(move |(i, c)| {
@@ -1103,7 +1157,8 @@ fn every_consonant(s: &str) -> impl Iterator<Item = (char, bool, usize)> + '_ {
             // except as the second letter of a digraph ("kh", "sh", "th" …) and at the end
             // of a word, where transliterations write it or not ("Zadeh", "Fatimah").
             'h' if i + 1 == b.len()
-                || (i > 0
+                || (digraphs
+                    && i > 0
                     && matches!(
                         b[i - 1],
                         b's' | b'k' | b't' | b'd' | b'g' | b'c' | b'z' | b'p'
@@ -1153,6 +1208,25 @@ fn consonant_counts_agree(latin: &str, abjad: &str) -> bool {
                 || (l.1..=l.2).contains(&a.1)
                 || (a.0 == 'l' && (l.1..=l.2).contains(&(a.1 - 1)))
         })
+}
+
+/// The [`skeleton`] of a Latin word whose "h" after "s", "z", "t", "d", "k", "g", "c" or
+/// "p" is a letter of its own, where that differs from its skeleton: "Ishaq" is i·s·h·q as
+/// "إسحاق" writes it, though "sh" is ش elsewhere. Consonants said again are written once, as
+/// in [`skeleton`].
+pub fn skeleton_apart(s: &str) -> Option<String> {
+    if !s.bytes().skip(1).any(|b| b == b'h') {
+        return None;
+    }
+    let mut last = None;
+    let apart: String = every_consonant_read(s, false)
+        .filter_map(|(c, _, _)| {
+            let keep = last != Some(c);
+            last = Some(c);
+            keep.then_some(c)
+        })
+        .collect();
+    (apart != skeleton(s)).then_some(apart)
 }
 
 /// A coarse phonetic key for candidate lookup: first letter plus consonant skeleton.
@@ -1557,10 +1631,26 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
             (true, false) => (Cow::from(a.text.as_str()), persian_v(&b.text, &a.text)),
             _ => (Cow::from(a.text.as_str()), Cow::from(b.text.as_str())),
         };
-        let sa: SmallVec<[u8; 32]> = skeleton_chars(&at).map(|c| c as u8).collect();
-        let sb: SmallVec<[u8; 32]> = skeleton_chars(&bt).map(|c| c as u8).collect();
+        let mut sa: SmallVec<[u8; 32]> = skeleton_chars(&at).map(|c| c as u8).collect();
+        let mut sb: SmallVec<[u8; 32]> = skeleton_chars(&bt).map(|c| c as u8).collect();
         if !sa.is_empty() && !sb.is_empty() {
-            let d = edits_up_to_one(&sa, &sb);
+            let mut d = edits_up_to_one(&sa, &sb);
+            // A Latin "sh" may be two letters of the script (see `skeleton_apart`).
+            if d != 0 && a.abjad != b.abjad {
+                let latin = if a.abjad { &bt } else { &at };
+                if let Some(apart) = skeleton_apart(latin) {
+                    let apart: SmallVec<[u8; 32]> = apart.bytes().collect();
+                    let e = edits_up_to_one(&apart, if a.abjad { &sa } else { &sb });
+                    if e < d {
+                        d = e;
+                        if a.abjad {
+                            sb = apart;
+                        } else {
+                            sa = apart;
+                        }
+                    }
+                }
+            }
             // A skeleton of one or two consonants is shared by many unrelated names ("li"
             // and "llh", Allah): weaker evidence than a longer one. A one-consonant difference
             // is a transliteration variant only in longer skeletons; in short ones it is
@@ -2035,6 +2125,16 @@ mod tests {
         assert!(sim(&word("حسن"), &w("hassan")) >= 0.8);
         assert!(sim(&word("الله"), &w("allah")) > 0.0);
         assert!(sim(&word("العلي"), &w("alali")) > 0.0);
+        // "sh" is ش, or س and ه: سهيل is Suhail and Sohail, not "Sial"; زهير is Zuhair;
+        // a Latin "sh" may be the two letters ("Ishaq", إسحاق) or ش ("Sharif").
+        assert_eq!(word("سهيل").text, "shhyl");
+        assert!(sim(&word("سهيل"), &w("suhail")) >= 0.8);
+        assert!(sim(&word("سهيل"), &w("sohail")) >= 0.8);
+        assert_eq!(sim(&word("سهيل"), &w("sial")), 0.0);
+        assert!(sim(&word("زهير"), &w("zuhair")) >= 0.8);
+        assert!(sim(&word("اسحاق"), &w("ishaq")) >= 0.8);
+        assert!(sim(&word("شريف"), &w("sharif")) >= 0.8);
+        assert!(sim(&word("مشهد"), &w("mashhad")) >= 0.8);
         // A Latin "v" is a Persian و.
         assert!(sim(&word("موسوی"), &w("mousavi")) >= 0.8);
         assert!(sim(&word("مصطفوی"), &w("mostafavi")) >= 0.8);

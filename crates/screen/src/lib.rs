@@ -1463,6 +1463,15 @@ impl Index {
                 .entry(format!("#{}", chokepoint_names::skeleton(&t.text)))
                 .or_default()
                 .push(i as u32);
+            // A Latin "sh" may be two letters of a vowel-less script ("Ishaq", "إسحاق").
+            if !t.abjad {
+                if let Some(apart) = chokepoint_names::skeleton_apart(&t.text) {
+                    ix.by_key
+                        .entry(format!("#{apart}"))
+                        .or_default()
+                        .push(i as u32);
+                }
+            }
             // A Latin "v" may be a Persian و, which skeletons leave out ("Mousavi", "موسوی").
             if !t.abjad && t.text.contains('v') {
                 ix.by_key
@@ -1666,8 +1675,14 @@ impl Index {
             if t.text.ends_with('h') {
                 keys.push(format!("#{sk}t"));
             }
-        } else if sk.len() >= 3 && sk.ends_with('t') {
-            keys.push(format!("%{}", &sk[..sk.len() - 1]));
+        } else {
+            if sk.len() >= 3 && sk.ends_with('t') {
+                keys.push(format!("%{}", &sk[..sk.len() - 1]));
+            }
+            // (See the vocabulary's keys: a Latin "sh" may be two letters.)
+            if let Some(apart) = chokepoint_names::skeleton_apart(&t.text) {
+                keys.extend(skeleton_keys(&apart));
+            }
         }
         if !t.abjad && t.text.contains('v') {
             // (See the vocabulary's keys: a Latin "v" may be a Persian و.)
@@ -4292,6 +4307,33 @@ mod tests {
             ..Default::default()
         };
         assert!(ix.screen_exhaustive(&q, 1).is_empty());
+    }
+
+    /// A Latin "sh" is ش or two letters, س and ه or ح: the index finds "سهيل" for "Suhail",
+    /// "إسحاق" for "Ishaq", and the other way round, and they alert.
+    #[test]
+    fn a_latin_sh_finds_two_vowel_less_letters() {
+        for (listed, query) in [
+            ("سهيل قاسمي", "Suhail Qasimi"),
+            ("Suhail Qasimi", "سهيل قاسمي"),
+            ("اسحاق قاسمي", "Ishaq Qasimi"),
+            ("Ishaq Qasimi", "اسحاق قاسمي"),
+        ] {
+            let mut entities = fillers(&["Qasimi"]);
+            entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
+            assert_index_finds_target(entities.clone(), query, 1);
+            let first = &Index::build(entities, Config::default()).screen(
+                &Query {
+                    name: query.into(),
+                    ..Default::default()
+                },
+                1,
+            )[0];
+            assert!(
+                first.entity_id == "t:target" && first.alert,
+                "{query}: {first:?}"
+            );
+        }
     }
 
     /// A Latin "v" is a Persian و, which the skeletons leave out: the index finds "موسوی" for

@@ -74,7 +74,8 @@ struct Tables {
     particles: HashSet<String>,
     /// The skeletons that begin (`.0`) and end (`.1`) a two-word Arabic or Persian compound
     /// name (see [`abjad_compound`]).
-    abjad_compounds: (HashSet<String>, HashSet<String>),
+    /// A dozen elements, searched as they stand and by prefix and suffix.
+    abjad_compounds: (Vec<String>, Vec<String>),
     /// Given name → the names a row of `nicknames.csv` relates it to, both ways.
     nicknames: HashMap<String, Vec<String>>,
     korean_surnames: HashMap<char, Vec<String>>,
@@ -168,12 +169,12 @@ fn tables() -> &'static Tables {
                 .map(String::from)
                 .collect(),
             abjad_compounds: {
-                let mut c = (HashSet::new(), HashSet::new());
+                let mut c = (Vec::new(), Vec::new());
                 for l in lines(include_str!("../data/abjad_compounds.txt")) {
                     let mut f = l.split('\t');
                     match (f.next(), f.next()) {
-                        (Some("first"), Some(w)) => c.0.insert(w.to_string()),
-                        (Some("second"), Some(w)) => c.1.insert(w.to_string()),
+                        (Some("first"), Some(w)) => c.0.push(w.to_string()),
+                        (Some("second"), Some(w)) => c.1.push(w.to_string()),
                         _ => panic!("abjad_compounds.txt: bad line {l:?}"),
                     };
                 }
@@ -1503,11 +1504,11 @@ pub fn abjad_compound(first: &Token, second: &Token) -> bool {
         return true;
     }
     let (before, after) = &tables().abjad_compounds;
-    (first.abjad && before.contains(bare(&first.text)))
+    (first.abjad && before.iter().any(|e| e == bare(&first.text)))
         || (second.abjad && {
             let b = bare(&second.text);
             // The article needs a word after it: "علي" (Ali, "aly") is no "al" and "y".
-            (b.starts_with('l') && b.len() >= 3) || after.contains(b)
+            (b.starts_with('l') && b.len() >= 3) || after.iter().any(|e| e == b)
         })
 }
 
@@ -1520,15 +1521,14 @@ pub fn abjad_compound_word(t: &Token) -> bool {
     if !t.abjad {
         return false;
     }
-    let (before, after) = &tables().abjad_compounds;
     let b = bare(&t.text);
-    if !b.is_ascii() {
-        return false;
-    }
-    // Elements are a few letters: try each split rather than each element.
-    (2..=4).any(|n| {
-        b.len() >= n + 2 && (before.contains(&b[..n]) || after.contains(&b[b.len() - n..]))
-    })
+    let (before, after) = &tables().abjad_compounds;
+    before
+        .iter()
+        .any(|e| b.len() >= e.len() + 2 && b.starts_with(e.as_str()))
+        || after
+            .iter()
+            .any(|e| b.len() >= e.len() + 2 && b.ends_with(e.as_str()))
 }
 
 /// The similarity of a word and an initial that may stand for it ("Sabouni", "S.").
@@ -1641,7 +1641,8 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
         if !sa.is_empty() && !sb.is_empty() {
             let mut d = edits_up_to_one(&sa, &sb);
             // A Latin "sh" may be two letters of the script (see `skeleton_apart`).
-            if d != 0 && a.abjad != b.abjad {
+            // (Only where the script writes an "h" the Latin reading may lack.)
+            if d != 0 && a.abjad != b.abjad && (if a.abjad { &sa } else { &sb }).contains(&b'h') {
                 let latin = if a.abjad { &bt } else { &at };
                 if let Some(apart) = skeleton_apart(latin) {
                     let apart: SmallVec<[u8; 32]> = apart.bytes().collect();
@@ -1709,12 +1710,12 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
             } else {
                 0.0
             };
-            let counts = match (a.abjad, b.abjad) {
+            let counts = || match (a.abjad, b.abjad) {
                 (false, true) => consonant_counts_agree(&at, &bt),
                 (true, false) => consonant_counts_agree(&bt, &at),
                 _ => true,
             };
-            if s > best.0 && counts {
+            if s > best.0 && counts() {
                 best = (s, How::Skeleton);
             }
         }

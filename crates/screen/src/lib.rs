@@ -3335,6 +3335,9 @@ impl Index {
             }
             jt.abjad = parts.iter().any(|t| t.abjad);
         };
+        // Which words are vowel-less compounds written as one, each read once.
+        let q_compound: SmallVec<[bool; 16]> = q.iter().map(abjad_compound_word).collect();
+        let l_compound: SmallVec<[bool; 16]> = l.iter().map(|t| abjad_compound_word(t)).collect();
         for i in 0..q.len() {
             let qlen = q[i].text.len();
             for j in 0..l.len() {
@@ -3345,7 +3348,7 @@ impl Index {
                     && j + 1 < l.len()
                     && !(l_exact[j] && l_exact[j + 1])
                     && (abjad_l
-                        || abjad_compound_word(&q[i])
+                        || q_compound[i]
                         || (qlen.abs_diff(l[j].text.len() + l[j + 1].text.len()) <= 2
                             && first(&q[i].text) == first(&l[j].text)))
                     && abjad_compound(l[j], l[j + 1])
@@ -3386,7 +3389,7 @@ impl Index {
                     && !l_exact[j]
                     && !(q_exact[i] && q_exact[i + 1])
                     && (abjad
-                        || abjad_compound_word(l[j])
+                        || l_compound[j]
                         || (lj.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
                             && first(lj) == first(&q[i].text)))
                     && abjad_compound(&q[i], &q[i + 1])

@@ -4006,6 +4006,23 @@ mod tests {
         assert_eq!(got.map(|m| m.score), Some(want.score), "{fast:?}");
     }
 
+    /// The index finds `listed` for `query` as exhaustive scoring does, among fillers that
+    /// share the word `filler` with it, and it comes first and alerts.
+    fn assert_found_first_alerting(listed: &str, query: &str, filler: &str) {
+        let mut entities = fillers(&[filler]);
+        entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
+        assert_index_finds_target(entities.clone(), query, 1);
+        let q = Query {
+            name: query.into(),
+            ..Default::default()
+        };
+        let first = &Index::build(entities, Config::default()).screen(&q, 1)[0];
+        assert!(
+            first.entity_id == "t:target" && first.alert,
+            "{query}: {first:?}"
+        );
+    }
+
     /// Hundreds of "Igor …" names, `filler_year` their birth year, a heavier "Igor Olegovich
     /// Kostyukov" ("t:target", born in `target_year`), and a rarer query word on a few other
     /// names: its list, the shortest, is credited in full, and the given name's only in its
@@ -4289,17 +4306,7 @@ mod tests {
             ("Abdul Rahman Qasimi", "عبدالرحمن قاسمي"),
             ("نصرالله قاسمي", "Nasr Allah Qasimi"),
         ] {
-            let mut entities = fillers(&["Qasimi"]);
-            entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
-            assert_index_finds_target(entities.clone(), query, 1);
-            let first = &Index::build(entities, Config::default()).screen(
-                &Query {
-                    name: query.into(),
-                    ..Default::default()
-                },
-                1,
-            )[0];
-            assert!(first.entity_id == "t:target" && first.alert, "{first:?}");
+            assert_found_first_alerting(listed, query, "Qasimi");
         }
         let ix = Index::build(
             vec![("t".into(), Entity::new("t:1", Kind::Person, "الحسینی"))],
@@ -4322,20 +4329,7 @@ mod tests {
             ("اسحاق قاسمي", "Ishaq Qasimi"),
             ("Ishaq Qasimi", "اسحاق قاسمي"),
         ] {
-            let mut entities = fillers(&["Qasimi"]);
-            entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
-            assert_index_finds_target(entities.clone(), query, 1);
-            let first = &Index::build(entities, Config::default()).screen(
-                &Query {
-                    name: query.into(),
-                    ..Default::default()
-                },
-                1,
-            )[0];
-            assert!(
-                first.entity_id == "t:target" && first.alert,
-                "{query}: {first:?}"
-            );
+            assert_found_first_alerting(listed, query, "Qasimi");
         }
     }
 
@@ -4347,17 +4341,7 @@ mod tests {
             ("سید حسین موسوی", "Seyed Hossein Mousavi"),
             ("Seyed Hossein Mousavi", "سید حسین موسوی"),
         ] {
-            let mut entities = fillers(&["Hossein"]);
-            entities.push(("t".into(), Entity::new("t:target", Kind::Person, listed)));
-            assert_index_finds_target(entities.clone(), query, 1);
-            let first = &Index::build(entities, Config::default()).screen(
-                &Query {
-                    name: query.into(),
-                    ..Default::default()
-                },
-                1,
-            )[0];
-            assert!(first.entity_id == "t:target" && first.alert, "{first:?}");
+            assert_found_first_alerting(listed, query, "Hossein");
         }
     }
 

@@ -226,6 +226,12 @@ pub fn fold(text: &str) -> String {
     ascii_words(&ascii)
 }
 
+/// Whether a letter makes a digraph with an "h" after it ("sh", "kh", "th", "dh", "gh", "ch",
+/// "zh", "ph"): there the "h" is no consonant of the skeleton.
+fn opens_digraph(b: u8) -> bool {
+    matches!(b, b's' | b'k' | b't' | b'd' | b'g' | b'c' | b'z' | b'p')
+}
+
 /// A vowel-less word with each ه or ح that follows a letter transliterated with a last
 /// "s", "z", "t", "d", "k", "g", "c" or "p" written twice, so that it transliterates to "hh"
 /// and reads as a letter of its own: "سهيل" (Suhayl) is s·h·l, where "sh" alone is ش
@@ -240,10 +246,7 @@ fn h_apart(word: &str) -> Cow<'_, str> {
     let mut last: Option<u8> = None;
     let mut out = String::with_capacity(word.len() + 4);
     for c in word.chars() {
-        if h(c)
-            && last
-                .is_some_and(|b| matches!(b, b's' | b'z' | b't' | b'd' | b'k' | b'g' | b'c' | b'p'))
-        {
+        if h(c) && last.is_some_and(opens_digraph) {
             out.push(c);
         }
         out.push(c);
@@ -889,7 +892,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
     let in_abjad = std::cell::OnceCell::new();
     // The article the vowel-less word may carry ("الوحيد", "lwhyd", for "Wahid") puts one
     // consonant more before its letters.
-    let article = usize::from(bare(abjad).starts_with('l') && !latin.starts_with('l'));
+    let article = usize::from(article_unwritten(latin, abjad));
     initial_semivowel_written(latin, abjad)
         // "Saidullah" is not "آزادی علی" (skeleton "sdl").
         && initial_vowel_agrees(latin, abjad)
@@ -913,8 +916,8 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
 /// the short vowels but write the long ones, ي (i, ee, ei, ai, y …) and و (u, oo, ou, o,
 /// w …), which every Latin spelling writes in turn. "Hasan" (h·a·s·a·n) is no spelling of
 /// "حسين" (Husayn, h·s·y·n), nor "Muhammad" of "محمود" (Mahmud, m·h·m·w·d), though their
-/// consonants agree. (The first letter is [`initial_semivowel_written`]'s; a Latin "v"
-/// may be a Persian و, a consonant where the skeletons disagree anyway.)
+/// consonants agree. (The first letter is [`initial_semivowel_written`]'s; a Latin "v" is
+/// read as the Persian و it may be: see [`persian_v`].)
 fn long_vowels_written(latin: &str, abjad: &str) -> bool {
     let places = semivowel_places_counted(abjad, false);
     if places.iter().all(|p| p.0 == 0) {
@@ -959,8 +962,7 @@ fn long_vowels_written(latin: &str, abjad: &str) -> bool {
     // A Latin "sh" is one letter or two (see `skeleton_apart`): the reading whose consonants
     // pair off is compared.
     let n_abjad = consonant_letters(abjad, false).count();
-    // An initial "al" is the article or the start of a word ("علي", Ali).
-    let article = bare(abjad).starts_with('l') && !latin.starts_with('l');
+    let article = article_unwritten(latin, abjad);
     for digraphs in [true, false] {
         let consonants: SmallVec<[usize; 16]> = consonant_letters_read(latin, false, digraphs)
             .map(|(_, _, i)| i)
@@ -972,6 +974,12 @@ fn long_vowels_written(latin: &str, abjad: &str) -> bool {
         }
     }
     true
+}
+
+/// Whether a vowel-less word may begin with the article ("الوحيد", "alwhyd") that a Latin
+/// spelling leaves out ("Wahid"). It may also be the start of a word ("علي", Ali).
+fn article_unwritten(latin: &str, abjad: &str) -> bool {
+    bare(abjad).starts_with('l') && !latin.starts_with('l')
 }
 
 /// Whether a Latin skeleton is a vowel-less word's with a last "t" for its last letter ة
@@ -996,23 +1004,32 @@ fn persian_v<'a>(latin: &'a str, abjad: &str) -> Cow<'a, str> {
 }
 
 /// Whether two vowel-less words write the same long vowels and semivowels between the same
-/// consonants (`shift`: consonants the first word has before the second's, the article):
-/// "حسين" (Husayn) and "حسن" (Hasan), "محمود" (Mahmud) and "محمد" (Muhammad) share their
-/// consonants and are other names. A letter written twice ("داوود", "داود") is one.
-fn same_long_vowels(a: &str, b: &str, shift: usize) -> bool {
+/// consonants, either word perhaps with the article the other leaves out (one consonant more
+/// before them): "حسين" (Husayn) and "حسن" (Hasan), "محمود" (Mahmud) and "محمد" (Muhammad)
+/// share their consonants and are other names. A letter written twice ("داوود", "داود") is
+/// one.
+fn same_long_vowels(a: &str, b: &str) -> bool {
     if !a.contains(['y', 'w']) && !b.contains(['y', 'w']) {
         return true;
     }
-    let places = |s: &str, shift: usize| -> SmallVec<[(u8, usize); 4]> {
+    // (letter, consonants before it), each once.
+    let places = |s: &str| -> SmallVec<[(u8, usize); 4]> {
         let mut v: SmallVec<[(u8, usize); 4]> = semivowel_places(s)
             .into_iter()
-            .filter(|p| p.2 >= shift)
-            .map(|(_, c, k)| (c, k - shift))
+            .map(|(_, c, k)| (c, k))
             .collect();
         v.dedup();
         v
     };
-    places(a, shift) == places(b, 0)
+    let (pa, pb) = (places(a), places(b));
+    // `long`'s places, one consonant on, are `short`'s.
+    let shifted = |long: &[(u8, usize)], short: &[(u8, usize)]| {
+        long.iter()
+            .filter(|p| p.1 >= 1)
+            .map(|&(c, k)| (c, k - 1))
+            .eq(short.iter().copied())
+    };
+    pa == pb || shifted(&pa, &pb) || shifted(&pb, &pa)
 }
 
 /// Each "w" and "y" of a word: its byte offset, the letter, and how many consonants of the
@@ -1143,13 +1160,9 @@ fn consonant_letters_read(
 }
 
 /// Every consonant letter of [`skeleton`], a letter written twice included, with whether a
-/// vowel stands before it, and its byte offset.
-fn every_consonant(s: &str) -> impl Iterator<Item = (char, bool, usize)> + '_ {
-    every_consonant_read(s, true)
-}
-
-/// [`every_consonant`], with an "h" after a letter that begins a digraph read as a letter of
-/// its own (`digraphs` false): a Latin "sh" is ش or س and ه ("Ishaq", إسحاق; "Suhail").
+/// vowel stands before it, and its byte offset; with `digraphs` false, an "h" after a letter
+/// that begins a digraph is a letter of its own: a Latin "sh" is ش, or س and ه ("Ishaq",
+/// إسحاق; "Suhail").
 fn every_consonant_read(s: &str, digraphs: bool) -> impl Iterator<Item = (char, bool, usize)> + '_ {
     let b = s.as_bytes();
     let mut vowel = false;
@@ -1162,14 +1175,7 @@ fn every_consonant_read(s: &str, digraphs: bool) -> impl Iterator<Item = (char, 
             // "h" is a consonant of its own (ح, ه: "Mohamed" is m-h-m-d, not "Ahmed"'s m-d),
             // except as the second letter of a digraph ("kh", "sh", "th" …) and at the end
             // of a word, where transliterations write it or not ("Zadeh", "Fatimah").
-            'h' if i + 1 == b.len()
-                || (digraphs
-                    && i > 0
-                    && matches!(
-                        b[i - 1],
-                        b's' | b'k' | b't' | b'd' | b'g' | b'c' | b'z' | b'p'
-                    )) =>
-            {
+            'h' if i + 1 == b.len() || (digraphs && i > 0 && opens_digraph(b[i - 1])) => {
                 return None
             }
             'v' => 'b',
@@ -1191,7 +1197,7 @@ fn consonant_counts_agree(latin: &str, abjad: &str) -> bool {
     fn runs(s: &str, abjad: bool) -> SmallVec<[(char, u8, u8); 16]> {
         let mut out: SmallVec<[(char, u8, u8); 16]> = SmallVec::new();
         let mut prev = None;
-        for (c, vowel, _) in every_consonant(s) {
+        for (c, vowel, _) in every_consonant_read(s, true) {
             // A letter doubled in Latin without a vowel between may be one written letter.
             let again = !abjad && !vowel && prev == Some(c);
             prev = Some(c);
@@ -1224,15 +1230,17 @@ pub fn skeleton_apart(s: &str) -> Option<String> {
     if !s.bytes().skip(1).any(|b| b == b'h') {
         return None;
     }
-    let mut last = None;
-    let apart: String = every_consonant_read(s, false)
-        .filter_map(|(c, _, _)| {
-            let keep = last != Some(c);
-            last = Some(c);
-            keep.then_some(c)
-        })
+    let apart: String = consonant_letters_read(s, true, false)
+        .map(|(c, _, _)| c)
         .collect();
     (apart != skeleton(s)).then_some(apart)
+}
+
+/// The [`skeleton`] of a Latin word with a "v" as a vowel-less word compares it, where it has
+/// one: the Persian و it may be, which skeletons leave out ("Mousavi", "موسوی"; see
+/// [`persian_v`]).
+pub fn skeleton_v_as_waw(s: &str) -> Option<String> {
+    s.contains('v').then(|| skeleton(&s.replace('v', "w")))
 }
 
 /// A coarse phonetic key for candidate lookup: first letter plus consonant skeleton.
@@ -1584,13 +1592,7 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
     if !semivowels {
         return (0.0, How::None);
     }
-    // (Either word may carry the article the other leaves out.)
-    if a.abjad
-        && b.abjad
-        && !(same_long_vowels(&a.text, &b.text, 0)
-            || same_long_vowels(&a.text, &b.text, 1)
-            || same_long_vowels(&b.text, &a.text, 1))
-    {
+    if a.abjad && b.abjad && !same_long_vowels(&a.text, &b.text) {
         return (0.0, How::None);
     }
     // Two vowel-less words that both begin with a vowel letter are compared after it, as
@@ -1640,20 +1642,24 @@ fn similarity(a: &Token, b: &Token, latin_skeleton: bool) -> (f32, How) {
         let mut sb: SmallVec<[u8; 32]> = skeleton_chars(&bt).map(|c| c as u8).collect();
         if !sa.is_empty() && !sb.is_empty() {
             let mut d = edits_up_to_one(&sa, &sb);
-            // A Latin "sh" may be two letters of the script (see `skeleton_apart`).
-            // (Only where the script writes an "h" the Latin reading may lack.)
-            if d != 0 && a.abjad != b.abjad && (if a.abjad { &sa } else { &sb }).contains(&b'h') {
-                let latin = if a.abjad { &bt } else { &at };
-                if let Some(apart) = skeleton_apart(latin) {
+            // A Latin "sh" may be two letters of the script (see `skeleton_apart`), only
+            // where the script writes an "h" the Latin reading may lack.
+            if d != 0 && a.abjad != b.abjad {
+                let (latin, latin_sk, abjad_sk) = if a.abjad {
+                    (&bt, &mut sb, &sa)
+                } else {
+                    (&at, &mut sa, &sb)
+                };
+                if let Some(apart) = abjad_sk
+                    .contains(&b'h')
+                    .then(|| skeleton_apart(latin))
+                    .flatten()
+                {
                     let apart: SmallVec<[u8; 32]> = apart.bytes().collect();
-                    let e = edits_up_to_one(&apart, if a.abjad { &sa } else { &sb });
+                    let e = edits_up_to_one(&apart, abjad_sk);
                     if e < d {
                         d = e;
-                        if a.abjad {
-                            sb = apart;
-                        } else {
-                            sa = apart;
-                        }
+                        *latin_sk = apart;
                     }
                 }
             }

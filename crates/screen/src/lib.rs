@@ -868,16 +868,22 @@ fn carry_alias_quality<'a>(
 /// for a name in a vowel-less script, whose transliteration's first letters spell no
 /// acronym anyone writes ("سنندج مرکزی زندان" is no "СМЗ").
 fn initials<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> String {
-    let mut out = String::new();
-    for t in tokens {
+    initials_at(tokens).0
+}
+
+/// [`initials`], with the positions of the words they are the first letters of.
+fn initials_at<'a>(tokens: impl IntoIterator<Item = &'a Token>) -> (String, Vec<usize>) {
+    let (mut out, mut at) = (String::new(), Vec::new());
+    for (i, t) in tokens.into_iter().enumerate() {
         if t.abjad {
-            return String::new();
+            return (String::new(), Vec::new());
         }
         if matches!(t.class, Class::Word | Class::Initial) {
             out.extend(t.text.chars().next());
+            at.push(i);
         }
     }
-    out
+    (out, at)
 }
 
 /// Every country an entity is tied to (nationality, citizenship, address), sorted, unique.
@@ -1463,24 +1469,18 @@ impl Index {
                 .entry(format!("#{}", chokepoint_names::skeleton(&t.text)))
                 .or_default()
                 .push(i as u32);
-            // A Latin "sh" may be two letters of a vowel-less script ("Ishaq", "إسحاق").
+            // The skeletons a vowel-less word may give a Latin one as: a "sh" as two letters
+            // ("Ishaq", "إسحاق"), a "v" as the Persian و ("Mousavi", "موسوی").
             if !t.abjad {
-                if let Some(apart) = chokepoint_names::skeleton_apart(&t.text) {
+                let alts = chokepoint_names::skeleton_apart(&t.text)
+                    .into_iter()
+                    .chain(chokepoint_names::skeleton_v_as_waw(&t.text));
+                for alt in alts {
                     ix.by_key
-                        .entry(format!("#{apart}"))
+                        .entry(format!("#{alt}"))
                         .or_default()
                         .push(i as u32);
                 }
-            }
-            // A Latin "v" may be a Persian و, which skeletons leave out ("Mousavi", "موسوی").
-            if !t.abjad && t.text.contains('v') {
-                ix.by_key
-                    .entry(format!(
-                        "#{}",
-                        chokepoint_names::skeleton(&t.text.replace('v', "w"))
-                    ))
-                    .or_default()
-                    .push(i as u32);
             }
             let grams = if t.text.len() >= 3 && t.text.is_ascii() {
                 trigrams(&t.text)
@@ -1679,17 +1679,12 @@ impl Index {
             if sk.len() >= 3 && sk.ends_with('t') {
                 keys.push(format!("%{}", &sk[..sk.len() - 1]));
             }
-            // (See the vocabulary's keys: a Latin "sh" may be two letters.)
+            // (See the vocabulary's keys: a Latin "sh" may be two letters, a "v" a Persian
+            // و.)
             if let Some(apart) = chokepoint_names::skeleton_apart(&t.text) {
                 keys.extend(skeleton_keys(&apart));
             }
-        }
-        if !t.abjad && t.text.contains('v') {
-            // (See the vocabulary's keys: a Latin "v" may be a Persian و.)
-            keys.push(format!(
-                "#{}",
-                chokepoint_names::skeleton(&t.text.replace('v', "w"))
-            ));
+            keys.extend(chokepoint_names::skeleton_v_as_waw(&t.text).map(|k| format!("#{k}")));
         }
         for key in keys {
             if let Some(v) = self.by_key.get(&key) {
@@ -3415,25 +3410,10 @@ impl Index {
             ts.filter(|t| matches!(t.class, Class::Word | Class::Number))
                 .count()
         };
-        let initials = |ts: &mut dyn Iterator<Item = (usize, &Token)>| -> (String, Vec<usize>) {
-            let mut s = String::new();
-            let mut at = Vec::new();
-            for (i, t) in ts {
-                // (See `initials`: no acronym of a vowel-less name.)
-                if t.abjad {
-                    return (String::new(), Vec::new());
-                }
-                if matches!(t.class, Class::Word | Class::Initial) {
-                    s.extend(t.text.chars().next());
-                    at.push(i);
-                }
-            }
-            (s, at)
-        };
         // People are not named by acronyms: "Bob" is not "Boris Olegovich Bernikov".
         let acronyms = kind != Kind::Person;
         if acronyms && content(&mut q.iter()) <= 2 {
-            let (ini, at) = initials(&mut l.iter().copied().enumerate());
+            let (ini, at) = initials_at(l.iter().copied());
             if (2..=6).contains(&ini.len()) {
                 for (i, t) in q.iter().enumerate() {
                     if t.class == Class::Word && !t.abjad && t.text == ini && at.len() >= 2 {
@@ -3444,7 +3424,7 @@ impl Index {
             }
         }
         if acronyms && naming.query_party && content(&mut l.iter().copied()) <= 2 {
-            let (ini, at) = initials(&mut q.iter().enumerate());
+            let (ini, at) = initials_at(q);
             if (2..=6).contains(&ini.len()) {
                 for (j, t) in l.iter().enumerate() {
                     if t.class == Class::Word && !t.abjad && t.text == ini && at.len() >= 2 {

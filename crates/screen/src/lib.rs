@@ -50,7 +50,9 @@ pub struct Config {
     /// Past `candidates`, scoring goes on while a candidate's estimate comes within this margin
     /// of the `top_k`-th score found so far (the estimate can be this far below the score).
     pub estimate_margin: f32,
-    /// Candidates fully scored per query at most.
+    /// Candidates fully scored per query at most, where the answer holds up to
+    /// `max_candidates / 4` matches (a longer answer scores four candidates per match); also
+    /// the most alerts an alerts-only screening returns.
     pub max_candidates: usize,
     /// Candidates fully scored per alerts-only query at least ([`Index::screen_alerts`]),
     /// whatever their estimate: an estimate misses some evidence (a word standing for an
@@ -81,6 +83,10 @@ impl Default for Config {
 /// The weight of a query's words left unmatched by a list name of one word (see
 /// [`Index::name_score`]), relative to matched ones.
 const MONONYM_UNMATCHED_QUERY_WEIGHT: f32 = 1.0;
+
+/// Candidates scored per match returned, past `Config::max_candidates`: an alerts-only
+/// screening returns up to `max_candidates` matches, a `top_k` one may ask for more.
+const CANDIDATES_PER_RESULT: usize = 4;
 
 /// The documented default alert threshold.
 pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.70;
@@ -569,10 +575,14 @@ fn skeleton_keys(sk: &str) -> Vec<String> {
 /// for without being it ("#" and the skeleton, as each vocabulary token is filed): one letter
 /// written two ways (`SKELETON_VARIANTS`: "mrtd", مرتضی, for "Morteza", m·r·t·s), or the
 /// article on one side only ("lskhn" for "SEKHNI", "lmsr" for "MASRI"), as the scorer accepts
-/// them: the article where the vowel-less word writes it, on a name of three consonants or
-/// more; a letter two ways in skeletons of four or more.
+/// them: the article where the vowel-less word writes it, on a name of two consonants or
+/// more; a letter two ways, or the article where the Latin word writes it, in skeletons of
+/// four or more.
 fn latin_skeleton_keys(sk: &str) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(rest) = sk.strip_prefix('l').filter(|r| r.len() >= 2) {
+        out.push(format!("#{rest}"));
+    }
     if sk.len() < 4 {
         return out;
     }
@@ -586,9 +596,6 @@ fn latin_skeleton_keys(sk: &str) -> Vec<String> {
             k.extend_from_slice(&b[i + 1..]);
             out.extend(String::from_utf8(k).ok());
         }
-    }
-    if let Some(rest) = sk.strip_prefix('l') {
-        out.push(format!("#{rest}"));
     }
     out.push(format!("#l{sk}"));
     out
@@ -1453,9 +1460,14 @@ impl Index {
         }
         // Skeletons of tokens from vowel-less scripts, and each with one consonant deleted: a
         // one-consonant difference is found by a shared deletion.
+        // A skeleton of three whose first is the article's l is also filed without it (the
+        // deletions of longer ones hold theirs): "الأمين", al-Amin, is "Amin".
         for (i, t) in ix.tokens.iter().enumerate() {
             if t.abjad {
-                for k in skeleton_keys(&chokepoint_names::skeleton(&t.text)) {
+                let sk = chokepoint_names::skeleton(&t.text);
+                let bare =
+                    (sk.len() == 3 && t.text.starts_with("al")).then(|| format!("%{}", &sk[1..]));
+                for k in skeleton_keys(&sk).into_iter().chain(bare) {
                     ix.by_key.entry(k).or_default().push(i as u32);
                 }
             }
@@ -2206,7 +2218,14 @@ impl Index {
                             }
                     }
                 };
-                let cands = self.candidates(&forms, &memo, q, need, &mut scratch);
+                // A few times the answer's length: estimates rank the best few well but not
+                // in order (the 64 alerts of "Ibrahim Muhammad", of hundreds, are the best
+                // 64 only when more are scored).
+                let pool = self
+                    .config
+                    .max_candidates
+                    .max(CANDIDATES_PER_RESULT * top_k);
+                let cands = self.candidates(&forms, &memo, q, need, pool, &mut scratch);
                 // Score in order of the estimate; stop once the estimates fall clearly below
                 // the `top_k`-th score found (kept ascending in `kth`).
                 let mut scored = Vec::new();
@@ -2318,6 +2337,7 @@ impl Index {
         memo: &Memo,
         q: &Query,
         need: f32,
+        pool: usize,
         sc: &mut Scratch,
     ) -> Vec<(u32, f32)> {
         if sc.index != self.id {
@@ -2420,9 +2440,18 @@ impl Index {
                     .iter()
                     .map(|&(ti, s, _)| by_token(ti, w.max(0.5 * self.weights[ti as usize]), s))
                     .collect();
+                // The scorer credits the halves only standing together, so a reading it
+                // credits holds both: the rarer finds it. The commoner alone would credit
+                // thousands that hold only it ("al" of "الحسن", al + حسن: every "AL-…"), each
+                // as if the whole word matched, and crowd the true candidates out.
                 for &(_, x, y) in apart.iter().filter(|h| h.0 == i) {
-                    cs.push(by_token(x, w * 0.5, 1.0));
-                    cs.push(by_token(y, w * 0.5, 1.0));
+                    let rarer =
+                        if self.postings[x as usize].len() <= self.postings[y as usize].len() {
+                            x
+                        } else {
+                            y
+                        };
+                    cs.push(by_token(rarer, w * 0.5, 1.0));
                 }
                 // Adjacent list words that the query word writes as one ("Malik", "MA LI").
                 for &(j, s) in &apart_joins[i] {
@@ -2745,7 +2774,7 @@ impl Index {
         }
         sc.best_touched.clear();
         let c = self.config.candidates;
-        let pre = (4 * c).min(est.len());
+        let pre = (4 * c).max(pool).min(est.len());
         let mut below = Vec::new();
         if pre < est.len() {
             est.select_nth_unstable_by(pre, |a, b| b.1.total_cmp(&a.1));
@@ -2765,7 +2794,7 @@ impl Index {
             });
         }
         // Stage 2: the attributes, which move the score by up to a few tenths; keep the best
-        // `max_candidates`.
+        // `pool`.
         let qcode = q.country.as_deref().map(country_code);
         let with_attributes = |est: &mut [(u32, f32)]| {
             for k in 0..est.len() {
@@ -2785,14 +2814,13 @@ impl Index {
             }
         };
         with_attributes(&mut est);
-        // A name estimate below the cut still makes the best `max_candidates` when its
+        // A name estimate below the cut still makes the best `pool` when its
         // attributes agree where theirs conflict (a customer's exact birth date and country
         // against names of other people's): those that could, given the most their attributes
         // can add (`AttributeHint::bound`, read from one compact array), are weighed too.
-        let max = self.config.max_candidates;
         if !below.is_empty() {
             // `est` is put in order below anyway: selecting in place costs no copy.
-            let kth = match max.checked_sub(1).filter(|&m| m < est.len()) {
+            let kth = match pool.checked_sub(1).filter(|&m| m < est.len()) {
                 Some(m) => {
                     let (_, kth, _) = est.select_nth_unstable_by(m, |a, b| b.1.total_cmp(&a.1));
                     kth.1
@@ -2821,9 +2849,9 @@ impl Index {
             with_attributes(&mut lifted);
             est.extend(lifted);
         }
-        if est.len() > max {
-            est.select_nth_unstable_by(max, |a, b| b.1.total_cmp(&a.1));
-            est.truncate(max);
+        if est.len() > pool {
+            est.select_nth_unstable_by(pool, |a, b| b.1.total_cmp(&a.1));
+            est.truncate(pool);
         }
         est.sort_unstable_by(|a, b| b.1.total_cmp(&a.1));
         est
@@ -3337,8 +3365,14 @@ impl Index {
             let qlen = q[i].text.len();
             for j in 0..l.len() {
                 // Vowel-less transliterations are shorter and may lack the initial vowel
-                // ("عبد الله" is "bd allh" for "Abdullah").
-                let abjad_l = j + 1 < l.len() && (l[j].abjad || l[j + 1].abjad);
+                // ("عبد الله" is "bd allh" for "Abdullah"): their lengths say nothing. So is
+                // a Latin particle before a word that the script writes with it ("الأسد",
+                // "alsd", is "al-Assad"); any other Latin join begins with a vowel more
+                // often than it spells such a word ("Ali Salem" is no "السلام").
+                let abjad_l = j + 1 < l.len()
+                    && (l[j].abjad
+                        || l[j + 1].abjad
+                        || (q[i].abjad && l[j].class == Class::Particle));
                 if !q_exact[i]
                     && j + 1 < l.len()
                     && !(l_exact[j] && l_exact[j + 1])
@@ -3384,6 +3418,7 @@ impl Index {
                     && !l_exact[j]
                     && !(q_exact[i] && q_exact[i + 1])
                     && (abjad
+                        || (l[j].abjad && q[i].class == Class::Particle)
                         || l_compound[j]
                         || (lj.len().abs_diff(qlen + q[i + 1].text.len()) <= 2
                             && first(lj) == first(&q[i].text)))
@@ -4048,6 +4083,83 @@ mod tests {
     #[test]
     fn a_common_name_s_bearer_with_no_birth_date_outranks_those_born_otherwise() {
         assert_common_name_s_bearer_found(Some(1900), None);
+    }
+
+    /// A Latin article written apart is written on the word in the script ("الأسد", "alsd",
+    /// al-Assad, whose lengths differ by more than a misspelling's), either side the query;
+    /// and a name of two consonants may go without it ("Asad").
+    #[test]
+    fn a_latin_article_apart_is_on_the_vowel_less_word() {
+        assert_found_first_alerting("Maher AL-ASSAD", "ماهر الاسد", "Maher");
+        assert_found_first_alerting("ماهر الاسد", "Maher al-Assad", "Maher");
+        assert_found_first_alerting("ماهر الأسد", "Maher Asad", "Maher");
+    }
+
+    /// A vowel-less query word that splits into two vocabulary words ("الحسن", the article
+    /// and حسن) is credited through the rarer: the scorer pairs the halves only standing
+    /// together. Crediting the article alone estimated every "Ibrahim AL-…" as a full
+    /// match, and the true alert, estimated lower, was never scored.
+    #[test]
+    fn a_vowel_less_word_is_not_credited_through_its_article() {
+        let mut entities: Vec<(String, Entity)> = (0..LONG_POSTINGS + 200)
+            .map(|i| {
+                let name = format!("Ibrahim al-{}", made_up_word("Q", i, 4));
+                (
+                    "t".to_string(),
+                    Entity::new(format!("t:{i}"), Kind::Person, name),
+                )
+            })
+            .collect();
+        entities = with_persons(
+            entities,
+            &[
+                ("t:hasan", "حسن"),
+                ("t:target", "Barzan Ibrahim Hassan al-Tikriti"),
+            ],
+        );
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "ابراهيم الحسن".into(),
+            ..Default::default()
+        };
+        let full = ix.screen_alerts_exhaustive(&q);
+        assert!(full.iter().any(|m| m.entity_id == "t:target"), "{full:?}");
+        let fast = ix.screen_alerts(&q);
+        assert!(fast.iter().any(|m| m.entity_id == "t:target"), "{fast:?}");
+    }
+
+    /// More entities alert than an alerts-only screening returns (`max_candidates`): it
+    /// returns the best of them, as exhaustive scoring ranks them. Names in the query's
+    /// order and names with its words the other way round estimate alike, and the latter
+    /// score lower: scoring only as many as it returns would return some of those.
+    #[test]
+    fn an_alerts_only_screening_returns_the_best_alerts() {
+        let ix = Index::build(
+            (0..200)
+                .map(|i| {
+                    let rest = made_up_word("Q", i, 4);
+                    let name = if i % 2 == 0 {
+                        format!("Ibrahim Mohammed {rest}")
+                    } else {
+                        format!("Mohammed Ibrahim {rest}")
+                    };
+                    (
+                        "t".to_string(),
+                        Entity::new(format!("t:{i}"), Kind::Person, name),
+                    )
+                })
+                .collect(),
+            Config::default(),
+        );
+        let q = Query {
+            name: "Ibrahim Mohammed".into(),
+            ..Default::default()
+        };
+        let full = ix.screen_alerts_exhaustive(&q);
+        assert_eq!(full.len(), ix.config().max_candidates);
+        let fast = ix.screen_alerts(&q);
+        let scores = |v: &[Match]| v.iter().map(|m| m.score).collect::<Vec<_>>();
+        assert_eq!(scores(&fast), scores(&full));
     }
 
     /// A name in a vowel-less script has no acronym: the first letters of its transliteration

@@ -897,6 +897,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
         // "Saidullah" is not "آزادی علی" (skeleton "sdl").
         && initial_vowel_agrees(latin, abjad)
         && long_vowels_written(latin, abjad)
+        && last_vowel_written(latin, abjad)
         && semivowel_places(latin).into_iter().all(|(i, c, k)| {
             let consonant = b.get(i + 1).is_some_and(|&n| latin_vowel(n));
             !consonant
@@ -909,6 +910,17 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
                         .any(|&(_, x, kx)| x == c && (kx == k || kx == k + article)),
                 }
         })
+}
+
+/// Whether a vowel-less word writes the long vowel that a Latin word's last "i" after a
+/// consonant says: a word's last vowel is long, and those scripts write long vowels, with ي
+/// ("Zaidi", "الزيدي"; "Mahdi", "مهدي") or, in Egyptian and Afghan writing, ى ("Haqqani",
+/// "حقانى", which the transliteration writes "a"). So "al-Zaidi" is no "السيد" (al-Sayyid),
+/// "Hashemi" no "هاشم" (Hashem).
+fn last_vowel_written(latin: &str, abjad: &str) -> bool {
+    let b = latin.as_bytes();
+    let said = b.len() >= 3 && b.ends_with(b"i") && !b"aeiouwy".contains(&b[b.len() - 2]);
+    !said || abjad.ends_with(['y', 'a'])
 }
 
 /// Whether a Latin word writes each long vowel and semivowel that a vowel-less word writes
@@ -2117,6 +2129,26 @@ mod tests {
 
     /// Vowel-less scripts write long vowels (ي, و): a Latin spelling writes a vowel of the
     /// kind in the same place, and two such words that differ in one are two names.
+    /// A Latin word's last "i" after a consonant is a long vowel, which the script writes
+    /// with ي or ى: "Zaidi" is no "السيد", "Hashemi" no "هاشم".
+    #[test]
+    fn a_last_i_is_written() {
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        let word = |n: &str| analyze(n, Kind::Person)[0].tokens[0].clone();
+        let sim = |x: &Token, y: &Token| token_similarity(x, y).0;
+        for (abjad, latin) in [
+            ("الزيدي", "alzaidi"),
+            ("هاشمی", "hashemi"),
+            ("حقانى", "haqqani"),
+        ] {
+            assert!(sim(&word(abjad), &w(latin)) >= 0.8, "{latin}");
+        }
+        assert_eq!(sim(&word("السيد"), &w("alzaidi")), 0.0);
+        assert_eq!(sim(&word("هاشم"), &w("hashemi")), 0.0);
+        // The script's word itself still is.
+        assert!(sim(&word("السيد"), &w("alsayyid")) >= 0.8);
+    }
+
     /// The article written on a name of two consonants, where the script has it: "الأسد"
     /// is al-Asad, Asad; "الأمين" al-Amin, Amin. Weaker than on a longer name, and the rest
     /// must say each consonant as often: "الجليل" (al-Jalil, j·l·l) is no "Joel".

@@ -560,6 +560,32 @@ struct Memo<'a> {
     located: Vec<u32>,
 }
 
+/// Which word of two adjacent ones carries the article, where that differs between the
+/// scripts: Latin writes it on the first ("Abdul Rahman", "Abdel", "Abul"), a vowel-less
+/// script on the second ("عبد الرحمن", abd·alrhmn), so that neither word alone spells the
+/// other script's.
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum ArticleOn {
+    First,
+    Second,
+}
+
+fn article_on(a: &Token, b: &Token) -> Option<ArticleOn> {
+    if !a.abjad && !b.abjad {
+        let t = a.text.as_bytes();
+        (t.len() >= 4
+            && t.ends_with(b"l")
+            && matches!(t[t.len() - 2], b'a' | b'e' | b'i' | b'o' | b'u'))
+        .then_some(ArticleOn::First)
+    } else {
+        (a.abjad && b.abjad && abjad_compound(a, b) && {
+            let rest = joined_part(&b.text, true);
+            rest.starts_with('l') && rest.len() >= 3
+        })
+        .then_some(ArticleOn::Second)
+    }
+}
+
 /// `%skeleton` and, for skeletons of four or more consonants, each one-deletion of it.
 fn skeleton_keys(sk: &str) -> Vec<String> {
     let mut out = vec![format!("%{sk}")];
@@ -2535,6 +2561,43 @@ impl Index {
                 for &(ti, s) in joined {
                     passes.push((w, vec![by_token(ti, w, s)]));
                 }
+                // And as two list words whose article is on the other word ("Abdul Rahman",
+                // "عبد الرحمن"): the list joins of their join.
+                if article_on(&pair[0], &pair[1]).is_some() {
+                    let t = Token {
+                        text: format!(
+                            "{}{}",
+                            pair[0].text,
+                            joined_part(&pair[1].text, pair[1].abjad)
+                        ),
+                        class: Class::Word,
+                        abjad: pair[0].abjad,
+                    };
+                    let cs: Vec<Credit> = self
+                        .list_joins
+                        .lookup(&self.tokens, &t, &[])
+                        .iter()
+                        .map(|&(j, s)| {
+                            let wl: f32 = self
+                                .list_joins
+                                .words(j)
+                                .map(|x| self.weights[x as usize])
+                                .sum();
+                            Credit {
+                                rs: self.list_joins.postings(j),
+                                w: w.max(0.5 * wl),
+                                s,
+                                wl,
+                                content: true,
+                                by_year: &[],
+                                undated: &[],
+                            }
+                        })
+                        .collect();
+                    if !cs.is_empty() {
+                        passes.push((w, cs));
+                    }
+                }
             }
             // Short lists first, the shortest in full. A long list after it (a common name:
             // "Mohammad" is in thousands of names) is credited in full only to its lightest
@@ -3434,6 +3497,30 @@ impl Index {
                         pairs.push(pair(s * 0.98, i, 2, j, 1, how.as_str()));
                     }
                 }
+                // Two words each side, the article on the first word in Latin and on the
+                // second in the script: "Abdul Rahman" is "عبد الرحمن" (abd·alrhmn), which
+                // neither word alone spells.
+                if i + 1 < q.len() && j + 1 < l.len() {
+                    let (qp, lp) = ([&q[i], &q[i + 1]], [l[j], l[j + 1]]);
+                    let (qa, la) = (article_on(qp[0], qp[1]), article_on(lp[0], lp[1]));
+                    if qa.is_some()
+                        && la.is_some()
+                        && qa != la
+                        && !(q_exact[i] && q_exact[i + 1])
+                        && !(l_exact[j] && l_exact[j + 1])
+                    {
+                        join_into(&mut jt, &qp);
+                        let jq = Token {
+                            text: jt.text.clone(),
+                            ..jt.clone()
+                        };
+                        join_into(&mut jt, &lp);
+                        let (s, how) = spelling_similarity(&jq, &jt);
+                        if join_ok(s) && how == How::Skeleton {
+                            pairs.push(pair(s * 0.98, i, 2, j, 2, how.as_str()));
+                        }
+                    }
+                }
             }
         }
         JOIN_BUFFER.with(|b| *b.borrow_mut() = jt.text);
@@ -4093,6 +4180,25 @@ mod tests {
         assert_found_first_alerting("Maher AL-ASSAD", "ماهر الاسد", "Maher");
         assert_found_first_alerting("ماهر الاسد", "Maher al-Assad", "Maher");
         assert_found_first_alerting("ماهر الأسد", "Maher Asad", "Maher");
+    }
+
+    /// The article on the first of two words in Latin and on the second in the script:
+    /// "Abdul Rahman" is "عبد الرحمن" (abd·alrhmn), either side the query, in the scorer and
+    /// in the index.
+    #[test]
+    fn the_article_moves_between_two_words() {
+        assert_found_first_alerting("عبد الرحمن", "Abdul Rahman", "Rahman");
+        assert_found_first_alerting("Abdel Karim", "عبد الكريم", "Karim");
+        // Another name is not: "Abdul Rahim" is no "عبد الرحمن".
+        let ix = Index::build(
+            vec![("t".into(), Entity::new("t:1", Kind::Person, "عبد الرحمن"))],
+            Config::default(),
+        );
+        let q = Query {
+            name: "Abdul Rahim".into(),
+            ..Default::default()
+        };
+        assert!(ix.screen_exhaustive(&q, 1).iter().all(|m| !m.alert));
     }
 
     /// A vowel-less query word that splits into two vocabulary words ("الحسن", the article

@@ -537,25 +537,43 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
             }
             Script::Abjad | Script::Latinish | Script::Kana => {
                 let abjad = s == Script::Abjad;
-                let folded = if abjad {
-                    fold(&h_apart(&nfkc(&w)))
-                } else {
-                    fold(&w)
-                };
-                let mut ts: Vec<Token> = folded
-                    .split(' ')
-                    .filter(|t| !t.is_empty())
-                    .map(|t| Token::new(unleet(t), Class::Word, abjad))
-                    .collect();
-                // The transliteration drops an initial alif or ayn ("احمد" is "hmd", "عمر"
-                // "mr"), the letter that says the word begins with a vowel; an "a" keeps it,
-                // so that "Andrey" is not "نادری" (Naderi) and "Mayra" not "عمر" (Omar).
-                if abjad && w.chars().next().is_some_and(vowel_carrier) {
-                    if let Some(t) = ts.first_mut().filter(|t| !t.text.starts_with('a')) {
-                        t.text.insert(0, 'a');
+                let read = |w: &str| {
+                    let folded = if abjad {
+                        fold(&h_apart(&nfkc(w)))
+                    } else {
+                        fold(w)
+                    };
+                    let mut ts: Vec<Token> = folded
+                        .split(' ')
+                        .filter(|t| !t.is_empty())
+                        .map(|t| Token::new(unleet(t), Class::Word, abjad))
+                        .collect();
+                    // The transliteration drops an initial alif or ayn ("احمد" is "hmd", "عمر"
+                    // "mr"), the letter that says the word begins with a vowel; an "a" keeps
+                    // it, so that "Andrey" is not "نادری" (Naderi) and "Mayra" not "عمر"
+                    // (Omar).
+                    if abjad && w.chars().next().is_some_and(vowel_carrier) {
+                        if let Some(t) = ts.first_mut().filter(|t| !t.text.starts_with('a')) {
+                            t.text.insert(0, 'a');
+                        }
                     }
+                    ts
+                };
+                let mut alts = vec![read(&w)];
+                // Persian (and Urdu) read ض, ذ and ظ as "z", ث as "s", where Arabic reads
+                // "d", "dh" and "th": "رضا" is Reza and Ridha, "ظريف" Zarif.
+                if abjad && w.contains(PERSIAN_READS) {
+                    let persian: String = w
+                        .chars()
+                        .map(|c| match c {
+                            'ض' | 'ذ' | 'ظ' => 'ز',
+                            'ث' => 'س',
+                            c => c,
+                        })
+                        .collect();
+                    alts.push(read(&persian));
                 }
-                vec![ts]
+                alts
             }
         };
         let mut next = Vec::new();
@@ -831,6 +849,9 @@ fn classify(tokens: Vec<Token>) -> Vec<Token> {
 /// (bin, ibn) and "بنت" (bint). The Latin table's words are other words there: "عبد" is
 /// "abd" (servant of, the first element of a compound name), "از" is "az".
 const ABJAD_PARTICLES: [&str; 4] = ["bn", "abn", "bnt", "abnt"];
+
+/// The letters of Arabic script that Persian reads otherwise than Arabic (see [`analyze`]).
+const PERSIAN_READS: [char; 4] = ['ض', 'ذ', 'ظ', 'ث'];
 
 /// The letters with which vowel-less scripts write a word's initial vowel: alif (with or
 /// without hamza), ayn and hamza in Arabic script, aleph and ayin in Hebrew and Syriac.
@@ -2129,6 +2150,37 @@ mod tests {
 
     /// Vowel-less scripts write long vowels (ي, و): a Latin spelling writes a vowel of the
     /// kind in the same place, and two such words that differ in one are two names.
+    /// Persian reads ض, ذ, ظ as "z" and ث as "s", where Arabic reads "d", "dh", "th": a name
+    /// with those letters has both readings ("رضا" is Reza and Ridha), one without has one.
+    #[test]
+    fn persian_readings_of_arabic_letters() {
+        let words = |n: &str| -> Vec<String> {
+            analyze(n, Kind::Person)
+                .iter()
+                .map(|f| f.tokens[0].text.clone())
+                .collect()
+        };
+        assert_eq!(words("رضا"), ["rd", "rz"]);
+        assert_eq!(words("ظريف"), ["dhryf", "zryf"]);
+        assert_eq!(words("ثروت"), ["thrwt", "srwt"]);
+        assert_eq!(words("حسن"), ["hsn"]);
+        let w = |t: &str| Token::new(t.into(), Class::Word, false);
+        let best = |n: &str, latin: &str| {
+            analyze(n, Kind::Person)
+                .iter()
+                .map(|f| token_similarity(&f.tokens[0], &w(latin)).0)
+                .fold(0.0f32, f32::max)
+        };
+        for (abjad, latin) in [
+            ("رضا", "reza"),
+            ("رضا", "ridha"),
+            ("ظريف", "zarif"),
+            ("ذوالفقار", "zolfaghar"),
+        ] {
+            assert!(best(abjad, latin) >= 0.8, "{latin}");
+        }
+    }
+
     /// A Latin word's last "i" after a consonant is a long vowel, which the script writes
     /// with ي or ى: "Zaidi" is no "السيد", "Hashemi" no "هاشم".
     #[test]

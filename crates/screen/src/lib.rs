@@ -550,6 +550,10 @@ struct Memo<'a> {
     /// Per query form and token, the adjacent list words it may be written apart as
     /// ([`ListJoins::lookup`]): join id, similarity.
     list_joins: Vec<Vec<Apart>>,
+    /// Per query form, per pair of adjacent words whose article the other script writes on
+    /// the other word ([`article_on`]), the list joins of their join: "عبد الرحمن" for "Abdul
+    /// Rahman".
+    moved: Vec<Vec<Apart>>,
     /// Per query form, the words that split into two vocabulary words of which one is from a
     /// vowel-less script: (query word, halves). Those halves join by skeleton, with other
     /// spellings of either ("abdallah" is "abd al" too), and candidate generation credits
@@ -2172,6 +2176,7 @@ impl Index {
                 let mut joins = Vec::with_capacity(forms.len());
                 let mut list_joins = Vec::with_capacity(forms.len());
                 let mut abjad_halves = Vec::with_capacity(forms.len());
+                let mut moved = Vec::with_capacity(forms.len());
                 for (fi, f) in forms.iter().enumerate() {
                     let mut halves = Vec::new();
                     for (i, t) in f.tokens.iter().enumerate() {
@@ -2202,6 +2207,29 @@ impl Index {
                         shared.extend(self.list_joins.words(j));
                     }
                     list_joins.push(apart);
+                    let form_moved: Vec<Apart> = f
+                        .tokens
+                        .windows(2)
+                        .map(|p| {
+                            if article_on(&p[0], &p[1]).is_none() {
+                                return Apart::new();
+                            }
+                            let t = Token {
+                                text: format!(
+                                    "{}{}",
+                                    p[0].text,
+                                    joined_part(&p[1].text, p[1].abjad)
+                                ),
+                                class: Class::Word,
+                                abjad: p[0].abjad,
+                            };
+                            self.list_joins.lookup(&self.tokens, &t, &[])
+                        })
+                        .collect();
+                    for &(j, _) in form_moved.iter().flatten() {
+                        shared.extend(self.list_joins.words(j));
+                    }
+                    moved.push(form_moved);
                     let ini = initials(&f.tokens);
                     shared.extend(self.vocab.get(&ini).copied());
                 }
@@ -2224,6 +2252,7 @@ impl Index {
                     acronym,
                     joins,
                     list_joins,
+                    moved,
                     abjad_halves,
                     located,
                 };
@@ -2410,12 +2439,13 @@ impl Index {
         let cfg = &self.config;
         let q_year = q.birth_date.as_ref().map(|d| d.year as i16);
         let mut pass = 0u32;
-        for ((((f, fm), form_joins), apart_joins), apart) in forms
+        for (((((f, fm), form_joins), apart_joins), apart), form_moved) in forms
             .iter()
             .zip(&memo.tokens)
             .zip(&memo.joins)
             .zip(&memo.list_joins)
             .zip(&memo.abjad_halves)
+            .zip(&memo.moved)
         {
             // (query weight covered, credits) per pass.
             let mut passes: Vec<(f32, Vec<Credit>)> = Vec::new();
@@ -2556,47 +2586,34 @@ impl Index {
             }
             // Adjacent query words written as one on the list ("Jong Un" → "jongun"; for
             // vowel-less scripts by skeleton: "عبد الله" → "Abdullah").
-            for (pair, joined) in f.tokens.windows(2).zip(form_joins) {
+            for ((pair, joined), moved) in f.tokens.windows(2).zip(form_joins).zip(form_moved) {
                 let w = self.token_weight(&pair[0]) + self.token_weight(&pair[1]);
                 for &(ti, s) in joined {
                     passes.push((w, vec![by_token(ti, w, s)]));
                 }
                 // And as two list words whose article is on the other word ("Abdul Rahman",
-                // "عبد الرحمن"): the list joins of their join.
-                if article_on(&pair[0], &pair[1]).is_some() {
-                    let t = Token {
-                        text: format!(
-                            "{}{}",
-                            pair[0].text,
-                            joined_part(&pair[1].text, pair[1].abjad)
-                        ),
-                        class: Class::Word,
-                        abjad: pair[0].abjad,
-                    };
-                    let cs: Vec<Credit> = self
-                        .list_joins
-                        .lookup(&self.tokens, &t, &[])
-                        .iter()
-                        .map(|&(j, s)| {
-                            let wl: f32 = self
-                                .list_joins
-                                .words(j)
-                                .map(|x| self.weights[x as usize])
-                                .sum();
-                            Credit {
-                                rs: self.list_joins.postings(j),
-                                w: w.max(0.5 * wl),
-                                s,
-                                wl,
-                                content: true,
-                                by_year: &[],
-                                undated: &[],
-                            }
-                        })
-                        .collect();
-                    if !cs.is_empty() {
-                        passes.push((w, cs));
-                    }
+                // "عبد الرحمن").
+                let cs: Vec<Credit> = moved
+                    .iter()
+                    .map(|&(j, s)| {
+                        let wl: f32 = self
+                            .list_joins
+                            .words(j)
+                            .map(|x| self.weights[x as usize])
+                            .sum();
+                        Credit {
+                            rs: self.list_joins.postings(j),
+                            w: w.max(0.5 * wl),
+                            s,
+                            wl,
+                            content: true,
+                            by_year: &[],
+                            undated: &[],
+                        }
+                    })
+                    .collect();
+                if !cs.is_empty() {
+                    passes.push((w, cs));
                 }
             }
             // Short lists first, the shortest in full. A long list after it (a common name:
@@ -4189,6 +4206,9 @@ mod tests {
     fn the_article_moves_between_two_words() {
         assert_found_first_alerting("عبد الرحمن", "Abdul Rahman", "Rahman");
         assert_found_first_alerting("Abdel Karim", "عبد الكريم", "Karim");
+        // Neither word alone is any spelling of the other script's ("aziz", "العزيز"): the
+        // join is all that finds it.
+        assert_found_first_alerting("Abdul Aziz", "عبد العزيز", "Abdul");
         // Another name is not: "Abdul Rahim" is no "عبد الرحمن".
         let ix = Index::build(
             vec![("t".into(), Entity::new("t:1", Kind::Person, "عبد الرحمن"))],

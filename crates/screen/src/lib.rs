@@ -2458,6 +2458,24 @@ impl Index {
                 by_year: self.year_tail(ti, q_year),
                 undated: self.undated_tail(ti, q_year),
             };
+            // The readings where list words stand side by side as list join `j` (see
+            // `ListJoins`), credited at least half the words' weight.
+            let by_join = |j: u32, w: f32, s: f32| {
+                let wl: f32 = self
+                    .list_joins
+                    .words(j)
+                    .map(|x| self.weights[x as usize])
+                    .sum();
+                Credit {
+                    rs: self.list_joins.postings(j),
+                    w: w.max(0.5 * wl),
+                    s,
+                    wl,
+                    content: true,
+                    by_year: &[],
+                    undated: &[],
+                }
+            };
             // Each list initial is credited once (the scorer pairs it with one word at most),
             // to the query word it may stand for that is on the fewest list names: a name
             // with the initial most likely matches the commoner word in full ("A. Ahmed" for
@@ -2510,22 +2528,7 @@ impl Index {
                     cs.push(by_token(rarer, w * 0.5, 1.0));
                 }
                 // Adjacent list words that the query word writes as one ("Malik", "MA LI").
-                for &(j, s) in &apart_joins[i] {
-                    let wl: f32 = self
-                        .list_joins
-                        .words(j)
-                        .map(|x| self.weights[x as usize])
-                        .sum();
-                    cs.push(Credit {
-                        rs: self.list_joins.postings(j),
-                        w: w.max(0.5 * wl),
-                        s,
-                        wl,
-                        content: true,
-                        by_year: &[],
-                        undated: &[],
-                    });
-                }
+                cs.extend(apart_joins[i].iter().map(|&(j, s)| by_join(j, w, s)));
                 // An initial on the list side ("Hasan Ahmed S. Adnan"), which the scorer
                 // credits as much as its lighter side, and which is no evidence on its own.
                 for &(ti, _, wi, _) in initial_for.iter().filter(|x| x.1 == i) {
@@ -2593,25 +2596,7 @@ impl Index {
                 }
                 // And as two list words whose article is on the other word ("Abdul Rahman",
                 // "عبد الرحمن").
-                let cs: Vec<Credit> = moved
-                    .iter()
-                    .map(|&(j, s)| {
-                        let wl: f32 = self
-                            .list_joins
-                            .words(j)
-                            .map(|x| self.weights[x as usize])
-                            .sum();
-                        Credit {
-                            rs: self.list_joins.postings(j),
-                            w: w.max(0.5 * wl),
-                            s,
-                            wl,
-                            content: true,
-                            by_year: &[],
-                            undated: &[],
-                        }
-                    })
-                    .collect();
+                let cs: Vec<Credit> = moved.iter().map(|&(j, s)| by_join(j, w, s)).collect();
                 if !cs.is_empty() {
                     passes.push((w, cs));
                 }
@@ -2844,9 +2829,12 @@ impl Index {
         // Stage 1: the best name estimates, with every entity tied at the cut (a common given
         // name ties hundreds of entities; which of them rank first is decided by what else
         // they carry).
+        // Only the sources asked for compete for the cut: entities of others, dropped later,
+        // would take the places of those that can be returned.
         let mut est: Vec<(u32, f32)> = sc
             .best_touched
             .iter()
+            .filter(|&&e| q.sources.is_empty() || self.source_ok(&self.entities[e as usize], q))
             .map(|&e| (e, sc.best[e as usize]))
             .collect();
         for &e in &sc.best_touched {
@@ -4197,6 +4185,25 @@ mod tests {
         assert_found_first_alerting("Maher AL-ASSAD", "ماهر الاسد", "Maher");
         assert_found_first_alerting("ماهر الاسد", "Maher al-Assad", "Maher");
         assert_found_first_alerting("ماهر الأسد", "Maher Asad", "Maher");
+    }
+
+    /// A screening restricted to some sources ranks only their entities: hundreds of
+    /// lighter namesakes on another list, estimated higher, do not take their places.
+    #[test]
+    fn a_screening_of_one_source_ranks_its_entities() {
+        let mut entities = fillers(&["Igor"]);
+        let target = Entity::new("b:target", Kind::Person, "Igor Petrovich SIDOROV");
+        entities.push(("b".into(), target));
+        let ix = Index::build(entities, Config::default());
+        let q = Query {
+            name: "Igor".into(),
+            sources: vec!["b".into()],
+            ..Default::default()
+        };
+        let full = ix.screen_exhaustive(&q, 1);
+        assert_eq!(full.len(), 1);
+        let fast = ix.screen(&q, 1);
+        assert_eq!(fast.first().map(|m| &m.entity_id), Some(&full[0].entity_id));
     }
 
     /// The article on the first of two words in Latin and on the second in the script:

@@ -919,6 +919,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
         && initial_vowel_agrees(latin, abjad)
         && long_vowels_written(latin, abjad)
         && last_vowel_written(latin, abjad)
+        && last_alif_said(latin, abjad)
         && semivowel_places(latin).into_iter().all(|(i, c, k)| {
             let consonant = b.get(i + 1).is_some_and(|&n| latin_vowel(n));
             !consonant
@@ -931,6 +932,13 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
                         .any(|&(_, x, kx)| x == c && (kx == k || kx == k + article)),
                 }
         })
+}
+
+/// Whether a Latin word ends with the long vowel that a vowel-less word's last ى writes
+/// (the transliteration's last "a"): "بشرى" is Bushra, not "Bashar" (بشار); "موسى" Musa,
+/// "يحيى" Yahya, "حقانى" Haqqani.
+fn last_alif_said(latin: &str, abjad: &str) -> bool {
+    abjad.len() < 2 || !abjad.ends_with('a') || latin.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'h'])
 }
 
 /// Whether a vowel-less word writes the long vowel that a Latin word's last "i" after a
@@ -2182,7 +2190,8 @@ mod tests {
     }
 
     /// A Latin word's last "i" after a consonant is a long vowel, which the script writes
-    /// with ي or ى: "Zaidi" is no "السيد", "Hashemi" no "هاشم".
+    /// with ي or ى: "Zaidi" is no "السيد", "Hashemi" no "هاشم"; a last ى, a Latin word's
+    /// last vowel.
     #[test]
     fn a_last_i_is_written() {
         let w = |t: &str| Token::new(t.into(), Class::Word, false);
@@ -2199,6 +2208,13 @@ mod tests {
         assert_eq!(sim(&word("هاشم"), &w("hashemi")), 0.0);
         // The script's word itself still is.
         assert!(sim(&word("السيد"), &w("alsayyid")) >= 0.8);
+        // And a last ى is a long vowel the Latin word ends with: "بشرى" is Bushra, no
+        // "Bashar".
+        for (abjad, latin) in [("بشرى", "bushra"), ("موسى", "musa"), ("مصطفى", "mostafa")]
+        {
+            assert!(sim(&word(abjad), &w(latin)) >= 0.8, "{latin}");
+        }
+        assert_eq!(sim(&word("بشرى"), &w("bashar")), 0.0);
     }
 
     /// The article written on a name of two consonants, where the script has it: "الأسد"

@@ -920,6 +920,7 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
         && long_vowels_written(latin, abjad)
         && last_vowel_written(latin, abjad)
         && last_alif_said(latin, abjad)
+        && doubled_vowels_written(latin, abjad)
         && semivowel_places(latin).into_iter().all(|(i, c, k)| {
             let consonant = b.get(i + 1).is_some_and(|&n| latin_vowel(n));
             !consonant
@@ -932,6 +933,15 @@ fn semivowels_written(latin: &str, abjad: &str) -> bool {
                         .any(|&(_, x, kx)| x == c && (kx == k || kx == k + article)),
                 }
         })
+}
+
+/// Whether a vowel-less word writes as many ي and و as a Latin word's "ee" and "oo", which
+/// spell long vowels, after its first letter: "Saeed" is "سعيد", no "سعد" (Saad); "Mahmood"
+/// "محمود", no "محمد".
+fn doubled_vowels_written(latin: &str, abjad: &str) -> bool {
+    let count = |s: &str, pat: &str| s.get(1..).map_or(0, |r| r.matches(pat).count());
+    let letters = |c: u8| abjad.bytes().skip(1).filter(|&b| b == c).count();
+    count(latin, "ee") <= letters(b'y') && count(latin, "oo") <= letters(b'w')
 }
 
 /// Whether a Latin word ends with the long vowel that a vowel-less word's last ى writes
@@ -2191,7 +2201,7 @@ mod tests {
 
     /// A Latin word's last "i" after a consonant is a long vowel, which the script writes
     /// with ي or ى: "Zaidi" is no "السيد", "Hashemi" no "هاشم"; a last ى, a Latin word's
-    /// last vowel.
+    /// last vowel; a Latin "ee" or "oo", ي or و.
     #[test]
     fn a_last_i_is_written() {
         let w = |t: &str| Token::new(t.into(), Class::Word, false);
@@ -2215,6 +2225,11 @@ mod tests {
             assert!(sim(&word(abjad), &w(latin)) >= 0.8, "{latin}");
         }
         assert_eq!(sim(&word("بشرى"), &w("bashar")), 0.0);
+        // A Latin "ee" or "oo" is a long vowel the script writes: "Saeed" is no "سعد".
+        assert!(sim(&word("سعيد"), &w("saeed")) >= 0.8);
+        assert!(sim(&word("محمود"), &w("mahmood")) >= 0.8);
+        assert_eq!(sim(&word("سعد"), &w("saeed")), 0.0);
+        assert_eq!(sim(&word("محمد"), &w("mahmood")), 0.0);
     }
 
     /// The article written on a name of two consonants, where the script has it: "الأسد"

@@ -2166,8 +2166,6 @@ mod tests {
         assert_eq!(bn[1].class, Class::Particle, "{bn:?}");
     }
 
-    /// Vowel-less scripts write long vowels (ي, و): a Latin spelling writes a vowel of the
-    /// kind in the same place, and two such words that differ in one are two names.
     /// Persian reads ض, ذ, ظ as "z" and ث as "s", where Arabic reads "d", "dh", "th": a name
     /// with those letters has both readings ("رضا" is Reza and Ridha), one without has one.
     #[test]
@@ -2252,6 +2250,8 @@ mod tests {
         assert_eq!(sim(&word("الأسد"), &w("sayed")), 0.0);
     }
 
+    /// Vowel-less scripts write long vowels (ي, و): a Latin spelling writes a vowel of the
+    /// kind in the same place, and two such words that differ in one are two names.
     #[test]
     fn vowel_less_scripts_write_long_vowels() {
         let w = |t: &str| Token::new(t.into(), Class::Word, false);

@@ -80,6 +80,16 @@ struct Tables {
     nicknames: HashMap<String, Vec<String>>,
     korean_surnames: HashMap<char, Vec<String>>,
     hanja_readings: HashMap<char, Vec<char>>,
+    /// Arabic-script words of organisations' names (by [`abjad_key`]) → their English words.
+    org_words: HashMap<String, OrgWord>,
+}
+
+/// An Arabic-script word of organisations' names, as English names translate it.
+struct OrgWord {
+    /// The English words, one list per way of translating it.
+    english: Vec<Vec<String>>,
+    /// The word alone says the name is an organisation's ("شركة", company).
+    marks_org: bool,
 }
 
 fn tables() -> &'static Tables {
@@ -182,8 +192,80 @@ fn tables() -> &'static Tables {
             },
             korean_surnames,
             hanja_readings,
+            org_words: {
+                let mut m: HashMap<String, OrgWord> = HashMap::new();
+                for l in lines(include_str!("../data/org_words.tsv")) {
+                    let mut f = l.split('\t');
+                    let (Some(w), Some(en)) = (f.next(), f.next()) else {
+                        panic!("org_words.tsv: bad line {l:?}");
+                    };
+                    let marks_org = f.next() == Some("org");
+                    let e = m.entry(abjad_key(w)).or_insert(OrgWord {
+                        english: Vec::new(),
+                        marks_org,
+                    });
+                    let en: Vec<String> = en.split(' ').map(String::from).collect();
+                    if !e.english.contains(&en) {
+                        e.english.push(en);
+                    }
+                    e.marks_org |= marks_org;
+                }
+                m
+            },
         }
     })
+}
+
+/// An Arabic-script word with the spelling variants that do not change it folded away:
+/// diacritics and tatweel, alif with hamza or madda, Persian and Arabic yeh and kaf, teh
+/// marbuta, waw with hamza.
+fn abjad_key(w: &str) -> String {
+    w.chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200C}'
+            )
+        })
+        .map(|c| match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' | 'ی' | 'ئ' | 'ې' | 'ۍ' => 'ي',
+            'ک' | 'ڪ' => 'ك',
+            'ة' | 'ۀ' | 'ە' | 'ہ' | 'ھ' => 'ه',
+            'ؤ' => 'و',
+            c => c,
+        })
+        .collect()
+}
+
+/// The English of an Arabic-script word of organisations' names (see `org_words.tsv`): the
+/// word as written, or without the article, "and", "for" or "with" before it, or without a
+/// feminine, plural or ezafe ending ("الإسلامية" is "islamic", "صنایع" "industries").
+fn org_word(w: &str) -> Option<&'static OrgWord> {
+    let t = tables();
+    let key = abjad_key(w);
+    let get = |k: &str| t.org_words.get(k);
+    let long = |k: &str| k.chars().count() >= 3;
+    let mut stems: SmallVec<[&str; 4]> = SmallVec::new();
+    stems.push(&key);
+    for p in ["وال", "بال", "لل", "ال", "و", "ب", "ل"] {
+        if let Some(rest) = key.strip_prefix(p).filter(|r| long(r)) {
+            stems.push(rest);
+        }
+    }
+    for k in &stems {
+        if let Some(g) = get(k) {
+            return Some(g);
+        }
+    }
+    for k in &stems {
+        for end in ["ه", "ي", "ها", "هاي"] {
+            if let Some(g) = k.strip_suffix(end).filter(|r| long(r)).and_then(get) {
+                return Some(g);
+            }
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -505,6 +587,12 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
     let mut native: Vec<Token> = Vec::new();
     // Each word becomes one or more alternative token lists; forms are their product (capped).
     let mut forms: Vec<Vec<Token>> = vec![Vec::new()];
+    // An organisation's name in Arabic script is also read in English where its words are
+    // institutional vocabulary: lists give such bodies translated names ("Libyan Islamic
+    // Fighting Group"), which no transliteration spells. The other words keep their first
+    // reading ("صنایع شیمیایی پارچین": industries chemical parchin).
+    let mut translated: Vec<Vec<Token>> = vec![Vec::new()];
+    let (mut glossed, mut marked) = (false, false);
     for (w, s) in words {
         if has_cjk {
             match s {
@@ -576,6 +664,36 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
                 alts
             }
         };
+        if !has_cjk {
+            let english = (s == Script::Abjad).then(|| org_word(&w)).flatten();
+            if let Some(g) = english {
+                glossed = true;
+                marked |= g.marks_org;
+            }
+            let options: Vec<Vec<Token>> = match english {
+                Some(g) => g
+                    .english
+                    .iter()
+                    .map(|ws| {
+                        ws.iter()
+                            .map(|t| Token::new(t.clone(), Class::Word, false))
+                            .collect()
+                    })
+                    .collect(),
+                None => alts.iter().take(1).cloned().collect(),
+            };
+            let mut next = Vec::new();
+            for f in &translated {
+                for o in &options {
+                    if next.len() < TRANSLATED_READINGS {
+                        let mut g = f.clone();
+                        g.extend(o.iter().cloned());
+                        next.push(g);
+                    }
+                }
+            }
+            translated = next;
+        }
         let mut next = Vec::new();
         for f in &forms {
             for a in &alts {
@@ -598,17 +716,47 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
             native: true,
         });
     }
-    for f in forms {
+    let translate = glossed
+        && match kind {
+            Kind::Organization => true,
+            Kind::Unknown => marked,
+            _ => false,
+        };
+    if !translate {
+        translated.clear();
+    }
+    let n_forms = forms.len();
+    for (k, f) in forms.into_iter().chain(translated).enumerate() {
         let nf = NameForm {
             tokens: classify(f),
             native: false,
         };
-        if !nf.tokens.is_empty() && !out.contains(&nf) {
+        // A translation of nothing but a word of common vocabulary says little: "مجموعة"
+        // alone is "group", any group's. With a word it leaves as written, it names one
+        // ("شركة قاطرجى", Qatarji Company).
+        let says_which = || {
+            nf.tokens.iter().any(|t| t.abjad)
+                || nf
+                    .tokens
+                    .iter()
+                    .filter(|t| matches!(t.class, Class::Word | Class::Number))
+                    .count()
+                    >= MIN_TRANSLATED_WORDS
+        };
+        if !nf.tokens.is_empty() && !out.contains(&nf) && (k < n_forms || says_which()) {
             out.push(nf);
         }
     }
     out
 }
+
+/// Words (not particles or legal forms) an English reading of an organisation's name has at
+/// least, where it translates every word.
+const MIN_TRANSLATED_WORDS: usize = 2;
+
+/// English readings of an organisation's name at most, where its words translate more than
+/// one way ([`org_word`]).
+const TRANSLATED_READINGS: usize = 4;
 
 /// "A.B.C." → "ABC", "G.m.b.H." → "GmbH": dotted single letters are one word.
 fn collapse_dotted(s: &str) -> String {
@@ -2195,6 +2343,52 @@ mod tests {
         ] {
             assert!(best(abjad, latin) >= 0.8, "{latin}");
         }
+    }
+
+    /// An organisation's name in Arabic script is also read in English, word for word where
+    /// its words are institutional vocabulary (names from the UN and EU lists, which give
+    /// both); a person's name, or a name given no type that says nothing of a body, is not.
+    #[test]
+    fn an_organisation_is_read_in_english() {
+        let english = |n: &str, kind: Kind| -> Vec<Vec<String>> {
+            analyze(n, kind)
+                .iter()
+                .filter(|f| f.tokens.iter().all(|t| !t.abjad))
+                .map(|f| f.tokens.iter().map(|t| t.text.clone()).collect())
+                .collect()
+        };
+        let words = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+        // With the article, feminine endings and Persian yeh and kaf.
+        assert!(
+            english("الجماعة الإسلامية المقاتلة الليبية", Kind::Organization)
+                .iter()
+                .any(|f| f[1..] == words("islamic fighting libyan")[..])
+        );
+        // "for the" on a word ("للعلوم"), "and the" ("والتكنولوجيا").
+        assert!(english(
+            "المعهد العالي للعلوم التطبيقية والتكنولوجيا",
+            Kind::Organization
+        )
+        .contains(&words("institute higher sciences applied technology")));
+        // A word it does not know keeps its transliteration; the type need not be given
+        // where a word says it is a body's.
+        let parchin = analyze("شرکت صنایع شیمیایی پارچین", Kind::Unknown);
+        assert!(parchin
+            .iter()
+            .any(|f| f.tokens.iter().map(|t| t.text.as_str()).eq([
+                "co",
+                "industries",
+                "chemical",
+                "prchyn"
+            ])));
+        // A person's name is no body's.
+        assert!(english("جمال الدين الاسلامي", Kind::Person).is_empty());
+        assert!(english("جبهة", Kind::Person).is_empty());
+        // Nor is a name given no type without a word that says so.
+        assert!(english("الاسلامي", Kind::Unknown).is_empty());
+        assert!(analyze("جبهة النصرة", Kind::Unknown)
+            .iter()
+            .any(|f| f.tokens[0].text == "front"));
     }
 
     /// A Latin word's last "i" after a consonant is a long vowel, which the script writes

@@ -4211,6 +4211,59 @@ mod tests {
         assert_eq!(fast.first().map(|m| &m.entity_id), Some(&full[0].entity_id));
     }
 
+    /// An organisation's name in Arabic script finds the translation a list gives it, and a
+    /// translation finds the list's Arabic-script name, by index as exhaustively, over bodies
+    /// that share some of its words (names from the UN list, which gives both).
+    #[test]
+    fn an_organisation_is_found_by_its_translation() {
+        let bodies = [
+            "Islamic Jihad Union",
+            "Armed Islamic Group",
+            "Moroccan Islamic Combatant Group",
+            "Islamic Army of Aden",
+            "Tunisian Combatant Group",
+            "Libyan Society",
+        ];
+        let build = |target: &str| {
+            let mut entities = fillers(&["Islamic"]);
+            for (i, b) in bodies.iter().enumerate() {
+                let e = Entity::new(format!("o:{i}"), Kind::Organization, *b);
+                entities.push(("t".into(), e));
+            }
+            let e = Entity::new("t:target", Kind::Organization, target);
+            entities.push(("t".into(), e));
+            Index::build(entities, Config::default())
+        };
+        for (listed, query, kind) in [
+            (
+                "Libyan Islamic Fighting Group",
+                "الجماعة الإسلامية المقاتلة الليبية",
+                Some(Kind::Organization),
+            ),
+            // Given no type: "institute" says it is a body.
+            (
+                "المعهد العالي للعلوم التطبيقية والتكنولوجيا",
+                "Higher Institute for Applied Sciences and Technology",
+                None,
+            ),
+        ] {
+            let ix = build(listed);
+            let q = Query {
+                name: query.into(),
+                kind,
+                ..Default::default()
+            };
+            let full = ix.screen_exhaustive(&q, 1);
+            assert!(
+                full[0].entity_id == "t:target" && full[0].alert,
+                "{query}: {full:?}"
+            );
+            let fast = ix.screen(&q, 1);
+            assert_eq!(fast[0].entity_id, "t:target", "{query}");
+            assert_eq!(fast[0].score, full[0].score, "{query}");
+        }
+    }
+
     /// The article on the first of two words in Latin and on the second in the script:
     /// "Abdul Rahman" is "عبد الرحمن" (abd·alrhmn), either side the query, in the scorer and
     /// in the index.

@@ -8,8 +8,9 @@
 //!    its own list with every Arabic-script name taken out, so that only the list's Latin
 //!    spellings can find it: is its own entity (or one the UN reference links to it) first,
 //!    in the top 10, alerting; and how often another entity alerts above it.
+//! 5. The same for the names lists write in Cyrillic script.
 //!
-//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval [-- --arabic (4. only)]
+//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval [-- --arabic (4. only) | --cyrillic (5. only)]
 
 use chokepoint_bench::{current_lists, data_dir, prf};
 use chokepoint_model::{
@@ -507,7 +508,21 @@ fn is_arabic(s: &str) -> bool {
     s.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+fn is_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
+}
+
 fn arabic_against_latin() {
+    script_against_latin("Arabic", is_arabic, "DEBUG_ARABIC");
+}
+
+fn cyrillic_against_latin() {
+    script_against_latin("Cyrillic", is_cyrillic, "DEBUG_CYRILLIC");
+}
+
+/// Each name a list writes in one script, screened against its own list with every name in
+/// that script taken out, so that only the list's Latin spellings (and translations) remain.
+fn script_against_latin(script: &str, is_script: fn(&str) -> bool, debug_var: &str) {
     let lists = current_lists();
     // The entities one person or body is listed as, across lists: linked by UN reference.
     let mut group_of_ref: HashMap<String, usize> = HashMap::new();
@@ -528,8 +543,8 @@ fn arabic_against_latin() {
     let latin: Vec<(String, Entity)> = lists
         .into_iter()
         .map(|(s, mut e)| {
-            for n in e.names.iter().filter(|n| is_arabic(&n.full)) {
-                if e.names.iter().any(|m| !is_arabic(&m.full)) && seen.insert(n.full.clone()) {
+            for n in e.names.iter().filter(|n| is_script(&n.full)) {
+                if e.names.iter().any(|m| !is_script(&m.full)) && seen.insert(n.full.clone()) {
                     cases.push((
                         Query {
                             name: n.full.clone(),
@@ -543,7 +558,7 @@ fn arabic_against_latin() {
                     ));
                 }
             }
-            e.names.retain(|n| !is_arabic(&n.full));
+            e.names.retain(|n| !is_script(&n.full));
             if !e.names.iter().any(|n| n.full == e.name) {
                 e.name = e.names.first().map(|n| n.full.clone()).unwrap_or_default();
             }
@@ -553,8 +568,8 @@ fn arabic_against_latin() {
         .collect();
     let index = Index::build(latin, Config::default());
     let (mut at1, mut at10, mut alert, mut wrong_first) = (0, 0, 0, 0);
-    let debug = std::env::var("DEBUG_ARABIC").is_ok();
-    let all = std::env::var("DEBUG_ARABIC").is_ok_and(|v| v == "all");
+    let debug = std::env::var(debug_var).is_ok();
+    let all = std::env::var(debug_var).is_ok_and(|v| v == "all");
     for (q, target) in &cases {
         let m = index.screen(q, 10);
         let at = m.iter().position(|x| same(&x.entity_id, target));
@@ -576,7 +591,7 @@ fn arabic_against_latin() {
     }
     let n = cases.len() as f64;
     println!(
-        "\nArabic script against Latin ({} names the lists write in Arabic script, each screened against its own list without its Arabic-script names):",
+        "\n{script} script against Latin ({} names the lists write in {script} script, each screened against its own list without its {script}-script names):",
         cases.len()
     );
     println!(
@@ -593,8 +608,13 @@ fn main() {
         arabic_against_latin();
         return;
     }
+    if std::env::args().any(|a| a == "--cyrillic") {
+        cyrillic_against_latin();
+        return;
+    }
     cross_script();
     senzing();
     own_set();
     arabic_against_latin();
+    cyrillic_against_latin();
 }

@@ -82,6 +82,8 @@ struct Tables {
     hanja_readings: HashMap<char, Vec<char>>,
     /// Arabic-script words of organisations' names (by [`abjad_key`]) → their English words.
     org_words: HashMap<String, OrgWord>,
+    /// Russian stems of organisations' names (lower case, ё as е) → their English words.
+    cyrillic_org_words: HashMap<String, OrgWord>,
 }
 
 /// An Arabic-script word of organisations' names, as English names translate it.
@@ -192,28 +194,77 @@ fn tables() -> &'static Tables {
             },
             korean_surnames,
             hanja_readings,
-            org_words: {
-                let mut m: HashMap<String, OrgWord> = HashMap::new();
-                for l in lines(include_str!("../data/org_words.tsv")) {
-                    let mut f = l.split('\t');
-                    let (Some(w), Some(en)) = (f.next(), f.next()) else {
-                        panic!("org_words.tsv: bad line {l:?}");
-                    };
-                    let marks_org = f.next() == Some("org");
-                    let e = m.entry(abjad_key(w)).or_insert(OrgWord {
-                        english: Vec::new(),
-                        marks_org,
-                    });
-                    let en: Vec<String> = en.split(' ').map(String::from).collect();
-                    if !e.english.contains(&en) {
-                        e.english.push(en);
-                    }
-                    e.marks_org |= marks_org;
-                }
-                m
-            },
+            org_words: org_words(
+                "org_words.tsv",
+                include_str!("../data/org_words.tsv"),
+                abjad_key,
+            ),
+            cyrillic_org_words: org_words(
+                "org_words_cyrillic.tsv",
+                include_str!("../data/org_words_cyrillic.tsv"),
+                cyrillic_key,
+            ),
         }
     })
+}
+
+/// A table of organisations' words (word, English, "org" where it marks a body), by `key`.
+fn org_words(file: &str, text: &'static str, key: fn(&str) -> String) -> HashMap<String, OrgWord> {
+    let mut m: HashMap<String, OrgWord> = HashMap::new();
+    for l in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let mut f = l.split('\t');
+        let (Some(w), Some(en)) = (f.next(), f.next()) else {
+            panic!("{file}: bad line {l:?}");
+        };
+        let marks_org = f.next() == Some("org");
+        let e = m.entry(key(w)).or_insert(OrgWord {
+            english: Vec::new(),
+            marks_org,
+        });
+        let en: Vec<String> = en.split(' ').map(String::from).collect();
+        if !e.english.contains(&en) {
+            e.english.push(en);
+        }
+        e.marks_org |= marks_org;
+    }
+    m
+}
+
+/// A Cyrillic word in lower case, ё as е, stress marks dropped.
+fn cyrillic_key(w: &str) -> String {
+    w.chars()
+        .filter(|&c| c != '\u{0301}')
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect()
+}
+
+/// Letters of Russian case, number and gender endings ("-ого", "-ыми", "-ая", "-ов").
+const RUSSIAN_ENDING_LETTERS: &str = "аеиоуыэюяьйгмхв";
+
+/// The English of a Russian word of organisations' names (see `org_words_cyrillic.tsv`):
+/// the longest stem it begins with, followed by at most four letters of endings.
+fn cyrillic_org_word(w: &str) -> Option<&'static OrgWord> {
+    let key = cyrillic_key(w);
+    let chars: Vec<(usize, char)> = key.char_indices().collect();
+    let t = tables();
+    for keep in (chars.len().saturating_sub(4).max(3)..=chars.len()).rev() {
+        let at = chars.get(keep).map_or(key.len(), |&(i, _)| i);
+        if !key[at..]
+            .chars()
+            .all(|c| RUSSIAN_ENDING_LETTERS.contains(c))
+        {
+            continue;
+        }
+        if let Some(g) = t.cyrillic_org_words.get(&key[..at]) {
+            return Some(g);
+        }
+    }
+    None
 }
 
 /// An Arabic-script word with the spelling variants that do not change it folded away:
@@ -665,7 +716,13 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
             }
         };
         if !has_cjk {
-            let english = (s == Script::Abjad).then(|| org_word(&w)).flatten();
+            let english = match s {
+                Script::Abjad => org_word(&w),
+                Script::Latinish if w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) => {
+                    cyrillic_org_word(&w)
+                }
+                _ => None,
+            };
             if let Some(g) = english {
                 glossed = true;
                 marked |= g.marks_org;
@@ -2389,6 +2446,40 @@ mod tests {
         assert!(analyze("جبهة النصرة", Kind::Unknown)
             .iter()
             .any(|f| f.tokens[0].text == "front"));
+    }
+
+    /// A Russian organisation's name is read in English too, its words by their stems,
+    /// whatever their case ending (names from the EU and UK lists, which give both); legal
+    /// forms keep their reading.
+    #[test]
+    fn a_russian_organisation_is_read_in_english() {
+        let has = |n: &str, kind: Kind, english: &str| {
+            analyze(n, kind).iter().any(|f| {
+                f.tokens
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .eq(english.split(' '))
+            })
+        };
+        assert!(has(
+            "ПАО Объединённая авиастроительная корпорация",
+            Kind::Organization,
+            "pjsc united aircraft corp"
+        ));
+        assert!(has(
+            "ООО Военно-промышленная компания",
+            Kind::Unknown,
+            "llc military industrial co"
+        ));
+        // Genitive endings; a word it does not know keeps its transliteration.
+        assert!(has(
+            "Ульяновский автомобильного завода",
+            Kind::Organization,
+            "ulyanovskiy automobile plant"
+        ));
+        // A person's name is no body's, whatever its words.
+        assert!(!has("Завод Иванов", Kind::Person, "plant ivanov"));
+        assert!(has("Завод Иванов", Kind::Organization, "plant ivanov"));
     }
 
     /// A Latin word's last "i" after a consonant is a long vowel, which the script writes

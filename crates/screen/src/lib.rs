@@ -88,6 +88,11 @@ const MONONYM_UNMATCHED_QUERY_WEIGHT: f32 = 1.0;
 /// screening returns up to `max_candidates` matches, a `top_k` one may ask for more.
 const CANDIDATES_PER_RESULT: usize = 4;
 
+/// The lengths of an acronym that stands for a name's words ("PLA"). Two letters are no
+/// evidence: one of the 676 pairs is the initials of most two-word names ("SL", Sendero
+/// Luminoso, is no "Sudokhodnaya Lyukstrans").
+const ACRONYM_LEN: std::ops::RangeInclusive<usize> = 3..=6;
+
 /// The documented default alert threshold.
 pub const DEFAULT_ALERT_THRESHOLD: f32 = 0.70;
 
@@ -1406,7 +1411,7 @@ impl Index {
                         });
                 if !r.native {
                     let ini = initials(f.iter().map(|&t| &ix.tokens[t as usize]));
-                    if (2..=6).contains(&ini.len()) {
+                    if ACRONYM_LEN.contains(&ini.len()) {
                         acronyms
                             .entry(ini)
                             .or_default()
@@ -2243,7 +2248,7 @@ impl Index {
                         <= 2
                         && f.tokens
                             .iter()
-                            .any(|t| t.class == Class::Word && (2..=6).contains(&t.text.len()))
+                            .any(|t| t.class == Class::Word && ACRONYM_LEN.contains(&t.text.len()))
                 });
                 let located = QueryPlace::of(q.address.as_deref(), &q.identifiers)
                     .map_or_else(Vec::new, |qp| self.located(&qp));
@@ -2563,7 +2568,7 @@ impl Index {
                     .sum::<f32>();
             // Acronyms either way round.
             for t in &f.tokens {
-                if (2..=6).contains(&t.text.len()) && t.class == Class::Word && !t.abjad {
+                if ACRONYM_LEN.contains(&t.text.len()) && t.class == Class::Word && !t.abjad {
                     if let Some(v) = self.acronyms.get(&t.text) {
                         let c = Credit {
                             rs: v,
@@ -2582,7 +2587,7 @@ impl Index {
             // the scorer takes them: a word (not the particle "al" for "Ali LEDKOV"), and only
             // for a query that says it names no person (see `Naming::query_party`).
             let ini = initials(&f.tokens);
-            if (2..=6).contains(&ini.len()) && declared_party(q) {
+            if ACRONYM_LEN.contains(&ini.len()) && declared_party(q) {
                 if let Some(&ti) = self.vocab.get(&ini) {
                     if self.tokens[ti as usize].class == Class::Word {
                         passes.push((wf, vec![by_token(ti, wf, 0.85)]));
@@ -3546,7 +3551,7 @@ impl Index {
         let acronyms = kind != Kind::Person;
         if acronyms && content(&mut q.iter()) <= 2 {
             let (ini, at) = initials_at(l.iter().copied());
-            if (2..=6).contains(&ini.len()) {
+            if ACRONYM_LEN.contains(&ini.len()) {
                 for (i, t) in q.iter().enumerate() {
                     if t.class == Class::Word && !t.abjad && t.text == ini && at.len() >= 2 {
                         let (a, b) = (at[0], *at.last().unwrap());
@@ -3557,7 +3562,7 @@ impl Index {
         }
         if acronyms && naming.query_party && content(&mut l.iter().copied()) <= 2 {
             let (ini, at) = initials_at(q);
-            if (2..=6).contains(&ini.len()) {
+            if ACRONYM_LEN.contains(&ini.len()) {
                 for (j, t) in l.iter().enumerate() {
                     if t.class == Class::Word && !t.abjad && t.text == ini && at.len() >= 2 {
                         let (a, b) = (at[0], *at.last().unwrap());
@@ -4415,15 +4420,17 @@ mod tests {
     }
 
     /// A name of no given kind is as likely a person's as an organisation's: its initials are
-    /// no list acronym's long form ("Habil Siregar" is no "HS STAR"), unless the query says it
-    /// names an organisation ("People's Liberation Army" for "PLA"). An acronym the query
+    /// no list acronym's long form ("Habil Siregar Abadi" is no "HSA STAR"), unless the query
+    /// says it names an organisation ("People's Liberation Army" for "PLA"); and two letters
+    /// are no acronym ("SL" is no "Sudokhodnaya Lyukstrans"). An acronym the query
     /// writes still finds its long form on the list.
     #[test]
     fn only_a_declared_organisation_s_initials_are_an_acronym() {
         let mut entities = fillers(&["Habil", "Siregar", "People", "Liberation"]);
         for (id, kind, name) in [
-            ("t:vessel", Kind::Vessel, "HS STAR"),
+            ("t:vessel", Kind::Vessel, "HSA STAR"),
             ("t:pla", Kind::Organization, "PLA"),
+            ("t:sl", Kind::Organization, "SL"),
             (
                 "t:army",
                 Kind::Organization,
@@ -4452,9 +4459,13 @@ mod tests {
             assert_eq!(fast, full, "{name}");
             fast
         };
-        assert!(alerts("Habil Siregar", None).is_empty());
-        assert!(alerts("Habil Siregar", Some(Kind::Person)).is_empty());
-        assert_eq!(alerts("Habil Siregar", Some(Kind::Vessel)), ["t:vessel"]);
+        assert!(alerts("Habil Siregar Abadi", None).is_empty());
+        assert!(alerts("Habil Siregar Abadi", Some(Kind::Person)).is_empty());
+        assert_eq!(
+            alerts("Habil Siregar Abadi", Some(Kind::Vessel)),
+            ["t:vessel"]
+        );
+        assert!(alerts("Sudokhodnaya Lyukstrans", Some(Kind::Organization)).is_empty());
         assert!(alerts("People's Liberation Army", None).is_empty());
         assert_eq!(
             alerts("People's Liberation Army", Some(Kind::Organization)),

@@ -600,7 +600,109 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
 }
 
 /// Analyses a name into its readings (usually one).
+///
+/// A name that holds several ("Hassan Ghul; Hassan Gul", or "حسن غول (Hassan Ghul)", the
+/// same name in two scripts, as the UN list writes aliases) is read as each of them: the
+/// two scripts' words together are no one's name.
 pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
+    let parts = alternatives(name);
+    if parts.len() < 2 {
+        return analyze_one(name, kind);
+    }
+    let mut out: Vec<NameForm> = Vec::new();
+    for p in parts {
+        for f in analyze_one(p, kind) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    if out.is_empty() {
+        return analyze_one(name, kind);
+    }
+    out
+}
+
+/// Names one text may hold at most ([`alternatives`]).
+const MAX_ALTERNATIVES: usize = 4;
+
+/// The names a text holds: its parts between semicolons, and a part's words in brackets
+/// where they are in another script than the words before them ("Abou Mouhadjir (ابو
+/// مهاجر)"). Brackets in the same script ("Sinaloa Cartel (CDS)", "(Pvt) Ltd") are part of
+/// the name.
+fn alternatives(name: &str) -> Vec<&str> {
+    // Latin letters (with accents) against the rest: Arabic, Cyrillic, Han …
+    let other_script = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphabetic())
+            .any(|c| !(c < '\u{0250}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)))
+    };
+    let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
+    let mut out: Vec<&str> = Vec::new();
+    for piece in top_level_parts(name) {
+        let piece = piece.trim();
+        // The last bracket at the top level, nested ones inside it ("Ansar al Charia in
+        // Libya (ASL)").
+        let (mut depth, mut open, mut last) = (0usize, 0usize, None);
+        for (i, c) in piece.char_indices() {
+            match c {
+                '(' => {
+                    if depth == 0 {
+                        open = i;
+                    }
+                    depth += 1;
+                }
+                ')' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 {
+                        last = Some((open, i));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let bracketed = last.and_then(|(open, close)| {
+            let (outer, inner, after) =
+                (&piece[..open], &piece[open + 1..close], &piece[close + 1..]);
+            (!has_letters(after)
+                && has_letters(outer)
+                && has_letters(inner)
+                && other_script(outer) != other_script(inner))
+            .then_some((outer, inner))
+        });
+        match bracketed {
+            Some((outer, inner)) => {
+                out.push(outer.trim());
+                out.extend(inner.split(';').map(str::trim));
+            }
+            None => out.push(piece),
+        }
+    }
+    out.retain(|p| has_letters(p));
+    out.truncate(MAX_ALTERNATIVES);
+    out
+}
+
+/// A text's parts between semicolons outside brackets: those inside are the bracket's own
+/// list ("حسن غول (Hassan Ghul; Hasan Gul)").
+fn top_level_parts(s: &str) -> Vec<&str> {
+    let (mut depth, mut from, mut parts) = (0usize, 0usize, Vec::new());
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                parts.push(&s[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[from..]);
+    parts
+}
+
+fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
     let norm = nfkc(name);
     let norm = collapse_dotted(&reorder(norm.trim(), kind));
     // Words: runs of characters of one script, separated by anything else.
@@ -2446,6 +2548,47 @@ mod tests {
         assert!(analyze("جبهة النصرة", Kind::Unknown)
             .iter()
             .any(|f| f.tokens[0].text == "front"));
+    }
+
+    /// A text that holds several names (semicolons, or the same name in another script in
+    /// brackets, as the UN list writes aliases) is read as each; brackets in the name's own
+    /// script are part of it.
+    #[test]
+    fn a_text_of_several_names_is_read_as_each() {
+        let readings = |n: &str| -> Vec<String> {
+            analyze(n, Kind::Person)
+                .iter()
+                .map(|f| {
+                    f.tokens
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        };
+        assert_eq!(
+            readings("Abou Mouhadjir (ابو مهاجر)"),
+            [readings("Abou Mouhadjir"), readings("ابو مهاجر")].concat()
+        );
+        assert_eq!(
+            readings("حسن غول (Hassan Ghul; Hasan Gul)"),
+            [
+                readings("حسن غول"),
+                vec!["hassan ghul".into(), "hasan gul".into()]
+            ]
+            .concat()
+        );
+        // Brackets nested in the last one stay with it.
+        assert_eq!(
+            readings("أنصار الشريعة (Ansar al Charia (ASL))"),
+            [
+                readings("أنصار الشريعة"),
+                vec!["ansar al charia asl".into()]
+            ]
+            .concat()
+        );
+        assert_eq!(readings("Sinaloa Cartel (CDS)"), ["sinaloa cartel cds"]);
     }
 
     /// A Russian organisation's name is read in English too, its words by their stems,

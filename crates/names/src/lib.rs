@@ -596,7 +596,44 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
             out.push(vec![s.clone(), given_mr.clone()]);
         }
     }
+    // North Korean names, as the lists write them, in North Korea's McCune–Reischauer
+    // without its marks, syllable by syllable: "김동운" is KIM Tong Un, "정경택" JONG Kyong
+    // Thaek, "최광수" CHOE Kwang Su.
+    if let Some(nk) = chars
+        .iter()
+        .map(|&c| north_korean_syllable(c))
+        .collect::<Option<Vec<String>>>()
+    {
+        if !out.contains(&nk) {
+            out.push(nk);
+        }
+    }
     out
+}
+
+/// A Hangul syllable as North Korea's McCune–Reischauer writes it standing alone, without
+/// breves or apostrophes (ㅓ and ㅡ as "o" and "u", ㄱ ㄷ ㅂ as "k" "t" "p", ㅈ as "j", the
+/// aspirated ㅋ ㅌ ㅍ as "kh" "th" "ph"); None for any other character.
+fn north_korean_syllable(c: char) -> Option<String> {
+    const INITIAL: [&str; 19] = [
+        "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th",
+        "ph", "h",
+    ];
+    const VOWEL: [&str; 21] = [
+        "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+        "we", "wi", "yu", "u", "ui", "i",
+    ];
+    const FINAL: [&str; 28] = [
+        "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p",
+        "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+    ];
+    let s = (c as u32).checked_sub(0xAC00).filter(|&s| s < 11172)? as usize;
+    Some(format!(
+        "{}{}{}",
+        INITIAL[s / 588],
+        VOWEL[(s % 588) / 28],
+        FINAL[s % 28]
+    ))
 }
 
 /// Analyses a name into its readings (usually one).
@@ -620,8 +657,13 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
     if out.is_empty() {
         return analyze_one(name, kind);
     }
+    out.truncate(MAX_READINGS);
     out
 }
+
+/// Readings of one name at most: 16 transliterations, the native form of a name in Han,
+/// Hangul or Kana, and [`TRANSLATED_READINGS`] in English.
+pub const MAX_READINGS: usize = 16 + 1 + TRANSLATED_READINGS;
 
 /// Names one text may hold at most ([`alternatives`]).
 const MAX_ALTERNATIVES: usize = 4;
@@ -2548,6 +2590,25 @@ mod tests {
         assert!(analyze("جبهة النصرة", Kind::Unknown)
             .iter()
             .any(|f| f.tokens[0].text == "front"));
+    }
+
+    /// A Korean name has a reading in North Korea's McCune–Reischauer, syllable by syllable,
+    /// as the lists write North Korean names (EU list: "김동운" KIM Tong-un, "정경택"
+    /// Kyong-thaek JONG, "최광수" CHOE Kwang Su, "김경희" KIM Kyong Hui).
+    #[test]
+    fn a_korean_name_is_read_as_north_korea_writes_it() {
+        let has = |n: &str, latin: &[&str]| {
+            analyze(n, Kind::Person).iter().any(|f| {
+                f.tokens
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .eq(latin.iter().copied())
+            })
+        };
+        assert!(has("김동운", &["kim", "tong", "un"]));
+        assert!(has("정경택", &["jong", "kyong", "thaek"]));
+        assert!(has("최광수", &["choe", "kwang", "su"]));
+        assert!(has("김경희", &["kim", "kyong", "hui"]));
     }
 
     /// A text that holds several names (semicolons, or the same name in another script in

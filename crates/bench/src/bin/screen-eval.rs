@@ -8,9 +8,9 @@
 //!    its own list with every Arabic-script name taken out, so that only the list's Latin
 //!    spellings can find it: is its own entity (or one the UN reference links to it) first,
 //!    in the top 10, alerting; and how often another entity alerts above it.
-//! 5. The same for the names lists write in Cyrillic script.
+//! 5. The same for the names lists write in Cyrillic script, and 6. in Han, Hangul or Kana.
 //!
-//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval [-- --arabic (4. only) | --cyrillic (5. only)]
+//! Usage: cargo run --release -p chokepoint-bench --bin screen-eval [-- --arabic (4. only) | --cyrillic (5. only) | --cjk (6. only)]
 
 use chokepoint_bench::{current_lists, data_dir, prf};
 use chokepoint_model::{
@@ -512,6 +512,18 @@ fn is_cyrillic(s: &str) -> bool {
     s.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
 }
 
+fn is_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        ('\u{4E00}'..='\u{9FFF}').contains(&c)
+            || ('\u{AC00}'..='\u{D7AF}').contains(&c)
+            || ('\u{3040}'..='\u{30FF}').contains(&c)
+    })
+}
+
+fn cjk_against_latin() {
+    script_against_latin("Han, Hangul or Kana", is_cjk, "DEBUG_CJK");
+}
+
 fn arabic_against_latin() {
     script_against_latin("Arabic", is_arabic, "DEBUG_ARABIC");
 }
@@ -612,9 +624,14 @@ fn main() {
         cyrillic_against_latin();
         return;
     }
+    if std::env::args().any(|a| a == "--cjk") {
+        cjk_against_latin();
+        return;
+    }
     cross_script();
     senzing();
     own_set();
     arabic_against_latin();
     cyrillic_against_latin();
+    cjk_against_latin();
 }

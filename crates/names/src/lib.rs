@@ -642,6 +642,9 @@ fn north_korean_syllable(c: char) -> Option<String> {
 /// same name in two scripts, as the UN list writes aliases) is read as each of them: the
 /// two scripts' words together are no one's name.
 pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
+    if !name.contains([';', '(']) {
+        return analyze_one(name, kind);
+    }
     let parts = alternatives(name);
     if parts.len() < 2 {
         return analyze_one(name, kind);
@@ -786,7 +789,8 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
     // institutional vocabulary: lists give such bodies translated names ("Libyan Islamic
     // Fighting Group"), which no transliteration spells. The other words keep their first
     // reading ("صنایع شیمیایی پارچین": industries chemical parchin).
-    let mut translated: Vec<Vec<Token>> = vec![Vec::new()];
+    // Per word, the length of its first reading and its English, if any.
+    let mut words_read: Vec<(usize, Option<&'static OrgWord>)> = Vec::new();
     let (mut glossed, mut marked) = (false, false);
     for (w, s) in words {
         if has_cjk {
@@ -871,29 +875,7 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
                 glossed = true;
                 marked |= g.marks_org;
             }
-            let options: Vec<Vec<Token>> = match english {
-                Some(g) => g
-                    .english
-                    .iter()
-                    .map(|ws| {
-                        ws.iter()
-                            .map(|t| Token::new(t.clone(), Class::Word, false))
-                            .collect()
-                    })
-                    .collect(),
-                None => alts.iter().take(1).cloned().collect(),
-            };
-            let mut next = Vec::new();
-            for f in &translated {
-                for o in &options {
-                    if next.len() < TRANSLATED_READINGS {
-                        let mut g = f.clone();
-                        g.extend(o.iter().cloned());
-                        next.push(g);
-                    }
-                }
-            }
-            translated = next;
+            words_read.push((alts.first().map_or(0, Vec::len), english));
         }
         let mut next = Vec::new();
         for f in &forms {
@@ -923,8 +905,38 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
             Kind::Unknown => marked,
             _ => false,
         };
-    if !translate {
-        translated.clear();
+    // The first form holds each word's first reading, in order.
+    let mut translated: Vec<Vec<Token>> = Vec::new();
+    if let (true, Some(first)) = (translate, forms.first()) {
+        translated.push(Vec::new());
+        let mut at = 0;
+        for &(len, english) in &words_read {
+            let read = first.get(at..at + len).unwrap_or_default();
+            at += len;
+            let options: Vec<Vec<Token>> = match english {
+                Some(g) => g
+                    .english
+                    .iter()
+                    .map(|ws| {
+                        ws.iter()
+                            .map(|t| Token::new(t.clone(), Class::Word, false))
+                            .collect()
+                    })
+                    .collect(),
+                None => vec![read.to_vec()],
+            };
+            let mut next = Vec::new();
+            for f in &translated {
+                for o in &options {
+                    if next.len() < TRANSLATED_READINGS {
+                        let mut g = f.clone();
+                        g.extend(o.iter().cloned());
+                        next.push(g);
+                    }
+                }
+            }
+            translated = next;
+        }
     }
     let n_forms = forms.len();
     for (k, f) in forms.into_iter().chain(translated).enumerate() {

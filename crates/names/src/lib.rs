@@ -666,7 +666,7 @@ pub fn analyze(name: &str, kind: Kind) -> Vec<NameForm> {
 
 /// Readings of one name at most: 16 transliterations, the native form of a name in Han,
 /// Hangul or Kana, and [`TRANSLATED_READINGS`] in English.
-pub const MAX_READINGS: usize = 16 + 1 + TRANSLATED_READINGS;
+pub const MAX_READINGS: usize = TRANSLITERATED_READINGS + 1 + TRANSLATED_READINGS;
 
 /// Names one text may hold at most ([`alternatives`]).
 const MAX_ALTERNATIVES: usize = 4;
@@ -792,6 +792,9 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
     // Per word, the length of its first reading and its English, if any.
     let mut words_read: Vec<(usize, Option<&'static OrgWord>)> = Vec::new();
     let (mut glossed, mut marked) = (false, false);
+    // A person's, vessel's or aircraft's name is never translated: its words are not looked
+    // up.
+    let may_translate = !has_cjk && matches!(kind, Kind::Organization | Kind::Unknown);
     for (w, s) in words {
         if has_cjk {
             match s {
@@ -863,7 +866,7 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
                 alts
             }
         };
-        if !has_cjk {
+        if may_translate {
             let english = match s {
                 Script::Abjad => org_word(&w),
                 Script::Latinish if w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) => {
@@ -877,20 +880,7 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
             }
             words_read.push((alts.first().map_or(0, Vec::len), english));
         }
-        let mut next = Vec::new();
-        for f in &forms {
-            for a in &alts {
-                let mut g = f.clone();
-                g.extend(a.iter().cloned());
-                next.push(g);
-                if next.len() >= 16 {
-                    break;
-                }
-            }
-        }
-        // Readings multiply word by word; keep the first 16.
-        next.truncate(16);
-        forms = next;
+        forms = multiply(&forms, &alts, TRANSLITERATED_READINGS);
     }
     let mut out: Vec<NameForm> = Vec::new();
     if has_cjk && !native.is_empty() {
@@ -925,17 +915,7 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
                     .collect(),
                 None => vec![read.to_vec()],
             };
-            let mut next = Vec::new();
-            for f in &translated {
-                for o in &options {
-                    if next.len() < TRANSLATED_READINGS {
-                        let mut g = f.clone();
-                        g.extend(o.iter().cloned());
-                        next.push(g);
-                    }
-                }
-            }
-            translated = next;
+            translated = multiply(&translated, &options, TRANSLATED_READINGS);
         }
     }
     let n_forms = forms.len();
@@ -962,6 +942,24 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
     }
     out
 }
+
+/// Readings multiply word by word: each of `readings` followed by each of a word's `alts`,
+/// the first `cap` of them.
+fn multiply(readings: &[Vec<Token>], alts: &[Vec<Token>], cap: usize) -> Vec<Vec<Token>> {
+    readings
+        .iter()
+        .flat_map(|f| alts.iter().map(move |a| (f, a)))
+        .take(cap)
+        .map(|(f, a)| {
+            let mut g = f.clone();
+            g.extend(a.iter().cloned());
+            g
+        })
+        .collect()
+}
+
+/// Transliterated readings of a name at most, where its words read more than one way.
+const TRANSLITERATED_READINGS: usize = 16;
 
 /// Words (not particles or legal forms) an English reading of an organisation's name has at
 /// least, where it translates every word.

@@ -84,6 +84,10 @@ struct Tables {
     org_words: HashMap<String, OrgWord>,
     /// Russian stems of organisations' names (lower case, ё as е) → their English words.
     cyrillic_org_words: HashMap<String, OrgWord>,
+    /// Han, Kana and Hangul words of organisations' names → their English words.
+    cjk_org_words: HashMap<String, OrgWord>,
+    /// The longest word of `cjk_org_words`, in characters.
+    cjk_org_longest: usize,
 }
 
 /// An Arabic-script word of organisations' names, as English names translate it.
@@ -97,6 +101,16 @@ struct OrgWord {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
+        let cjk_org_words = org_words(
+            "org_words_cjk.tsv",
+            include_str!("../data/org_words_cjk.tsv"),
+            |w: &str| w.to_string(),
+        );
+        let cjk_org_longest = cjk_org_words
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0);
         let lines = |s: &'static str| {
             s.lines()
                 .map(str::trim)
@@ -204,6 +218,8 @@ fn tables() -> &'static Tables {
                 include_str!("../data/org_words_cyrillic.tsv"),
                 cyrillic_key,
             ),
+            cjk_org_words,
+            cjk_org_longest,
         }
     })
 }
@@ -225,7 +241,12 @@ fn org_words(file: &str, text: &'static str, key: fn(&str) -> String) -> HashMap
             english: Vec::new(),
             marks_org,
         });
-        let en: Vec<String> = en.split(' ').map(String::from).collect();
+        // "-": the word is left out of the English name.
+        let en: Vec<String> = en
+            .split(' ')
+            .filter(|&w| w != "-")
+            .map(String::from)
+            .collect();
         if !e.english.contains(&en) {
             e.english.push(en);
         }
@@ -611,29 +632,188 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
     out
 }
 
+/// A Hangul syllable's initial, vowel and final (indices into the Unicode tables of jamo),
+/// None for any other character.
+fn hangul_jamo(c: char) -> Option<(usize, usize, usize)> {
+    let s = (c as u32).checked_sub(0xAC00).filter(|&s| s < 11172)? as usize;
+    Some((s / 588, (s % 588) / 28, s % 28))
+}
+
+const NK_INITIAL: [&str; 19] = [
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th",
+    "ph", "h",
+];
+const NK_VOWEL: [&str; 21] = [
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
+    "wi", "yu", "u", "ui", "i",
+];
+const NK_FINAL: [&str; 28] = [
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
+    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+];
+
 /// A Hangul syllable as North Korea's McCune–Reischauer writes it standing alone, without
 /// breves or apostrophes (ㅓ and ㅡ as "o" and "u", ㄱ ㄷ ㅂ as "k" "t" "p", ㅈ as "j", the
 /// aspirated ㅋ ㅌ ㅍ as "kh" "th" "ph"); None for any other character.
 fn north_korean_syllable(c: char) -> Option<String> {
-    const INITIAL: [&str; 19] = [
-        "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th",
-        "ph", "h",
-    ];
-    const VOWEL: [&str; 21] = [
-        "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
-        "we", "wi", "yu", "u", "ui", "i",
-    ];
-    const FINAL: [&str; 28] = [
-        "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p",
-        "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
-    ];
-    let s = (c as u32).checked_sub(0xAC00).filter(|&s| s < 11172)? as usize;
-    Some(format!(
-        "{}{}{}",
-        INITIAL[s / 588],
-        VOWEL[(s % 588) / 28],
-        FINAL[s % 28]
-    ))
+    let (i, v, f) = hangul_jamo(c)?;
+    Some(format!("{}{}{}", NK_INITIAL[i], NK_VOWEL[v], NK_FINAL[f]))
+}
+
+/// A run of Hangul syllables as one word, as the lists write a North Korean body's own name
+/// ("릉라도" Rungrado, "백호" Paekho): North Korea's McCune–Reischauer, with ㄱ ㄷ ㅂ voiced
+/// ("g" "d" "b") after a vowel or a voiced final. Also, where the word begins with ㄴ or ㄹ
+/// before "i" or "y", the South Korean spelling that drops it ("녕변" Nyongbyon and
+/// Yongbyon). Empty where a character is not a Hangul syllable.
+fn north_korean_words(chars: &[char]) -> Vec<String> {
+    let Some(jamo) = chars
+        .iter()
+        .map(|&c| hangul_jamo(c))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Vec::new();
+    };
+    let mut w = String::new();
+    let mut voiced_before = false;
+    for &(i, v, f) in &jamo {
+        let initial = match i {
+            0 if voiced_before => "g",
+            3 if voiced_before => "d",
+            7 if voiced_before => "b",
+            _ => NK_INITIAL[i],
+        };
+        w.push_str(initial);
+        w.push_str(NK_VOWEL[v]);
+        w.push_str(NK_FINAL[f]);
+        voiced_before = matches!(f, 0 | 4 | 8 | 16 | 21);
+    }
+    let mut out = vec![w];
+    if let Some(&(i @ (2 | 5), v, _)) = jamo.first() {
+        if matches!(v, 2 | 3 | 6 | 7 | 12 | 17 | 20) {
+            let dropped = out[0][NK_INITIAL[i].len()..].to_string();
+            out.push(dropped);
+        }
+    }
+    out
+}
+
+/// A piece of a Han or Hangul word of an organisation's name: a word of `org_words_cjk.tsv`,
+/// or the characters between two of them (a firm's own name).
+enum CjkPiece<'a> {
+    Known(&'static OrgWord),
+    Own(&'a [char]),
+}
+
+/// Cuts a Han or Hangul word, written without spaces, into the longest words of
+/// `org_words_cjk.tsv`, from the left. A word of one character is taken only at the end or
+/// right after another word: alone it is too often a syllable of a firm's own name.
+fn cjk_pieces(chars: &[char]) -> Vec<CjkPiece<'_>> {
+    let t = tables();
+    let mut out = Vec::new();
+    let (mut i, mut own_from) = (0, 0);
+    while i < chars.len() {
+        let after_known = i == own_from && matches!(out.last(), Some(CjkPiece::Known(_)));
+        let found = (1..=t.cjk_org_longest.min(chars.len() - i))
+            .rev()
+            .filter(|&n| n > 1 || i + 1 == chars.len() || after_known)
+            .find_map(|n| {
+                let w: String = chars[i..i + n].iter().collect();
+                t.cjk_org_words.get(&w).map(|g| (n, g))
+            });
+        match found {
+            Some((n, g)) => {
+                if own_from < i {
+                    out.push(CjkPiece::Own(&chars[own_from..i]));
+                }
+                out.push(CjkPiece::Known(g));
+                i += n;
+                own_from = i;
+            }
+            None => i += 1,
+        }
+    }
+    if own_from < chars.len() {
+        out.push(CjkPiece::Own(&chars[own_from..]));
+    }
+    out
+}
+
+/// A Han or Hangul word of an organisation's name read in English, where its pieces are
+/// institutional vocabulary (see `org_words_cjk.tsv`): each way of reading it as words, the
+/// first [`TRANSLATED_READINGS`]; whether any piece was a known word; whether one says the
+/// name is a body's. A firm's own name is one word: pinyin for Han, North Korea's
+/// McCune–Reischauer for Hangul.
+fn cjk_org_readings(word: &str, script: Script) -> (Vec<Vec<String>>, bool, bool) {
+    let chars: Vec<char> = word.chars().collect();
+    let (mut glossed, mut marked) = (false, false);
+    let mut pieces: Vec<Vec<Vec<String>>> = Vec::new();
+    for piece in cjk_pieces(&chars) {
+        let options: Vec<Vec<String>> = match piece {
+            CjkPiece::Known(g) => {
+                glossed = true;
+                marked |= g.marks_org;
+                g.english.clone()
+            }
+            CjkPiece::Own(run) if script == Script::Hangul => north_korean_words(run)
+                .into_iter()
+                .map(|w| vec![w])
+                .collect(),
+            CjkPiece::Own(run) => vec![vec![run
+                .iter()
+                .map(|c| any_ascii::any_ascii(&c.to_string()).to_lowercase())
+                .collect()]],
+        };
+        if !options.is_empty() {
+            pieces.push(options);
+        }
+    }
+    (
+        ranked_product(&pieces, TRANSLATED_READINGS),
+        glossed,
+        marked,
+    )
+}
+
+/// The first `cap` ways of reading a name, one option per word, as a word's options rank
+/// them: first the first option of every word, then each word's second option with the
+/// others' first, and so on. Every word's alternatives get their turn, where a plain product
+/// would spend the cap on the last word's.
+fn ranked_product<T: Clone>(words: &[Vec<Vec<T>>], cap: usize) -> Vec<Vec<T>> {
+    fn go<T: Clone>(
+        words: &[Vec<Vec<T>>],
+        left: usize,
+        prefix: &mut Vec<T>,
+        out: &mut Vec<Vec<T>>,
+        cap: usize,
+    ) {
+        let Some((first, rest)) = words.split_first() else {
+            if left == 0 && out.len() < cap {
+                out.push(prefix.clone());
+            }
+            return;
+        };
+        for (k, option) in first.iter().enumerate().take(left + 1) {
+            if out.len() >= cap {
+                return;
+            }
+            let at = prefix.len();
+            prefix.extend(option.iter().cloned());
+            go(rest, left - k, prefix, out, cap);
+            prefix.truncate(at);
+        }
+    }
+    if words.iter().any(Vec::is_empty) {
+        return Vec::new();
+    }
+    let most: usize = words.iter().map(|w| w.len() - 1).sum();
+    let mut out = Vec::new();
+    for total in 0..=most {
+        if out.len() >= cap {
+            break;
+        }
+        go(words, total, &mut Vec::new(), &mut out, cap);
+    }
+    out
 }
 
 /// Analyses a name into its readings (usually one).
@@ -789,12 +969,14 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
     // institutional vocabulary: lists give such bodies translated names ("Libyan Islamic
     // Fighting Group"), which no transliteration spells. The other words keep their first
     // reading ("صنایع شیمیایی پارچین": industries chemical parchin).
-    // Per word, the length of its first reading and its English, if any.
-    let mut words_read: Vec<(usize, Option<&'static OrgWord>)> = Vec::new();
+    // Chinese, Japanese and Korean names of bodies are translated too, word by word within
+    // their run of characters ([`cjk_org_readings`]).
+    // Per word, the length of its first reading and its English readings, if any.
+    let mut words_read: Vec<(usize, Option<Vec<Vec<String>>>)> = Vec::new();
     let (mut glossed, mut marked) = (false, false);
     // A person's, vessel's or aircraft's name is never translated: its words are not looked
     // up.
-    let may_translate = !has_cjk && matches!(kind, Kind::Organization | Kind::Unknown);
+    let may_translate = matches!(kind, Kind::Organization | Kind::Unknown);
     for (w, s) in words {
         if has_cjk {
             match s {
@@ -874,10 +1056,20 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
                 }
                 _ => None,
             };
-            if let Some(g) = english {
+            let english = if let Some(g) = english {
                 glossed = true;
                 marked |= g.marks_org;
-            }
+                Some(g.english.clone())
+            } else if matches!(s, Script::Han | Script::Hangul) {
+                // Its own name is romanised as one word even where the word holds no known
+                // one ("普萊米樂(香港)…").
+                let (readings, known, marks) = cjk_org_readings(&w, s);
+                glossed |= known;
+                marked |= marks;
+                Some(readings)
+            } else {
+                None
+            };
             words_read.push((alts.first().map_or(0, Vec::len), english));
         }
         forms = multiply(&forms, &alts, TRANSLITERATED_READINGS);
@@ -898,14 +1090,13 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
     // The first form holds each word's first reading, in order.
     let mut translated: Vec<Vec<Token>> = Vec::new();
     if let (true, Some(first)) = (translate, forms.first()) {
-        translated.push(Vec::new());
+        let mut per_word: Vec<Vec<Vec<Token>>> = Vec::new();
         let mut at = 0;
-        for &(len, english) in &words_read {
+        for (len, english) in &words_read {
             let read = first.get(at..at + len).unwrap_or_default();
             at += len;
             let options: Vec<Vec<Token>> = match english {
-                Some(g) => g
-                    .english
+                Some(english) => english
                     .iter()
                     .map(|ws| {
                         ws.iter()
@@ -915,8 +1106,9 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
                     .collect(),
                 None => vec![read.to_vec()],
             };
-            translated = multiply(&translated, &options, TRANSLATED_READINGS);
+            per_word.push(options);
         }
+        translated = ranked_product(&per_word, TRANSLATED_READINGS);
     }
     let n_forms = forms.len();
     for (k, f) in forms.into_iter().chain(translated).enumerate() {
@@ -2600,6 +2792,58 @@ mod tests {
         assert!(analyze("جبهة النصرة", Kind::Unknown)
             .iter()
             .any(|f| f.tokens[0].text == "front"));
+    }
+
+    /// Chinese, Japanese and Korean names of bodies are read in English too, as the lists
+    /// translate them (UK list: "东莞圣寅数控设备有限公司" DONGGUAN SHENGYIN CNC EQUIPMENT CO.,
+    /// LTD, "香港恒邦微電子有限公司" HK HENGBANGWEI ELECTRONICS LIMITED, "カザン火薬工場" KAZAN
+    /// GUNPOWDER FACTORY; EU list: "조선릉라도무역총회사" Korea Rungrado General Trading
+    /// Corporation, "녕변 원자력 연구소" Yongbyon Nuclear Scientific Research Centre).
+    #[test]
+    fn a_chinese_japanese_or_korean_organisation_is_read_in_english() {
+        let has = |n: &str, kind: Kind, english: &str| {
+            words(n, kind).iter().any(|f| f.join(" ") == english)
+        };
+        // A name given no type, which a word says is a body's; a firm's own name as one
+        // word, a city's apart from it.
+        assert!(has(
+            "东莞圣寅数控设备有限公司",
+            Kind::Unknown,
+            "dongguan shengyin cnc equipment co ltd"
+        ));
+        // Traditional characters; each word's other translation gets its turn.
+        assert!(has(
+            "香港恒邦微電子有限公司",
+            Kind::Organization,
+            "hk hengbangwei electronics co ltd"
+        ));
+        assert!(has(
+            "カザン火薬工場",
+            Kind::Organization,
+            "kazan gunpowder factory"
+        ));
+        // Hangul: a body's own name in North Korea's spelling, voiced inside the word
+        // ("릉라도" Rungrado, not Rungrato), or without the ㄴ South Korea drops.
+        assert!(words("조선릉라도무역총회사", Kind::Organization)
+            .iter()
+            .any(|f| f.starts_with(&["korea".to_string(), "rungrado".to_string()])));
+        assert!(has(
+            "녕변 원자력 연구소",
+            Kind::Organization,
+            "yongbyon nuclear research centre"
+        ));
+        // A person's name is no body's, even where its syllables are words ("建设",
+        // construction); nor is a name given no type without a word that says so.
+        for kind in [Kind::Person, Kind::Unknown] {
+            assert!(!words("王建设", kind)
+                .iter()
+                .flatten()
+                .any(|w| w == "construction"));
+        }
+        assert!(!words("김무역", Kind::Person)
+            .iter()
+            .flatten()
+            .any(|w| w == "trading"));
     }
 
     /// A Korean name has a reading in North Korea's McCune–Reischauer, syllable by syllable,

@@ -4216,9 +4216,10 @@ mod tests {
         assert_eq!(fast.first().map(|m| &m.entity_id), Some(&full[0].entity_id));
     }
 
-    /// An organisation's name in Arabic script finds the translation a list gives it, and a
-    /// translation finds the list's Arabic-script name, by index as exhaustively, over bodies
-    /// that share some of its words (names from the UN list, which gives both).
+    /// An organisation's name in Arabic, Chinese or Korean script finds the translation a
+    /// list gives it, and a translation finds the list's Arabic-script name, by index as
+    /// exhaustively, over bodies that share some of its words (names from the UN, EU and UK
+    /// lists, which give both).
     #[test]
     fn an_organisation_is_found_by_its_translation() {
         let bodies = [
@@ -4228,6 +4229,10 @@ mod tests {
             "Islamic Army of Aden",
             "Tunisian Combatant Group",
             "Libyan Society",
+            "Korea Ryonbong General Corporation",
+            "Korea Mining Development Trading Corporation",
+            "Hong Kong Electronics",
+            "Dongguan Hongda CNC Equipment Co., Ltd",
         ];
         let build = |target: &str| {
             let mut entities = fillers(&["Islamic"]);
@@ -4249,6 +4254,21 @@ mod tests {
             (
                 "المعهد العالي للعلوم التطبيقية والتكنولوجيا",
                 "Higher Institute for Applied Sciences and Technology",
+                None,
+            ),
+            (
+                "Korea Rungrado General Trading Corporation",
+                "조선릉라도무역총회사",
+                Some(Kind::Organization),
+            ),
+            (
+                "HK HENGBANGWEI ELECTRONICS LIMITED",
+                "香港恒邦微電子有限公司",
+                None,
+            ),
+            (
+                "DONGGUAN SHENGYIN CNC EQUIPMENT CO., LTD",
+                "东莞圣寅数控设备有限公司",
                 None,
             ),
         ] {

@@ -552,6 +552,7 @@ fn script_against_latin(script: &str, is_script: fn(&str) -> bool, debug_var: &s
     let same = |a: &str, b: &str| a == b || (group.contains_key(a) && group.get(a) == group.get(b));
     let mut cases: Vec<(Query, String)> = Vec::new();
     let mut seen = HashSet::new();
+    let mut latin_names: HashMap<String, Vec<String>> = HashMap::new();
     let latin: Vec<(String, Entity)> = lists
         .into_iter()
         .map(|(s, mut e)| {
@@ -571,6 +572,10 @@ fn script_against_latin(script: &str, is_script: fn(&str) -> bool, debug_var: &s
                 }
             }
             e.names.retain(|n| !is_script(&n.full));
+            latin_names.insert(
+                e.id.clone(),
+                e.names.iter().map(|n| n.full.clone()).collect(),
+            );
             if !e.names.iter().any(|n| n.full == e.name) {
                 e.name = e.names.first().map(|n| n.full.clone()).unwrap_or_default();
             }
@@ -581,7 +586,9 @@ fn script_against_latin(script: &str, is_script: fn(&str) -> bool, debug_var: &s
     let index = Index::build(latin, Config::default());
     let (mut at1, mut at10, mut alert, mut wrong_first) = (0, 0, 0, 0);
     let debug = std::env::var(debug_var).is_ok();
-    let all = std::env::var(debug_var).is_ok_and(|v| v == "all");
+    let all = std::env::var(debug_var).is_ok_and(|v| v == "all" || v == "names");
+    // `names`: also each missed entity's Latin names, to see how the lists translate them.
+    let names = std::env::var(debug_var).is_ok_and(|v| v == "names");
     for (q, target) in &cases {
         let m = index.screen(q, 10);
         let at = m.iter().position(|x| same(&x.entity_id, target));
@@ -599,6 +606,9 @@ fn script_against_latin(script: &str, is_script: fn(&str) -> bool, debug_var: &s
                 at.map(|i| m[i].score),
                 m.first().map(|x| (&x.entity_id, &x.matched_name, x.score))
             );
+            if names {
+                println!("      listed as {:?}", latin_names.get(target));
+            }
         }
     }
     let n = cases.len() as f64;

@@ -88,6 +88,9 @@ struct Tables {
     cjk_org_words: HashMap<String, OrgWord>,
     /// The longest word of `cjk_org_words`, in characters.
     cjk_org_longest: usize,
+    /// Every English word of the three tables: a translated reading's other words are the
+    /// name's own.
+    english_words: HashSet<String>,
 }
 
 /// An Arabic-script word of organisations' names, as English names translate it.
@@ -101,6 +104,16 @@ struct OrgWord {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
+        let org_words_ = org_words(
+            "org_words.tsv",
+            include_str!("../data/org_words.tsv"),
+            abjad_key,
+        );
+        let cyrillic_org_words = org_words(
+            "org_words_cyrillic.tsv",
+            include_str!("../data/org_words_cyrillic.tsv"),
+            cyrillic_key,
+        );
         let cjk_org_words = org_words(
             "org_words_cjk.tsv",
             include_str!("../data/org_words_cjk.tsv"),
@@ -208,16 +221,13 @@ fn tables() -> &'static Tables {
             },
             korean_surnames,
             hanja_readings,
-            org_words: org_words(
-                "org_words.tsv",
-                include_str!("../data/org_words.tsv"),
-                abjad_key,
-            ),
-            cyrillic_org_words: org_words(
-                "org_words_cyrillic.tsv",
-                include_str!("../data/org_words_cyrillic.tsv"),
-                cyrillic_key,
-            ),
+            english_words: [&org_words_, &cyrillic_org_words, &cjk_org_words]
+                .into_iter()
+                .flat_map(|m| m.values())
+                .flat_map(|g| g.english.iter().flatten().cloned())
+                .collect(),
+            org_words: org_words_,
+            cyrillic_org_words,
             cjk_org_words,
             cjk_org_longest,
         }
@@ -1118,15 +1128,17 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
         };
         // A translation of nothing but a word of common vocabulary says little: "مجموعة"
         // alone is "group", any group's. With a word it leaves as written, it names one
-        // ("شركة قاطرجى", Qatarji Company).
+        // ("شركة قاطرجى", Qatarji Company; "로은산무역회사", Rounsan Trading Corporation).
         let says_which = || {
+            let words = nf
+                .tokens
+                .iter()
+                .filter(|t| matches!(t.class, Class::Word | Class::Number));
             nf.tokens.iter().any(|t| t.abjad)
-                || nf
-                    .tokens
-                    .iter()
-                    .filter(|t| matches!(t.class, Class::Word | Class::Number))
-                    .count()
-                    >= MIN_TRANSLATED_WORDS
+                || words
+                    .clone()
+                    .any(|t| !tables().english_words.contains(&t.text))
+                || words.count() >= MIN_TRANSLATED_WORDS
         };
         if !nf.tokens.is_empty() && !out.contains(&nf) && (k < n_forms || says_which()) {
             out.push(nf);

@@ -265,17 +265,23 @@ fn org_words(file: &str, text: &'static str, key: fn(&str) -> String) -> HashMap
     m
 }
 
-/// A Cyrillic word in lower case, ё as е, stress marks dropped.
+/// A Cyrillic word in lower case, ё as е, stress marks dropped, and a Latin "i" as the
+/// Belarusian and Ukrainian "і" it stands for (the EU list writes "Рэспублiканскае").
 fn cyrillic_key(w: &str) -> String {
     w.chars()
         .filter(|&c| c != '\u{0301}')
         .flat_map(char::to_lowercase)
-        .map(|c| if c == 'ё' { 'е' } else { c })
+        .map(|c| match c {
+            'ё' => 'е',
+            'i' => 'і',
+            c => c,
+        })
         .collect()
 }
 
-/// Letters of Russian case, number and gender endings ("-ого", "-ыми", "-ая", "-ов").
-const RUSSIAN_ENDING_LETTERS: &str = "аеиоуыэюяьйгмхв";
+/// Letters of case, number and gender endings: Russian ("-ого", "-ыми", "-ая", "-ов"),
+/// Belarusian ("-ае", "-і") and Bulgarian, whose article is an ending ("-та", "-ът").
+const RUSSIAN_ENDING_LETTERS: &str = "аеиоуыэюяьйгмхвіът";
 
 /// The English of a Russian word of organisations' names (see `org_words_cyrillic.tsv`):
 /// the longest stem it begins with, followed by at most four letters of endings.
@@ -2571,6 +2577,22 @@ mod tests {
                 && b[0].contains(&"llc".to_string())
                 && c[0].contains(&"llc".to_string())
         );
+        // The EU and UK lists' Bulgarian, Belarusian and Ukrainian forms, in the script and
+        // in the lists' own transliterations.
+        for (name, form) in [
+            ("Дружество с ограничена отговорност „Ромашка“", "llc"),
+            ("Публично акционерно дружество Ромашка", "pjsc"),
+            ("Адкрытае акцыянернае таварыства Ромашка", "ojsc"),
+            ("Акціонерне товариство Ромашка", "jsc"),
+            ("AKTSIONERNE TOVARYSTVO ROMASHKA", "jsc"),
+            ("Товариство з обмеженою відповідальністю Ромашка", "llc"),
+        ] {
+            assert_eq!(
+                words(name, Kind::Organization)[0],
+                [form, "romashka"],
+                "{name}"
+            );
+        }
     }
 
     #[test]
@@ -2918,9 +2940,9 @@ mod tests {
         assert_eq!(readings("Sinaloa Cartel (CDS)"), ["sinaloa cartel cds"]);
     }
 
-    /// A Russian organisation's name is read in English too, its words by their stems,
-    /// whatever their case ending (names from the EU and UK lists, which give both); legal
-    /// forms keep their reading.
+    /// A Russian, Bulgarian or Belarusian organisation's name is read in English too, its
+    /// words by their stems, whatever their case ending (names from the EU and UK lists, which
+    /// give both); legal forms keep their reading.
     #[test]
     fn a_russian_organisation_is_read_in_english() {
         let has = |n: &str, kind: Kind, english: &str| {
@@ -2943,9 +2965,33 @@ mod tests {
         ));
         // Genitive endings; a word it does not know keeps its transliteration.
         assert!(has(
-            "Ульяновский автомобильного завода",
+            "Горьковский автомобильного завода",
             Kind::Organization,
-            "ulyanovskiy automobile plant"
+            "gorkovskiy automobile plant"
+        ));
+        // A city's adjective is the city ("JSC Tula Cartridge Plant").
+        assert!(has(
+            "Тульский патронный завод",
+            Kind::Organization,
+            "tula cartridge plant"
+        ));
+        // The EU list's Bulgarian, whose article is an ending ("Armed Islamic Group",
+        // "Movement of Islamic Holy War"), and Belarusian, with a Latin "i" for "і".
+        assert!(has(
+            "Въоръжена ислямска група",
+            Kind::Organization,
+            "armed islamic group"
+        ));
+        assert!(
+            analyze("Движение на ислямската свещена война", Kind::Organization)
+                .iter()
+                .any(|f| f.tokens.iter().any(|t| t.text == "holy")
+                    && f.tokens.iter().any(|t| t.text == "islamic"))
+        );
+        assert!(has(
+            "Рэспублiканскае унiтарнае прадпрыемства",
+            Kind::Organization,
+            "republican unitary enterprise"
         ));
         // A person's name is no body's, whatever its words.
         assert!(!has("Завод Иванов", Kind::Person, "plant ivanov"));

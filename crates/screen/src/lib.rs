@@ -4586,6 +4586,10 @@ mod tests {
             Entity::new("t:target", Kind::Person, "عبد الله أحمد"),
         ));
         assert_index_finds_target(entities, "Abdullah Ahmad", 1);
+        // Persian surnames' elements (EU list: "سلمان آدینه وند", Salman ADINEHVAND; "علی
+        // یزدی خواه", Ali YAZDIKHAH).
+        assert_found_first_alerting("سلمان آدینه وند", "Salman Adinehvand", "Salman");
+        assert_found_first_alerting("علی یزدی خواه", "Ali Yazdikhah", "Ali");
         let ix = Index::build(
             vec![("t".into(), Entity::new("t:1", Kind::Person, "جانان آغا"))],
             Config::default(),

@@ -1048,6 +1048,13 @@ fn analyze_one(name: &str, kind: Kind) -> Vec<NameForm> {
                     ts
                 };
                 let mut alts = vec![read(&w)];
+                // Several words written with no space between them, where a letter that
+                // does not join the next one hides the gap ("ناصرملکی", Naser MALEKI).
+                if abjad && !alts[0].iter().any(abjad_compound_word) {
+                    for parts in unspaced_words(&w) {
+                        alts.push(parts.iter().flat_map(|p| read(p)).collect());
+                    }
+                }
                 // Persian (and Urdu) read ض, ذ and ظ as "z", ث as "s", where Arabic reads
                 // "d", "dh" and "th": "رضا" is Reza and Ridha, "ظريف" Zarif.
                 if abjad && w.contains(PERSIAN_READS) {
@@ -1421,6 +1428,84 @@ const ABJAD_PARTICLES: [&str; 4] = ["bn", "abn", "bnt", "abnt"];
 
 /// The letters of Arabic script that Persian reads otherwise than Arabic (see [`analyze`]).
 const PERSIAN_READS: [char; 4] = ['ض', 'ذ', 'ظ', 'ث'];
+
+/// The Arabic-script letters that do not join the letter after them: after one, a missing
+/// space is invisible, and names typed without one are common ("ناصرملکی" for "ناصر ملکی",
+/// "بشارالاسد" for "بشار الاسد"). Alif does not join either, but names seldom end in one:
+/// a word cut after it is mostly cut inside a name ("المسا|لمة", al-Masalmeh).
+fn non_joining(c: char) -> bool {
+    matches!(c, 'د' | 'ذ' | 'ر' | 'ز' | 'ژ' | 'و' | 'ؤ' | 'ة')
+}
+
+/// Letters other than alif a word has at least, each side of a gap [`unspaced_words`]
+/// finds: names of two are rare, and cutting them off splits single names ("ابر|اهيم",
+/// "اسما|عيل", "البغد|ادي").
+const UNSPACED_PART: usize = 3;
+
+/// Ways at most of reading one Arabic-script word as several ([`unspaced_words`]).
+const UNSPACED_READINGS: usize = 3;
+
+/// The ways a long Arabic-script word may be several words typed without a space: cut
+/// after letters that do not join the next ([`non_joining`]), every part at least
+/// [`UNSPACED_PART`] letters besides alif, the cuts that begin every part after the first
+/// with the article first ("بشار|الاسد"), then those into more parts. None for a word short
+/// enough to be one name.
+fn unspaced_words(w: &str) -> Vec<Vec<&str>> {
+    let letters: Vec<(usize, char)> = w
+        .char_indices()
+        .filter(|(_, c)| c.is_alphabetic())
+        .collect();
+    if letters.len() < 2 * UNSPACED_PART {
+        return Vec::new();
+    }
+    // Letters besides alif before each letter: a part's are the difference of its ends'.
+    let mut counted = vec![0usize];
+    for &(_, c) in &letters {
+        let alif = matches!(c, 'ا' | 'أ' | 'إ' | 'آ' | 'ٱ');
+        counted.push(counted.last().unwrap() + usize::from(!alif));
+    }
+    // (Letters before, byte offset) where a part may begin, after a non-joining letter.
+    let cuts: Vec<(usize, usize)> = (1..letters.len())
+        .filter(|&k| non_joining(letters[k - 1].1))
+        .map(|k| (k, letters[k].0))
+        .collect();
+    let mut out: Vec<(bool, Vec<&str>)> = Vec::new();
+    // Every set of cuts whose parts are long enough; a word has few cuts.
+    let n = cuts.len().min(8);
+    for mask in 1u32..(1 << n) {
+        let chosen: Vec<(usize, usize)> = (0..n)
+            .filter(|b| mask & (1 << b) != 0)
+            .map(|b| cuts[b])
+            .collect();
+        let mut last = 0;
+        let ok = chosen
+            .iter()
+            .map(|&(k, _)| k)
+            .chain([letters.len()])
+            .all(|k| {
+                let long = counted[k] - counted[last] >= UNSPACED_PART;
+                last = k;
+                long
+            });
+        if !ok {
+            continue;
+        }
+        let mut parts = Vec::new();
+        let mut from = 0;
+        for &(_, at) in &chosen {
+            parts.push(&w[from..at]);
+            from = at;
+        }
+        parts.push(&w[from..]);
+        let article = parts[1..].iter().all(|p| p.starts_with("ال"));
+        out.push((article, parts));
+    }
+    out.sort_by_key(|(article, parts)| (!article, std::cmp::Reverse(parts.len())));
+    out.into_iter()
+        .map(|(_, p)| p)
+        .take(UNSPACED_READINGS)
+        .collect()
+}
 
 /// The letters with which vowel-less scripts write a word's initial vowel: alif (with or
 /// without hamza), ayn and hamza in Arabic script, aleph and ayin in Hebrew and Syriac.
@@ -2878,6 +2963,22 @@ mod tests {
             .iter()
             .flatten()
             .any(|w| w == "trading"));
+    }
+
+    /// Arabic-script names typed without a space, where the letter before the gap does not
+    /// join the next and so hides it (EU list: "ناصرملکی" for Naser MALEKI, "بشارالاسد" for
+    /// Bashar AL-ASSAD, "ياسرعزيزعباس" for Yasser Aziz ABBAS), are also read as the words
+    /// they are; a single name is not cut where a piece would be too short to be a name.
+    #[test]
+    fn words_typed_without_a_space_are_read_apart() {
+        let has = |n: &str, latin: &[&str]| words(n, Kind::Person).iter().any(|f| f == latin);
+        assert!(has("ناصرملکی", &["nsr", "mlky"]));
+        assert!(has("بشارالاسد", &["bshr", "alsd"]));
+        assert!(has("ياسرعزيزعباس", &["ysr", "azyz", "abs"]));
+        // Cut after alif, or leaving two letters besides alif, these would be read apart.
+        for one in ["ابراهيم", "اسماعيل", "المسالمة", "البغدادي"] {
+            assert_eq!(words(one, Kind::Person).len(), 1, "{one}");
+        }
     }
 
     /// A Korean name has a reading in North Korea's McCune–Reischauer, syllable by syllable,

@@ -4590,6 +4590,9 @@ mod tests {
         // یزدی خواه", Ali YAZDIKHAH).
         assert_found_first_alerting("سلمان آدینه وند", "Salman Adinehvand", "Salman");
         assert_found_first_alerting("علی یزدی خواه", "Ali Yazdikhah", "Ali");
+        // Names typed without a space, either side the query.
+        assert_found_first_alerting("Naser MALEKI", "ناصرملکی", "Naser");
+        assert_found_first_alerting("ياسرعزيزعباس", "Yasser Aziz Abbas", "Yasser");
         let ix = Index::build(
             vec![("t".into(), Entity::new("t:1", Kind::Person, "جانان آغا"))],
             Config::default(),

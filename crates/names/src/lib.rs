@@ -1884,6 +1884,11 @@ fn every_consonant_read(s: &str, digraphs: bool) -> impl Iterator<Item = (char, 
                 return None
             }
             'v' => 'b',
+            // French spellings of Arabic names write ج "dj" ("Djamel", جمال), and a "c"
+            // before e, i or y is an "s" ("Lounici", لونيسي), as in most languages that
+            // write Latin.
+            'd' if b.get(i + 1) == Some(&b'j') => return None,
+            'c' if matches!(b.get(i + 1), Some(b'e' | b'i' | b'y')) => 's',
             'q' | 'c' => 'k',
             'z' => 's',
             other => other,
@@ -2757,6 +2762,22 @@ mod tests {
         // "Ali" keeps one consonant of علي: a match, but weaker evidence than a longer skeleton.
         let ali = token_similarity(&q[1], &l[1]).0;
         assert!(ali > INITIAL_SIMILARITY && ali < token_similarity(&q[0], &l[0]).0);
+        // French spellings (the UN and EU lists' Maghrebi names): "dj" for ج, a "c" before
+        // "i" for س.
+        for (script, latin) in [
+            ("جمال", "Djamel"),
+            ("جرمان", "Djermane"),
+            ("جوادي", "Djouadi"),
+            ("لونيسي", "Lounici"),
+        ] {
+            let q = &analyze(script, Kind::Person)[0].tokens[0];
+            let l = &analyze(latin, Kind::Person)[0].tokens[0];
+            assert!(token_similarity(q, l).0 > 0.8, "{script} {latin}");
+        }
+        // As a Latin spelling of the same name ("Djamel", "Jamal").
+        let djamel = &analyze("Djamel", Kind::Person)[0].tokens[0];
+        let jamal = &analyze("Jamal", Kind::Person)[0].tokens[0];
+        assert_eq!(skeleton(&djamel.text), skeleton(&jamal.text));
     }
 
     #[test]

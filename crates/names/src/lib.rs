@@ -641,8 +641,32 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
         .map(|&c| north_korean_syllable(c))
         .collect::<Option<Vec<String>>>()
     {
-        if !out.contains(&nk) {
-            out.push(nk);
+        // Classic McCune–Reischauer writes ㅈ "ch" where North Korea writes "j", and voices
+        // ㄱ ㄷ ㅂ ㅈ inside the given name; the lists have both: "전지부" is CHON Chi Bu,
+        // "장성택" JANG Song Thaek.
+        let jamo: Vec<Option<(usize, usize, usize)>> =
+            chars.iter().map(|&c| hangul_jamo(c)).collect();
+        let ch: Vec<String> = nk
+            .iter()
+            .enumerate()
+            .map(|(k, s)| {
+                let Some((i, _, _)) = jamo[k] else {
+                    return s.clone();
+                };
+                let voiced = k >= 2 && matches!(jamo[k - 1], Some((_, _, 0 | 4 | 8 | 16 | 21)));
+                match (i, voiced) {
+                    (0, true) => format!("g{}", &s[1..]),
+                    (3, true) => format!("d{}", &s[1..]),
+                    (7, true) => format!("b{}", &s[1..]),
+                    (12, false) => format!("ch{}", &s[1..]),
+                    _ => s.clone(),
+                }
+            })
+            .collect();
+        for r in [nk, ch] {
+            if !out.contains(&r) {
+                out.push(r);
+            }
         }
     }
     out
@@ -3019,6 +3043,9 @@ mod tests {
         assert!(has("정경택", &["jong", "kyong", "thaek"]));
         assert!(has("최광수", &["choe", "kwang", "su"]));
         assert!(has("김경희", &["kim", "kyong", "hui"]));
+        // And as classic McCune–Reischauer writes it, ㅈ as "ch", voiced inside the given
+        // name ("전지부", CHON Chi Bu, EU list).
+        assert!(has("전지부", &["chon", "chi", "bu"]));
     }
 
     /// A text that holds several names (semicolons, or the same name in another script in

@@ -642,8 +642,8 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
         .collect::<Option<Vec<String>>>()
     {
         // Classic McCune–Reischauer writes ㅈ "ch" where North Korea writes "j", and voices
-        // ㄱ ㄷ ㅂ ㅈ inside the given name; the lists have both: "전지부" is CHON Chi Bu,
-        // "장성택" JANG Song Thaek.
+        // ㄱ ㄷ ㅂ inside the given name; the lists have both: "전지부" is CHON Chi Bu, "정경택"
+        // JONG Kyong Thaek.
         let jamo: Vec<Option<(usize, usize, usize)>> =
             chars.iter().map(|&c| hangul_jamo(c)).collect();
         let ch: Vec<String> = nk

@@ -653,12 +653,10 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
                 let Some((i, _, _)) = jamo[k] else {
                     return s.clone();
                 };
-                let voiced = k >= 2 && matches!(jamo[k - 1], Some((_, _, 0 | 4 | 8 | 16 | 21)));
-                match (i, voiced) {
-                    (0, true) => format!("g{}", &s[1..]),
-                    (3, true) => format!("d{}", &s[1..]),
-                    (7, true) => format!("b{}", &s[1..]),
-                    (12, false) => format!("ch{}", &s[1..]),
+                let voiced = k >= 2 && jamo[k - 1].is_some_and(|(_, _, f)| voices_next(f));
+                match (voiced_initial(i), voiced) {
+                    (Some(v), true) => format!("{v}{}", &s[1..]),
+                    _ if i == 12 && !voiced => format!("ch{}", &s[1..]),
                     _ => s.clone(),
                 }
             })
@@ -692,6 +690,22 @@ const NK_FINAL: [&str; 28] = [
     "t", "t", "ng", "t", "t", "k", "t", "p", "t",
 ];
 
+/// The voiced spelling of an initial ㄱ ㄷ ㅂ ("g" "d" "b"), which McCune–Reischauer writes
+/// inside a word after a vowel or a voiced final ([`voices_next`]).
+fn voiced_initial(initial: usize) -> Option<&'static str> {
+    match initial {
+        0 => Some("g"),
+        3 => Some("d"),
+        7 => Some("b"),
+        _ => None,
+    }
+}
+
+/// Whether a syllable's final (none, ㄴ ㄹ ㅁ ㅇ) voices the next syllable's initial.
+fn voices_next(fin: usize) -> bool {
+    matches!(fin, 0 | 4 | 8 | 16 | 21)
+}
+
 /// A Hangul syllable as North Korea's McCune–Reischauer writes it standing alone, without
 /// breves or apostrophes (ㅓ and ㅡ as "o" and "u", ㄱ ㄷ ㅂ as "k" "t" "p", ㅈ as "j", the
 /// aspirated ㅋ ㅌ ㅍ as "kh" "th" "ph"); None for any other character.
@@ -716,16 +730,13 @@ fn north_korean_words(chars: &[char]) -> Vec<String> {
     let mut w = String::new();
     let mut voiced_before = false;
     for &(i, v, f) in &jamo {
-        let initial = match i {
-            0 if voiced_before => "g",
-            3 if voiced_before => "d",
-            7 if voiced_before => "b",
-            _ => NK_INITIAL[i],
-        };
+        let initial = voiced_initial(i)
+            .filter(|_| voiced_before)
+            .unwrap_or(NK_INITIAL[i]);
         w.push_str(initial);
         w.push_str(NK_VOWEL[v]);
         w.push_str(NK_FINAL[f]);
-        voiced_before = matches!(f, 0 | 4 | 8 | 16 | 21);
+        voiced_before = voices_next(f);
     }
     let mut out = vec![w];
     if let Some(&(i @ (2 | 5), v, _)) = jamo.first() {

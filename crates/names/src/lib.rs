@@ -104,7 +104,7 @@ struct OrgWord {
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let org_words_ = org_words(
+        let arabic_org_words = org_words(
             "org_words.tsv",
             include_str!("../data/org_words.tsv"),
             abjad_key,
@@ -221,12 +221,12 @@ fn tables() -> &'static Tables {
             },
             korean_surnames,
             hanja_readings,
-            english_words: [&org_words_, &cyrillic_org_words, &cjk_org_words]
+            english_words: [&arabic_org_words, &cyrillic_org_words, &cjk_org_words]
                 .into_iter()
                 .flat_map(|m| m.values())
                 .flat_map(|g| g.english.iter().flatten().cloned())
                 .collect(),
-            org_words: org_words_,
+            org_words: arabic_org_words,
             cyrillic_org_words,
             cjk_org_words,
             cjk_org_longest,
@@ -571,14 +571,16 @@ fn japanese_name_readings(chars: &[char]) -> Vec<Vec<String>> {
     Vec::new()
 }
 
+/// A Han character's pinyin, lower case, without tone marks.
+fn pinyin(c: char) -> String {
+    any_ascii::any_ascii_char(c).to_lowercase()
+}
+
 /// Romanises one run of Han characters as a name: pinyin, the Korean reading, and the Japanese
 /// reading where the run reads as a Japanese name.
 fn han_readings(run: &str) -> Vec<Vec<String>> {
     let chars: Vec<char> = run.chars().collect();
-    let syllables: Vec<String> = chars
-        .iter()
-        .map(|c| any_ascii::any_ascii(&c.to_string()).to_lowercase())
-        .collect();
+    let syllables: Vec<String> = chars.iter().map(|&c| pinyin(c)).collect();
     let mut out = Vec::new();
     // Chinese order: surname (first character), then the given name as one word.
     let mut zh = vec![syllables[0].clone()];
@@ -636,29 +638,29 @@ fn hangul_readings(word: &str) -> Vec<Vec<String>> {
     // North Korean names, as the lists write them, in North Korea's McCune–Reischauer
     // without its marks, syllable by syllable: "김동운" is KIM Tong Un, "정경택" JONG Kyong
     // Thaek, "최광수" CHOE Kwang Su.
-    if let Some(nk) = chars
+    if let Some(jamo) = chars
         .iter()
-        .map(|&c| north_korean_syllable(c))
-        .collect::<Option<Vec<String>>>()
+        .map(|&c| hangul_jamo(c))
+        .collect::<Option<Vec<_>>>()
     {
+        let nk: Vec<String> = jamo
+            .iter()
+            .map(|&(i, v, f)| mr_syllable(NK_INITIAL[i], v, f))
+            .collect();
         // Classic McCune–Reischauer writes ㅈ "ch" where North Korea writes "j", and voices
         // ㄱ ㄷ ㅂ inside the given name; the lists have both: "전지부" is CHON Chi Bu, "정경택"
         // JONG Kyong Thaek.
-        let jamo: Vec<Option<(usize, usize, usize)>> =
-            chars.iter().map(|&c| hangul_jamo(c)).collect();
-        let ch: Vec<String> = nk
+        let ch: Vec<String> = jamo
             .iter()
             .enumerate()
-            .map(|(k, s)| {
-                let Some((i, _, _)) = jamo[k] else {
-                    return s.clone();
+            .map(|(k, &(i, v, f))| {
+                let voiced = k >= 2 && voices_next(jamo[k - 1].2);
+                let initial = match voiced_initial(i) {
+                    Some(g) if voiced => g,
+                    _ if i == 12 && !voiced => "ch",
+                    _ => NK_INITIAL[i],
                 };
-                let voiced = k >= 2 && jamo[k - 1].is_some_and(|(_, _, f)| voices_next(f));
-                match (voiced_initial(i), voiced) {
-                    (Some(v), true) => format!("{v}{}", &s[1..]),
-                    _ if i == 12 && !voiced => format!("ch{}", &s[1..]),
-                    _ => s.clone(),
-                }
+                mr_syllable(initial, v, f)
             })
             .collect();
         for r in [nk, ch] {
@@ -706,12 +708,12 @@ fn voices_next(fin: usize) -> bool {
     matches!(fin, 0 | 4 | 8 | 16 | 21)
 }
 
-/// A Hangul syllable as North Korea's McCune–Reischauer writes it standing alone, without
-/// breves or apostrophes (ㅓ and ㅡ as "o" and "u", ㄱ ㄷ ㅂ as "k" "t" "p", ㅈ as "j", the
-/// aspirated ㅋ ㅌ ㅍ as "kh" "th" "ph"); None for any other character.
-fn north_korean_syllable(c: char) -> Option<String> {
-    let (i, v, f) = hangul_jamo(c)?;
-    Some(format!("{}{}{}", NK_INITIAL[i], NK_VOWEL[v], NK_FINAL[f]))
+/// A Hangul syllable's vowel `v` and final `f` after `initial`, in McCune–Reischauer without
+/// breves or apostrophes (ㅓ and ㅡ as "o" and "u"). [`NK_INITIAL`] is North Korea's spelling
+/// of the initial standing alone (ㄱ ㄷ ㅂ as "k" "t" "p", ㅈ as "j", the aspirated ㅋ ㅌ ㅍ as
+/// "kh" "th" "ph").
+fn mr_syllable(initial: &str, v: usize, f: usize) -> String {
+    format!("{initial}{}{}", NK_VOWEL[v], NK_FINAL[f])
 }
 
 /// A run of Hangul syllables as one word, as the lists write a North Korean body's own name
@@ -733,9 +735,7 @@ fn north_korean_words(chars: &[char]) -> Vec<String> {
         let initial = voiced_initial(i)
             .filter(|_| voiced_before)
             .unwrap_or(NK_INITIAL[i]);
-        w.push_str(initial);
-        w.push_str(NK_VOWEL[v]);
-        w.push_str(NK_FINAL[f]);
+        w.push_str(&mr_syllable(initial, v, f));
         voiced_before = voices_next(f);
     }
     let mut out = vec![w];
@@ -809,10 +809,7 @@ fn cjk_org_readings(word: &str, script: Script) -> (Vec<Vec<String>>, bool, bool
                 .into_iter()
                 .map(|w| vec![w])
                 .collect(),
-            CjkPiece::Own(run) => vec![vec![run
-                .iter()
-                .map(|c| any_ascii::any_ascii(&c.to_string()).to_lowercase())
-                .collect()]],
+            CjkPiece::Own(run) => vec![vec![run.iter().map(|&c| pinyin(c)).collect()]],
         };
         if !options.is_empty() {
             pieces.push(options);
